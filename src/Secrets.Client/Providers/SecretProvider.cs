@@ -1,0 +1,148 @@
+using System.Runtime.CompilerServices;
+
+namespace Secrets.Client;
+
+/// <summary>
+/// The contract every backend adapter implements (AWS Secrets Manager, Azure Key Vault, environment variables...).
+/// Applications use <see cref="ISecretStore"/>; the store calls providers through its cache, resilience pipeline,
+/// audit and environment scoping.
+/// </summary>
+/// <remarks>
+/// Implementations must be thread-safe, must never put a secret value into an exception message, log or trace,
+/// and should map backend errors onto <see cref="SecretNotFoundException"/>, <see cref="SecretAccessDeniedException"/>,
+/// <see cref="SecretUnavailableException"/> (transient; the store retries it), <see cref="SecretIntegrityException"/>
+/// and <see cref="InvalidSecretReferenceException"/>.
+/// </remarks>
+public abstract class SecretProvider : IAsyncDisposable
+{
+    /// <summary>Initializes a new instance of the <see cref="SecretProvider"/> class, for mocking.</summary>
+    protected SecretProvider()
+        : this("mock", new SecretProviderOptions())
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="SecretProvider"/> class.</summary>
+    /// <param name="name">The name references use as their scheme (for example <c>aws-sm</c>).</param>
+    /// <param name="options">Resilience, caching and scoping options for this provider.</param>
+    protected SecretProvider(string name, SecretProviderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!SecretReference.TryGetProvider(name + "://x", out var normalized))
+        {
+            throw new ArgumentException($"Provider name '{name}' must start with a letter and use only letters, digits, '-', '+' or '.'.", nameof(name));
+        }
+
+        Name = normalized;
+        Options = options;
+    }
+
+    /// <summary>Gets the provider's name, the scheme of references it serves.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the provider's options.</summary>
+    public SecretProviderOptions Options { get; }
+
+    /// <summary>
+    /// Gets a description of the identity this provider authenticates as (for example a role ARN or a managed identity's
+    /// client id), recorded in audit records; <see langword="null"/> until known.
+    /// </summary>
+    public virtual string? Identity => null;
+
+    /// <summary>Gets how many secrets <see cref="GetSecretsAsync"/> fetches per backend call; 1 when the backend has no batch API.</summary>
+    public virtual int MaxBatchSize => 1;
+
+    /// <summary>Gets a value indicating whether <see cref="ListSecretsAsync"/> is supported.</summary>
+    public virtual bool SupportsListing => false;
+
+    /// <summary>Fetches a secret's value and metadata. The caller owns the returned secret.</summary>
+    /// <param name="reference">The secret to fetch; its <see cref="SecretReference.Field"/> is ignored.</param>
+    /// <param name="cancellationToken">Cancels the fetch.</param>
+    /// <returns>The secret.</returns>
+    public abstract ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Fetches a secret's metadata only, as cheaply as the backend allows; used to check for a new version before
+    /// fetching the value again.
+    /// </summary>
+    /// <param name="reference">The secret to describe.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The secret's current metadata.</returns>
+    public abstract ValueTask<SecretProperties> GetPropertiesAsync(SecretReference reference, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Fetches several secrets, in as few backend calls as the backend allows. The default fetches them one by one.
+    /// Every reference gets one result, in order: a secret or the error for that secret.
+    /// </summary>
+    /// <param name="references">The secrets to fetch; at most <see cref="MaxBatchSize"/> per call is efficient, more is allowed.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One result per reference, in the same order.</returns>
+    public virtual async ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        var results = new SecretResult[references.Count];
+        for (var i = 0; i < references.Count; i++)
+        {
+            try
+            {
+                results[i] = SecretResult.Success(references[i], await GetSecretAsync(references[i], cancellationToken).ConfigureAwait(false));
+            }
+            catch (SecretStoreException ex)
+            {
+                results[i] = SecretResult.Failure(references[i], ex);
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Lists the secrets whose names start with <paramref name="prefix"/>, following the backend's paging.</summary>
+    /// <param name="prefix">A name prefix, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The secrets' metadata.</returns>
+    /// <exception cref="NotSupportedException">The backend cannot list (see <see cref="SupportsListing"/>).</exception>
+    public virtual IAsyncEnumerable<SecretProperties> ListSecretsAsync(string? prefix = null, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"Provider '{Name}' cannot list secrets.");
+
+    /// <summary>Stores a new version of a secret (creating the secret if the backend allows) and returns its metadata.</summary>
+    /// <param name="name">The secret's name or path.</param>
+    /// <param name="value">The new value; the caller keeps ownership.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new version's metadata.</returns>
+    /// <exception cref="NotSupportedException">The backend is read-only.</exception>
+    public virtual ValueTask<SecretProperties> SetSecretAsync(string name, SecretValue value, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"Provider '{Name}' is read-only.");
+
+    /// <summary>Asks the backend to rotate a secret now (for example after a leak) and returns the new version's metadata.</summary>
+    /// <param name="reference">The secret to rotate.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The metadata after rotation started.</returns>
+    /// <exception cref="NotSupportedException">The backend cannot rotate.</exception>
+    public virtual ValueTask<SecretProperties> RotateSecretAsync(SecretReference reference, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"Provider '{Name}' cannot rotate secrets.");
+
+    /// <summary>Releases the provider's connections.</summary>
+    /// <returns>A task that completes when done.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeAsyncCore().ConfigureAwait(false);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Override to release resources.</summary>
+    /// <returns>A task that completes when done.</returns>
+    protected virtual ValueTask DisposeAsyncCore() => ValueTask.CompletedTask;
+
+    /// <summary>Returns the provider's kind and name, for diagnostics.</summary>
+    /// <returns>A description.</returns>
+    public override string ToString() => $"{GetType().Name}({Name})";
+
+    /// <summary>Wraps an enumeration so derived classes can return an empty listing easily.</summary>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>No items.</returns>
+    protected static async IAsyncEnumerable<SecretProperties> EmptyListing([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        yield break;
+    }
+}

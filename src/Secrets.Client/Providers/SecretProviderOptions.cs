@@ -1,0 +1,17 @@
+namespace Secrets.Client;
+
+/// <summary>Options every provider shares: resilience, caching and environment scoping.</summary>
+public class SecretProviderOptions
+{
+    /// <summary>
+    /// Gets the environments (for example <c>Production</c>) this provider may be read from. Empty means any.
+    /// Reading from any other environment fails with <see cref="SecretEnvironmentScopeException"/> before a request is sent.
+    /// </summary>
+    public IList<string> AllowedEnvironments { get; } = new List<string>();
+
+    /// <summary>Gets or sets the resilience settings for calls to this provider.</summary>
+    public SecretResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Gets or sets how long a fetched value is served from cache before it is refreshed; <see langword="null"/> uses the store's default.</summary>
+    public TimeSpan? CacheDuration { get; set; }
+}

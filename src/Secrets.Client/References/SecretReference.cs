@@ -1,0 +1,312 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+
+namespace Secrets.Client;
+
+/// <summary>
+/// Names a secret across every backend with one syntax:
+/// <c>provider://path[?version=V|stage=S][&amp;env=E1,E2][#field]</c>, for example <c>aws-sm://prod/db#password</c>,
+/// <c>azure-kv://my-vault/db-password</c>, <c>gcp-sm://my-project/api-key?version=5</c>, <c>vault://kv/app#key</c>,
+/// <c>env://API_KEY</c>, <c>dotenv://API_KEY</c>. Without <c>provider://</c> the store's default provider is meant.
+/// </summary>
+/// <remarks>
+/// The provider is the name a provider was registered under (case-insensitive). The path is percent-decoded and means
+/// what its provider says (AWS: secret name or ARN; Azure: vault then name; GCP: project then secret). <c>#field</c>
+/// selects one top-level field of a JSON object secret. <c>env</c> limits the reference to the listed environments.
+/// A reference names a secret and never holds one, so it is safe to log. See <c>docs/secret-references.md</c>.
+/// </remarks>
+public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormattable
+{
+    private const string SchemeSeparator = "://";
+    private string? _text;
+
+    /// <summary>Initializes a new instance of the <see cref="SecretReference"/> class.</summary>
+    /// <param name="provider">The provider name, or <see langword="null"/> for the store's default provider.</param>
+    /// <param name="path">The secret's path within the provider.</param>
+    /// <param name="version">A version id to pin, if any.</param>
+    /// <param name="stage">A version stage or label (for example <c>AWSPREVIOUS</c>), if any.</param>
+    /// <param name="field">A field of a JSON object secret, if any.</param>
+    /// <exception cref="InvalidSecretReferenceException">A part is malformed, or both a version and a stage are given.</exception>
+    public SecretReference(string? provider, string path, string? version = null, string? stage = null, string? field = null)
+        : this(provider, path, version, stage, field, [], text: null)
+    {
+    }
+
+    private SecretReference(string? provider, string path, string? version, string? stage, string? field, IReadOnlyList<string> environments, string? text)
+    {
+        var shown = text ?? path ?? string.Empty;
+        if (provider is not null && !IsValidProviderName(provider))
+        {
+            throw new InvalidSecretReferenceException(shown, $"provider name '{provider}' must start with a letter and use only letters, digits, '-', '+' or '.'.", provider);
+        }
+
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            throw new InvalidSecretReferenceException(shown, "the secret path is empty.", provider);
+        }
+
+        if (ContainsControl(path) || ContainsControl(version) || ContainsControl(stage) || ContainsControl(field))
+        {
+            throw new InvalidSecretReferenceException(shown, "it contains control characters.", provider);
+        }
+
+        if (version is not null && stage is not null)
+        {
+            throw new InvalidSecretReferenceException(shown, "give a version or a stage, not both.", provider);
+        }
+
+        if (field is { Length: 0 } || version is { Length: 0 } || stage is { Length: 0 })
+        {
+            throw new InvalidSecretReferenceException(shown, "the field, version or stage is empty.", provider);
+        }
+
+        Provider = provider?.ToLowerInvariant();
+        Path = path;
+        Version = version;
+        Stage = stage;
+        Field = field;
+        Environments = environments;
+    }
+
+    /// <summary>Gets the provider name (lower case), or <see langword="null"/> for the store's default provider.</summary>
+    public string? Provider { get; }
+
+    /// <summary>Gets the secret's path within its provider, percent-decoded.</summary>
+    public string Path { get; }
+
+    /// <summary>Gets the pinned version id, if any.</summary>
+    public string? Version { get; }
+
+    /// <summary>Gets the version stage or label, if any.</summary>
+    public string? Stage { get; }
+
+    /// <summary>Gets the JSON field to select, if any.</summary>
+    public string? Field { get; }
+
+    /// <summary>Gets the environments this reference is limited to; empty means any.</summary>
+    public IReadOnlyList<string> Environments { get; }
+
+    /// <summary>Parses a reference.</summary>
+    /// <param name="text">The reference text.</param>
+    /// <returns>The reference.</returns>
+    /// <exception cref="InvalidSecretReferenceException">The text is not a valid reference; the message says why.</exception>
+    public static SecretReference Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return TryParseCore(text, out var reference, out var error) ? reference : throw error;
+    }
+
+    /// <summary>Tries to parse a reference.</summary>
+    /// <param name="text">The reference text.</param>
+    /// <param name="reference">The reference, when the text is valid.</param>
+    /// <returns><see langword="true"/> when the text is a valid reference.</returns>
+    public static bool TryParse([NotNullWhen(true)] string? text, [NotNullWhen(true)] out SecretReference? reference)
+    {
+        if (text is null)
+        {
+            reference = null;
+            return false;
+        }
+
+        var ok = TryParseCore(text, out var parsed, out _);
+        reference = ok ? parsed : null;
+        return ok;
+    }
+
+    /// <summary>Gets the provider name of <paramref name="text"/> if it starts with <c>name://</c>, without parsing the rest.</summary>
+    /// <param name="text">Text that may be a reference.</param>
+    /// <param name="provider">The provider name (lower case).</param>
+    /// <returns><see langword="true"/> when the text starts with a provider scheme.</returns>
+    public static bool TryGetProvider(string? text, [NotNullWhen(true)] out string? provider)
+    {
+        provider = null;
+        var separator = text?.IndexOf(SchemeSeparator, StringComparison.Ordinal) ?? -1;
+        if (separator <= 0 || !IsValidProviderName(text.AsSpan(0, separator)))
+        {
+            return false;
+        }
+
+        provider = text![..separator].ToLowerInvariant();
+        return true;
+    }
+
+    /// <summary>Returns this reference without its <see cref="Field"/>: the whole secret the field is read from.</summary>
+    /// <returns>The reference to the whole secret.</returns>
+    public SecretReference WithoutField() =>
+        Field is null ? this : new SecretReference(Provider, Path, Version, Stage, field: null, Environments, text: null);
+
+    /// <summary>Returns this reference resolved against a default provider when it names none.</summary>
+    /// <param name="provider">The default provider name.</param>
+    /// <returns>A reference that names a provider.</returns>
+    public SecretReference WithProvider(string provider) =>
+        Provider is not null ? this : new SecretReference(provider, Path, Version, Stage, Field, Environments, text: null);
+
+    /// <summary>Returns the canonical text of the reference.</summary>
+    /// <returns>The reference text.</returns>
+    public override string ToString() => _text ??= Format();
+
+    /// <inheritdoc/>
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+    /// <inheritdoc/>
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format, IFormatProvider? provider)
+    {
+        var text = ToString();
+        charsWritten = text.TryCopyTo(destination) ? text.Length : 0;
+        return charsWritten == text.Length;
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(SecretReference? other) =>
+        other is not null &&
+        string.Equals(Provider, other.Provider, StringComparison.Ordinal) &&
+        string.Equals(Path, other.Path, StringComparison.Ordinal) &&
+        string.Equals(Version, other.Version, StringComparison.Ordinal) &&
+        string.Equals(Stage, other.Stage, StringComparison.Ordinal) &&
+        string.Equals(Field, other.Field, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as SecretReference);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Provider, Path, Version, Stage, Field);
+
+    private static bool TryParseCore(string text, [NotNullWhen(true)] out SecretReference? reference, [NotNullWhen(false)] out InvalidSecretReferenceException? error)
+    {
+        reference = null;
+        error = null;
+        var rest = text.AsSpan().Trim();
+        string? provider = null;
+        var separator = rest.IndexOf(SchemeSeparator, StringComparison.Ordinal);
+        if (separator >= 0)
+        {
+            var scheme = rest[..separator];
+            if (!IsValidProviderName(scheme))
+            {
+                error = new InvalidSecretReferenceException(text, $"'{scheme}' is not a valid provider name.", provider: null);
+                return false;
+            }
+
+            provider = scheme.ToString();
+            rest = rest[(separator + SchemeSeparator.Length)..];
+        }
+
+        string? field = null;
+        var hash = rest.IndexOf('#');
+        if (hash >= 0)
+        {
+            field = Decode(rest[(hash + 1)..]);
+            rest = rest[..hash];
+        }
+
+        string? version = null, stage = null;
+        IReadOnlyList<string> environments = [];
+        var question = rest.IndexOf('?');
+        if (question >= 0)
+        {
+            foreach (var pair in rest[(question + 1)..].ToString().Split('&', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var equals = pair.IndexOf('=', StringComparison.Ordinal);
+                var key = equals < 0 ? pair : pair[..equals];
+                var value = equals < 0 ? string.Empty : Decode(pair.AsSpan(equals + 1));
+                switch (key.ToLowerInvariant())
+                {
+                    case "version":
+                        version = value;
+                        break;
+                    case "stage" or "label":
+                        stage = value;
+                        break;
+                    case "env":
+                        environments = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                        break;
+                    default:
+                        error = new InvalidSecretReferenceException(text, $"unknown option '{key}' (known: version, stage, env).", provider);
+                        return false;
+                }
+            }
+
+            rest = rest[..question];
+        }
+
+        try
+        {
+            reference = new SecretReference(provider, Decode(rest), version, stage, field, environments, text);
+            return true;
+        }
+        catch (InvalidSecretReferenceException ex)
+        {
+            error = ex;
+            return false;
+        }
+    }
+
+    private static string Decode(ReadOnlySpan<char> text) =>
+        text.Contains('%') ? Uri.UnescapeDataString(text.ToString()) : text.ToString();
+
+    private static bool IsValidProviderName(ReadOnlySpan<char> name)
+    {
+        if (name.IsEmpty || !char.IsAsciiLetter(name[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '+' and not '.')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool ContainsControl(string? text) => text is not null && text.AsSpan().ContainsAnyInRange('\0', '\u001f');
+
+    private string Format()
+    {
+        var builder = new StringBuilder();
+        if (Provider is not null)
+        {
+            builder.Append(Provider).Append(SchemeSeparator);
+        }
+
+        builder.Append(Escape(Path, keepSlashes: true));
+        var separator = '?';
+        if (Version is not null)
+        {
+            builder.Append(separator).Append("version=").Append(Escape(Version, keepSlashes: false));
+            separator = '&';
+        }
+
+        if (Stage is not null)
+        {
+            builder.Append(separator).Append("stage=").Append(Escape(Stage, keepSlashes: false));
+            separator = '&';
+        }
+
+        if (Environments.Count > 0)
+        {
+            builder.Append(separator).Append("env=").Append(string.Join(',', Environments.Select(e => Escape(e, keepSlashes: false))));
+        }
+
+        if (Field is not null)
+        {
+            builder.Append('#').Append(Escape(Field, keepSlashes: false));
+        }
+
+        return builder.ToString();
+    }
+
+    private static string Escape(string text, bool keepSlashes)
+    {
+        if (text.AsSpan().IndexOfAny("%?#&=") < 0)
+        {
+            return text;
+        }
+
+        var escaped = Uri.EscapeDataString(text);
+        return keepSlashes ? escaped.Replace("%2F", "/", StringComparison.Ordinal).Replace("%3A", ":", StringComparison.Ordinal) : escaped;
+    }
+}
