@@ -681,6 +681,12 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             AbsoluteExpiration = entry.ExpiresAt + _options.MaxStaleness,
         };
         options.RegisterPostEvictionCallback(static (key, value, reason, state) => ((SecretStore)state!).OnEvicted((SecretReference)key, (CacheEntry)value!, reason), this);
+        if (!_entries.ContainsKey(key) && _cache.Count >= _options.MaxCachedSecrets)
+        {
+            // Make room now, least recently used first; MemoryCache would otherwise refuse the new entry.
+            _cache.Compact(Math.Max(0.05, 1.0 / _options.MaxCachedSecrets));
+        }
+
         _entries[key] = entry;
         _cache.Set(key, entry, options);
     }

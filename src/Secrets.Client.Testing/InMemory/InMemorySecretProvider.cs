@@ -42,8 +42,8 @@ public sealed class InMemorySecretProvider : SecretProvider
     /// <summary>Gets the fault knobs: latency, throttling, server errors and dropped connections.</summary>
     public EmulatorFaults Faults { get; } = new();
 
-    /// <summary>Gets or sets a hook awaited at the start of every call (after the fault check), for holding calls in flight in tests.</summary>
-    public Func<CancellationToken, Task>? BeforeCall { get; set; }
+    /// <summary>Gets or sets a hook awaited by every call (after latency and faults) with the secret name (or prefix), for holding calls in flight in tests.</summary>
+    public Func<string, CancellationToken, Task>? BeforeCall { get; set; }
 
     /// <summary>Gets the number of single-secret fetches served or failed.</summary>
     public long GetSecretCalls => Interlocked.Read(ref _getCalls);
@@ -282,7 +282,7 @@ public sealed class InMemorySecretProvider : SecretProvider
 
         if (BeforeCall is { } hook)
         {
-            await hook(cancellationToken).ConfigureAwait(false);
+            await hook(name, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -48,6 +48,12 @@ public class SecretStoreOptions
     /// </summary>
     public TimeSpan EvictionGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Gets or sets how often the hosted background service refreshes due secrets (version check, fetch on change),
+    /// so that rotation is seen even for secrets nobody reads. Default 30 seconds.
+    /// </summary>
+    public TimeSpan BackgroundRefreshInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets or sets the most provider calls a bulk load runs at once. Default 16.</summary>
     public int MaxConcurrency { get; set; } = 16;
 
@@ -65,6 +71,7 @@ public class SecretStoreOptions
         Check(NegativeCacheDuration >= TimeSpan.Zero, nameof(NegativeCacheDuration), "must not be negative");
         Check(MaxCachedSecrets > 0, nameof(MaxCachedSecrets), "must be positive");
         Check(EvictionGracePeriod >= TimeSpan.Zero, nameof(EvictionGracePeriod), "must not be negative");
+        Check(BackgroundRefreshInterval > TimeSpan.Zero, nameof(BackgroundRefreshInterval), "must be positive");
         Check(MaxConcurrency > 0, nameof(MaxConcurrency), "must be positive");
         Check(Randomizer is not null, nameof(Randomizer), "must be set");
         if (failures.Count > 0)
