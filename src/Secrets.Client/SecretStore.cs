@@ -169,6 +169,12 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
                 return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.Success));
             }
+
+            if (entry.LastRefreshFailed && now < entry.RefreshAt && now < entry.ExpiresAt + _options.MaxStaleness)
+            {
+                // The provider failed moments ago: serve the last good value until the next retry is due.
+                return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.StaleServed));
+            }
         }
         else if (cached is CacheEntry { NotFound: { } notFound } negative && _time.GetUtcNow() < negative.ExpiresAt)
         {
@@ -493,6 +499,11 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             _diagnostics.CacheHits.Add(1, tag);
         }
 
+        if (outcome == SecretAuditOutcome.StaleServed)
+        {
+            _diagnostics.StaleServes.Add(1, tag);
+        }
+
         Audit(slot, reference, kind, outcome, secret.Properties.Version, errorType: null);
         return secret;
     }
@@ -642,11 +653,6 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             var error = SecretResiliencePipelines.ToSecretError(ex, slot.Provider.Name, key.Path);
             activity?.SetStatus(ActivityStatusCode.Error, error.GetType().Name);
             _diagnostics.Errors.Add(1, new KeyValuePair<string, object?>("provider", slot.Provider.Name), new KeyValuePair<string, object?>("error.type", error.GetType().Name));
-            if (kind != SecretAccessKind.Fetch)
-            {
-                AuditFailure(slot, key, kind, error);
-            }
-
             throw error;
         }
     }
@@ -740,6 +746,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     /// <returns><see langword="true"/> when the value changed.</returns>
     private async Task<bool> RefreshEntryAsync(ProviderSlot slot, SecretReference key, CacheEntry entry, CancellationToken cancellationToken)
     {
+        var fetching = false;
         try
         {
             var current = entry.Secret!.Properties;
@@ -755,6 +762,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
                 return false;
             }
 
+            fetching = true;
             var secret = await FetchAsync(slot, key, SecretAccessKind.Refresh).ConfigureAwait(false);
             var changed = latest.ChangeToken is not null || !secret.Value.ContentEquals(entry.Secret.Value);
             Store(slot, key, secret);
@@ -773,11 +781,13 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             var now = _time.GetUtcNow();
             entry.LastRefreshFailed = true;
             entry.LastError = error;
-            entry.PostponeRefresh(now + _options.FailedRefreshRetryInterval);
-            if (now >= entry.ExpiresAt)
+            if (!fetching)
             {
-                _diagnostics.StaleServes.Add(1, new KeyValuePair<string, object?>("provider", slot.Provider.Name));
+                // FetchAsync counts its own failures.
+                _diagnostics.Errors.Add(1, new KeyValuePair<string, object?>("provider", slot.Provider.Name), new KeyValuePair<string, object?>("error.type", error.GetType().Name));
             }
+
+            entry.PostponeRefresh(now + _options.FailedRefreshRetryInterval);
 
             AuditFailure(slot, key, SecretAccessKind.Refresh, error);
             Log.RefreshFailed(_logger, slot.Provider.Name, key.Path, error.GetType().Name, error.Message);
