@@ -23,6 +23,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     private readonly MemoryCache _cache;
     private readonly ConcurrentDictionary<SecretReference, CacheEntry> _entries = new();
     private readonly ConcurrentDictionary<SecretReference, Task<CacheEntry>> _inflight = new();
+    private readonly ConcurrentDictionary<CacheEntry, ITimer> _pendingWipes = new();
     private readonly TimeProvider _time;
     private readonly ISecretAuditSink _audit;
     private readonly ILogger _logger;
@@ -437,6 +438,13 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         }
 
         _entries.Clear();
+        foreach (var (entry, timer) in _pendingWipes)
+        {
+            timer.Dispose();
+            entry.Release();
+        }
+
+        _pendingWipes.Clear();
         _cache.Dispose();
     }
 
@@ -705,9 +713,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             return;
         }
 
-        _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry));
         if (entry.Secret is null)
         {
+            _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry));
             return;
         }
 
@@ -715,18 +723,26 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         if (_options.EvictionGracePeriod <= TimeSpan.Zero || Volatile.Read(ref _disposed) != 0)
         {
             entry.Release();
+            _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry));
             return;
         }
 
+        _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry));
+
         // Callers that got this secret just before may still be about to read it: wipe after a grace period.
-        ITimer? timer = null;
-        timer = _time.CreateTimer(
-            _ =>
+        // The timer is kept in _pendingWipes, which roots it (an unreferenced timer may never fire).
+        _pendingWipes[entry] = _time.CreateTimer(
+            static state =>
             {
-                entry.Release();
-                timer?.Dispose();
+                var (store, pending) = ((SecretStore, CacheEntry))state!;
+                if (store._pendingWipes.TryRemove(pending, out var timer))
+                {
+                    timer.Dispose();
+                }
+
+                pending.Release();
             },
-            null,
+            (this, entry),
             _options.EvictionGracePeriod,
             Timeout.InfiniteTimeSpan);
     }

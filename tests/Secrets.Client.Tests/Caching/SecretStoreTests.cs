@@ -459,13 +459,13 @@ public class SecretStoreTests
 
         var rotated = await fixture.Store.RotateSecretAsync(Db);
         var afterRotate = await fixture.Store.GetSecretAsync(Db);
+        Assert.NotEqual(Canary.Value, afterRotate.Value.ExposeAsString());
         using var newValue = SecretValue.FromText(Canary.Rotated);
         var written = await fixture.Store.SetSecretAsync(Db, newValue);
         var afterSet = await fixture.Store.GetSecretAsync(Db);
 
         Assert.Equal("2", rotated.Version);
         Assert.Equal("2", afterRotate.Properties.Version);
-        Assert.NotEqual(Canary.Value, afterRotate.Value.ExposeAsString());
         Assert.Equal("3", written.Version);
         Assert.Equal(Canary.Rotated, afterSet.Value.ExposeAsString());
         Assert.Contains(fixture.Audit.Records, r => r.Kind == SecretAccessKind.Rotate);
