@@ -121,6 +121,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     /// <summary>Raised when a refresh finds that a cached secret's value changed (it was rotated).</summary>
     public event EventHandler<SecretChangedEventArgs>? SecretChanged;
 
+    /// <summary>Gets the store's options (validated; treat as read-only once the store is built).</summary>
+    public SecretStoreOptions Options => _options;
+
     /// <summary>Gets the environment the store enforces scoping for.</summary>
     public string Environment => _environment;
 

@@ -40,8 +40,6 @@ public static class SecretStoreServiceCollectionExtensions
             services.AddOptions<SecretStoreOptions>()
                 .PostConfigure<IServiceProvider>(static (options, provider) =>
                     options.Environment ??= provider.GetService<IHostEnvironment>()?.EnvironmentName);
-            services.TryAddSingleton(TimeProvider.System);
-            services.TryAddSingleton<ISecretAuditSink, LoggerSecretAuditSink>();
             services.TryAddSingleton(static provider =>
             {
                 var registered = provider.GetRequiredService<SecretStoreBuilder>();
@@ -53,14 +51,43 @@ public static class SecretStoreServiceCollectionExtensions
                     provider.GetService<ISecretAuditSink>(),
                     provider.GetService<IMeterFactory>());
             });
-            services.TryAddSingleton<ISecretStore>(static provider => provider.GetRequiredService<SecretStore>());
-            services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SecretRefreshService>());
-            services.AddHealthChecks().AddCheck<SecretStoreHealthCheck>("secrets", tags: ["secrets"]);
+            AddCore(services);
         }
 
         services.Configure(configureOptions);
         configure(builder);
         return services;
+    }
+
+    /// <summary>
+    /// Registers an existing store (for example one also given to <c>configuration.AddSecrets(store, ...)</c>, so that
+    /// configuration and <see cref="ISecretStore"/> share one cache), with the background refresh service and the
+    /// health check. The container does not dispose it: its creator does.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="store">The store.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddSecretStore(this IServiceCollection services, SecretStore store)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(store);
+        if (FindBuilder(services) is not null || services.Any(descriptor => descriptor.ServiceType == typeof(SecretStore)))
+        {
+            throw new InvalidOperationException("A secret store is already registered; register either an existing store or providers, once.");
+        }
+
+        services.AddSingleton(store);
+        AddCore(services);
+        return services;
+    }
+
+    private static void AddCore(IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISecretAuditSink, LoggerSecretAuditSink>();
+        services.TryAddSingleton<ISecretStore>(static provider => provider.GetRequiredService<SecretStore>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SecretRefreshService>());
+        services.AddHealthChecks().AddCheck<SecretStoreHealthCheck>("secrets", tags: ["secrets"]);
     }
 
     private static SecretStoreBuilder? FindBuilder(IServiceCollection services) =>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Secrets.Client.Hosting;
 
@@ -16,19 +15,17 @@ public sealed partial class SecretRefreshService : BackgroundService
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="SecretRefreshService"/> class.</summary>
-    /// <param name="store">The store to refresh.</param>
-    /// <param name="options">The store options (for the interval).</param>
+    /// <param name="store">The store to refresh; its options give the interval.</param>
     /// <param name="timeProvider">The clock.</param>
     /// <param name="logger">Logs failures.</param>
-    public SecretRefreshService(SecretStore store, IOptions<SecretStoreOptions> options, TimeProvider timeProvider, ILogger<SecretRefreshService> logger)
+    public SecretRefreshService(SecretStore store, TimeProvider timeProvider, ILogger<SecretRefreshService> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         _store = store;
         _timeProvider = timeProvider;
-        _interval = options.Value.BackgroundRefreshInterval;
+        _interval = store.Options.BackgroundRefreshInterval;
         _logger = logger;
     }
 
