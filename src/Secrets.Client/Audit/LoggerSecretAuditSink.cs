@@ -42,7 +42,7 @@ public sealed partial class LoggerSecretAuditSink : ISecretAuditSink
     }
 
     [LoggerMessage(EventId = 1000, EventName = "SecretAccessed", SkipEnabledCheck = true,
-        Message = "Secret {Kind} {Provider}:{SecretName}#{Field} version {Version}: {Outcome} (cache hit {CacheHit}) by {Identity} as {User} on {Host} {Process} in {Environment} {ErrorType} at {Timestamp:O}")]
+        Message = "Secret {Kind} {Outcome}: {Provider}:{SecretName} field {Field} version {Version}; cache hit {CacheHit}; identity {Identity}; user {User}; host {Host}; process {Process}; environment {Environment}; error {ErrorType}; at {Timestamp:O}")]
     private static partial void SecretAccessed(ILogger logger, LogLevel level, SecretAccessKind kind, string provider, string secretName, string? field,
         string? version, SecretAuditOutcome outcome, bool cacheHit, string? identity, string user, string host, string process, string environment,
         string? errorType, DateTimeOffset timestamp);
