@@ -171,13 +171,13 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
                     StartBackgroundRefresh(slot, key, entry);
                 }
 
-                return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.Success));
+                return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.Success, now));
             }
 
             if (entry.LastRefreshFailed && now < entry.RefreshAt && now < entry.ExpiresAt + _options.MaxStaleness)
             {
                 // The provider failed moments ago: serve the last good value until the next retry is due.
-                return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.StaleServed));
+                return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.StaleServed, now));
             }
         }
         else if (cached is CacheEntry { NotFound: { } notFound } negative && _time.GetUtcNow() < negative.ExpiresAt)
@@ -489,7 +489,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         return error;
     }
 
-    private Secret Serve(ProviderSlot slot, SecretReference reference, CacheEntry entry, SecretAccessKind kind, SecretAuditOutcome outcome)
+    private Secret Serve(ProviderSlot slot, SecretReference reference, CacheEntry entry, SecretAccessKind kind, SecretAuditOutcome outcome, DateTimeOffset? now = null)
     {
         Secret secret;
         try
@@ -515,7 +515,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             _diagnostics.StaleServes.Add(1, tag);
         }
 
-        Audit(slot, reference, kind, outcome, secret.Properties.Version, errorType: null);
+        Audit(slot, reference, kind, outcome, secret.Properties.Version, errorType: null, now);
         return secret;
     }
 
@@ -849,11 +849,11 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         Audit(slot, reference, kind, outcome, reference.Version, error.GetType().Name);
     }
 
-    private void Audit(ProviderSlot slot, SecretReference reference, SecretAccessKind kind, SecretAuditOutcome outcome, string? version, string? errorType)
+    private void Audit(ProviderSlot slot, SecretReference reference, SecretAccessKind kind, SecretAuditOutcome outcome, string? version, string? errorType, DateTimeOffset? now = null)
     {
         var record = new SecretAuditRecord
         {
-            Timestamp = _time.GetUtcNow(),
+            Timestamp = now ?? _time.GetUtcNow(),
             Provider = slot.Provider.Name,
             SecretName = reference.Path,
             Field = reference.Field,
