@@ -64,7 +64,7 @@ internal static class DotEnvParser
             if (TryMatchAt(text, keyStart, out var match))
             {
                 var line = lines.LineOf(text, match.KeyStart);
-                if (strict && match.UnclosedQuote)
+                if (strict && match.UnclosedQuote && KeepsOpeningQuote(text, match))
                 {
                     var key = GetKey(text, match);
                     throw new DotEnvSyntaxException(source, line, $"the quoted value of '{key}' is not closed, or is followed by something other than a comment.");
@@ -431,6 +431,28 @@ internal static class DotEnvParser
         }
 
         return -1;
+    }
+
+    /// <summary>
+    /// Whether a value whose quotes did not pair up still starts with its quote once decoded (<c>"open</c>,
+    /// <c>"a" b</c>); values like <c>'it''s'</c> lose their outer quotes and are let through.
+    /// </summary>
+    private static bool KeepsOpeningQuote(ReadOnlySpan<byte> text, Match match)
+    {
+        var raw = text[match.ValueStart..match.ValueEnd];
+        var opening = raw[raw.IndexOfAny("'\"`"u8)];
+        var copy = System.Buffers.ArrayPool<byte>.Shared.Rent(raw.Length);
+        try
+        {
+            raw.CopyTo(copy);
+            var length = DecodeValue(copy.AsSpan(0, raw.Length));
+            return length > 0 && copy[0] == opening;
+        }
+        finally
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(copy.AsSpan(0, raw.Length));
+            System.Buffers.ArrayPool<byte>.Shared.Return(copy);
+        }
     }
 
     private static bool IsKeyByte(byte b) => char.IsAsciiLetterOrDigit((char)b) || b is (byte)'_' or (byte)'.' or (byte)'-';
