@@ -13,7 +13,14 @@ internal static class NodeJudge
         ["JUDGE_USER"] = "judge-user",
     };
 
-    public static async Task<Dictionary<string, string>> RunAsync(string script, string file)
+    public static async Task<Dictionary<string, string>> RunAsync(string script, string file) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(await RunRawAsync(script, [file]))!;
+
+    /// <summary>Runs parse.mjs over many files at once (it then prints an array).</summary>
+    public static async Task<List<Dictionary<string, string>>> RunManyAsync(string script, IReadOnlyList<string> files) =>
+        JsonSerializer.Deserialize<List<Dictionary<string, string>>>(await RunRawAsync(script, files))!;
+
+    private static async Task<string> RunRawAsync(string script, IReadOnlyList<string> files)
     {
         var scriptPath = Path.Combine(RepositoryPaths.Judges, "dotenv", script);
         Assert.True(
@@ -29,7 +36,11 @@ internal static class NodeJudge
             WorkingDirectory = RepositoryPaths.Judges,
         };
         start.ArgumentList.Add(scriptPath);
-        start.ArgumentList.Add(file);
+        foreach (var file in files)
+        {
+            start.ArgumentList.Add(file);
+        }
+
         foreach (var (name, value) in JudgeEnvironment)
         {
             start.Environment[name] = value;
@@ -39,7 +50,7 @@ internal static class NodeJudge
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"node {script} {file} failed: {await error}");
-        return JsonSerializer.Deserialize<Dictionary<string, string>>(await output)!;
+        Assert.True(process.ExitCode == 0, $"node {script} failed: {await error}");
+        return await output;
     }
 }
