@@ -121,9 +121,13 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     public override string ToString() =>
         $"{nameof(SecretsConfigurationProvider)}({_source.Secrets.Count} secrets, {_source.Prefixes.Count} prefixes{(_source.Optional ? ", optional" : string.Empty)})";
 
-    /// <summary>Maps a secret name to a configuration key: <c>--</c> and <c>/</c> become <c>:</c>.</summary>
+    /// <summary>
+    /// Maps a secret name to a configuration key: <c>--</c> (Key Vault's convention), <c>__</c> (environment
+    /// variables') and <c>/</c> (path-like names) become <c>:</c>.
+    /// </summary>
     internal static string NormalizeKey(string name) =>
         name.Replace("--", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
+            .Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
             .Replace("/", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
             .Trim(':');
 

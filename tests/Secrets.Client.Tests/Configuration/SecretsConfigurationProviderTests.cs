@@ -248,6 +248,7 @@ public class SecretsConfigurationProviderTests
     [Theory]
     [InlineData("app--db--password", "app:db:password")]
     [InlineData("prod/db/password", "prod:db:password")]
+    [InlineData("Feature__Enabled", "Feature:Enabled")]
     [InlineData("/leading/", "leading")]
     public void Secret_names_map_to_configuration_keys(string name, string key)
     {
