@@ -83,6 +83,8 @@ public static class SecretStoreServiceCollectionExtensions
 
     private static void AddCore(IServiceCollection services)
     {
+        // The audit sink and the refresh service log; as AddHttpClient does, make logging available.
+        services.AddLogging();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISecretAuditSink, LoggerSecretAuditSink>();
         services.TryAddSingleton<ISecretStore>(static provider => provider.GetRequiredService<SecretStore>());
