@@ -56,6 +56,9 @@ public class AwsSecretsManagerProviderOptions : SecretProviderOptions
     /// <summary>Gets or sets the handler for the <see cref="HttpClient"/> the provider creates, when <see cref="HttpClient"/> is not set; the provider does not dispose it.</summary>
     public HttpMessageHandler? HttpHandler { get; set; }
 
+    /// <summary>Gets or sets how many <c>BatchGetSecretValue</c> calls one batch fetch may have in flight at once. Default 8.</summary>
+    public int MaxBatchConcurrency { get; set; } = 8;
+
     /// <summary>Gets or sets the clock. A clock other than the system's also fixes the signing time, for reproducible signatures in tests.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }
