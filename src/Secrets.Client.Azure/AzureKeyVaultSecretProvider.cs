@@ -97,21 +97,6 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// <summary>Gets the environment compared with secrets' environment tags.</summary>
     public string Environment => _environment;
 
-    /// <summary>
-    /// Turns a Key Vault secret name into a configuration key: <c>--</c> becomes <c>:</c> (Key Vault names allow only
-    /// letters, digits and dashes), and a leading <c>vault/</c> is dropped. <c>ConnectionStrings--Db</c> becomes
-    /// <c>ConnectionStrings:Db</c>.
-    /// </summary>
-    /// <param name="secretName">The secret's name, or a <c>vault/name</c> path.</param>
-    /// <returns>The configuration key.</returns>
-    public static string ToConfigurationKey(string secretName)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(secretName);
-        var slash = secretName.LastIndexOf('/');
-        var name = slash >= 0 ? secretName[(slash + 1)..] : secretName;
-        return name.Replace("--", ":", StringComparison.Ordinal);
-    }
-
     /// <inheritdoc/>
     public override async ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {

@@ -486,13 +486,6 @@ public sealed class AzureKeyVaultSecretProviderTests : IAsyncLifetime
         Assert.DoesNotContain("not base64!", broken.Message, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("ConnectionStrings--Db", "ConnectionStrings:Db")]
-    [InlineData("main/Logging--LogLevel--Default", "Logging:LogLevel:Default")]
-    [InlineData("plain", "plain")]
-    public void Configuration_keys_map_double_dash_to_colon(string name, string key) =>
-        Assert.Equal(key, AzureKeyVaultSecretProvider.ToConfigurationKey(name));
-
     [Fact]
     public async Task Batch_fetch_keeps_order_and_isolates_failures()
     {
