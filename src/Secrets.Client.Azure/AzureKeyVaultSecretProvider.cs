@@ -371,30 +371,64 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
 
     private async Task ProduceAsync(string? prefix, ChannelWriter<SecretResult> writer, CancellationToken cancellationToken)
     {
-        using var gate = new SemaphoreSlim(_options.MaxConcurrentRequests);
-        var fetches = new List<Task>();
+        // The listing runs ahead on its own, so that the next page is requested while values are fetched: neither waits
+        // for the other, and start-up costs about the listing's pages rather than pages plus fetches.
+        var pending = Channel.CreateUnbounded<SecretReference>(new UnboundedChannelOptions { SingleWriter = true });
+        var listing = ListIntoAsync(prefix, pending.Writer, cancellationToken);
+        var workers = new Task[_options.MaxConcurrentRequests];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            workers[i] = FetchAllAsync(pending.Reader, writer, cancellationToken);
+        }
+
         Exception? failure = null;
         try
         {
-            await foreach (var properties in ListSecretsAsync(prefix, cancellationToken).ConfigureAwait(false))
-            {
-                await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                fetches.Add(FetchAsync(new SecretReference(Name, properties.Name)));
-            }
+            await listing.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             failure = ex;
         }
 
-        await Task.WhenAll(fetches).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Complete the channel whatever happened, or the reader would wait forever.
+            failure ??= ex;
+        }
+
         writer.TryComplete(failure);
         if (failure is not null)
         {
             ExceptionDispatchInfoThrow(failure);
         }
+    }
 
-        async Task FetchAsync(SecretReference reference)
+    private async Task ListIntoAsync(string? prefix, ChannelWriter<SecretReference> pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var properties in ListSecretsAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                pending.TryWrite(new SecretReference(Name, properties.Name));
+            }
+
+            pending.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            pending.TryComplete(ex);
+            throw;
+        }
+    }
+
+    private async Task FetchAllAsync(ChannelReader<SecretReference> pending, ChannelWriter<SecretResult> results, CancellationToken cancellationToken)
+    {
+        await foreach (var reference in pending.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             SecretResult result;
             try
@@ -405,16 +439,8 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             {
                 result = SecretResult.Failure(reference, ex);
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            finally
-            {
-                gate.Release();
-            }
 
-            if (!writer.TryWrite(result))
+            if (!results.TryWrite(result))
             {
                 result.Secret?.Dispose();
             }
@@ -572,6 +598,11 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             throw new InvalidSecretReferenceException(reference.ToString(), $"'{name}' is not a Key Vault secret name: use 1 to 127 letters, digits and dashes, after an optional 'vault/'.", Name);
         }
 
+        if (reference.Version is { } version && !VersionPattern().IsMatch(version))
+        {
+            throw new InvalidSecretReferenceException(reference.ToString(), $"'{version}' is not a Key Vault version id (letters and digits, such as 32 hex digits).", Name);
+        }
+
         var vaultUri = ResolveVault(vault) ?? throw new InvalidSecretReferenceException(reference.ToString(), VaultProblem(vault), Name);
         return new KeyVaultLocation(vaultUri, name, path);
     }
@@ -714,6 +745,9 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
 
     [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]
     private static partial Regex SecretNamePattern();
+
+    [GeneratedRegex("^[0-9a-zA-Z]{1,64}$")]
+    private static partial Regex VersionPattern();
 
     [GeneratedRegex("^[0-9a-zA-Z-]{0,127}$")]
     private static partial Regex SecretNamePrefixPattern();

@@ -73,7 +73,7 @@ public class AzureKeyVaultSecretProviderOptions : SecretProviderOptions
     /// </summary>
     public IList<string> Base64ContentTypes { get; } = new List<string> { "application/x-pkcs12" };
 
-    /// <summary>Gets or sets how many requests <c>GetSecretsAsync</c> and <c>LoadSecretsAsync</c> run at once. Default 32, far below Key Vault's limit of 4,000 reads per 10 seconds per vault for a start-up burst.</summary>
+    /// <summary>Gets or sets how many requests <c>GetSecretsAsync</c> and <c>LoadSecretsAsync</c> run at once. Default 32: a start-up burst of a few hundred reads stays well within Key Vault's limit of 4,000 reads per 10 seconds per vault.</summary>
     public int MaxConcurrentRequests { get; set; } = 32;
 
     /// <summary>

@@ -125,6 +125,7 @@ public sealed class AzureKeyVaultSecretProviderTests : IAsyncLifetime
     [InlineData("azure-kv://main/bad_name")]
     [InlineData("azure-kv://main/a/b")]
     [InlineData("azure-kv://main/db?stage=AWSCURRENT")]
+    [InlineData("azure-kv://main/db?version=..%2Fx")]
     public async Task Malformed_references_are_refused_before_any_request(string reference)
     {
         await using var provider = _vault.CreateProvider();
@@ -528,6 +529,27 @@ public sealed class AzureKeyVaultSecretProviderTests : IAsyncLifetime
         Assert.Equal(40, loaded.Count);
         Assert.Equal("value-07", loaded["cfg--k07"]);
         Assert.Equal(40, Emulator.Counters.ValueReads);
+    }
+
+    [Fact]
+    public async Task Load_can_be_abandoned_early()
+    {
+        for (var i = 0; i < 60; i++)
+        {
+            Emulator.SetSecret($"k{i:D2}", "v");
+        }
+
+        await using var provider = _vault.CreateProvider(o => o.MaxConcurrentRequests = 4);
+
+        await foreach (var result in provider.LoadSecretsAsync())
+        {
+            result.Secret?.Dispose();
+            break;
+        }
+
+        using var after = await provider.GetSecretAsync(SecretReference.Parse("azure-kv://k59"));
+        Assert.Equal("v", after.Value.ExposeAsString());
+        Assert.True(Emulator.Counters.ValueReads < 60);
     }
 
     [Fact]
