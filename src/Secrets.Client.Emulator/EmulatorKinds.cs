@@ -9,5 +9,6 @@ internal static class EmulatorKinds
         new Dictionary<string, Func<EmulatorSettings, CancellationToken, Task<IRunningEmulator>>>(StringComparer.OrdinalIgnoreCase)
         {
             ["aws"] = AwsEmulatorKind.StartAsync,
+            ["azure"] = AzureEmulatorKind.StartAsync,
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 }
