@@ -423,6 +423,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
     private Pkcs11Connection Connect(SecretValue pin)
     {
         IPkcs11Library library;
+        Pkcs11NativeResolver.EnsureRegistered();
         try
         {
             library = _factories.Pkcs11LibraryFactory.LoadPkcs11Library(_factories, _modulePath, AppType.MultiThreaded);

@@ -76,8 +76,8 @@ internal static class Pkcs11Mechanisms
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            writer.WriteIntegerUnsigned(signature[..half]);
-            writer.WriteIntegerUnsigned(signature[half..]);
+            writer.WriteIntegerUnsigned(Minimal(signature[..half]));
+            writer.WriteIntegerUnsigned(Minimal(signature[half..]));
         }
 
         return writer.Encode();
@@ -103,6 +103,13 @@ internal static class Pkcs11Mechanisms
         {
             throw new CryptographicException("The ECDSA signature is not a DER SEQUENCE of two INTEGERs.", ex);
         }
+    }
+
+    // DER wants no redundant leading zero bytes, but zero itself is one byte.
+    private static ReadOnlySpan<byte> Minimal(ReadOnlySpan<byte> integer)
+    {
+        var trimmed = integer.TrimStart((byte)0);
+        return trimmed.IsEmpty ? integer[^1..] : trimmed;
     }
 
     private static void CopyUnsigned(ReadOnlySpan<byte> integer, Span<byte> destination)
