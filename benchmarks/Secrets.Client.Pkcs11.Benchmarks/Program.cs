@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Secrets.Client.Pkcs11.Benchmarks.BenchmarkToken).Assembly).Run(args);
