@@ -227,6 +227,10 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
                 HandleLost(connection, ex, attempt);
                 continue;
             }
+            catch (Pkcs11Exception ex)
+            {
+                throw new Pkcs11SessionException($"Signer '{Name}' could not open a session on token '{connection.TokenLabel}' ({ex.RV}).", ex) { ErrorCode = ex.RV.ToString() };
+            }
 
             if (TryRun(connection, session, state, operation, attempt, out var result))
             {
@@ -250,6 +254,10 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
                 HandleLost(connection, ex, attempt);
                 continue;
             }
+            catch (Pkcs11Exception ex)
+            {
+                throw new Pkcs11SessionException($"Signer '{Name}' could not open a session on token '{connection.TokenLabel}' ({ex.RV}).", ex) { ErrorCode = ex.RV.ToString() };
+            }
 
             if (TryRun(connection, session, state, operation, attempt, out var result))
             {
@@ -261,9 +269,11 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
     private bool TryRun<TState, T>(Pkcs11Connection connection, ISession session, TState state, Func<Pkcs11Connection, ISession, TState, T> operation, int attempt, out T result)
     {
         var healthy = true;
-        EnterOperation();
+        var entered = false;
         try
         {
+            EnterOperation();
+            entered = true;
             result = operation(connection, session, state);
             return true;
         }
@@ -274,9 +284,18 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
             result = default!;
             return false;
         }
+        catch (Pkcs11Exception ex)
+        {
+            throw new Pkcs11OperationException($"Token '{connection.TokenLabel}' refused {ex.Method} ({ex.RV}).", ex) { ErrorCode = ex.RV.ToString() };
+        }
         finally
         {
-            _lifetime.ExitReadLock();
+            if (entered)
+            {
+                _lifetime.ExitReadLock();
+            }
+
+            // Always give the session back, even after disposal, so that callers waiting for one are released.
             if (healthy)
             {
                 connection.Pool.Return(session);

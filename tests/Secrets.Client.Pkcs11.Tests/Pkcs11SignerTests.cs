@@ -239,6 +239,31 @@ public sealed class Pkcs11SignerTests(SoftHsmFixture fixture)
     }
 
     [Fact]
+    public async Task Disposing_while_callers_wait_for_a_session_releases_every_caller()
+    {
+        var signer = new Pkcs11Signer(SoftHsmFixture.Options(maxSessions: 1), SoftHsmFixture.Store());
+        var key = await signer.GetKeyAsync("rsa-2048");
+        var calls = Enumerable.Range(0, 24).Select(_ => Task.Run(async () => await key.SignDataAsync(Data, Pkcs11SignatureAlgorithm.RS512))).ToList();
+
+        await signer.DisposeAsync();
+        var outcomes = await Task.WhenAll(calls.Select(async call =>
+        {
+            try
+            {
+                var signature = await call;
+                return key.VerifyData(Data, signature, Pkcs11SignatureAlgorithm.RS512) ? "signed" : "bad signature";
+            }
+            catch (ObjectDisposedException)
+            {
+                return "disposed";
+            }
+        })).WaitAsync(TimeSpan.FromMinutes(2)); // A safety net against a hang, not a timing assertion.
+
+        Assert.All(outcomes, outcome => Assert.Contains(outcome, new[] { "signed", "disposed" }));
+        Assert.Contains("disposed", outcomes);
+    }
+
+    [Fact]
     public async Task Every_signature_is_audited_and_counted_without_data_or_PIN()
     {
         using var capture = new TelemetryCapture();

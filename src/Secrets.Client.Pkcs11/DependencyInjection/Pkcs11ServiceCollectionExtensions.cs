@@ -20,12 +20,8 @@ public static class Pkcs11ServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<Pkcs11SignerOptions>().Configure(configure).Validate(
-            static options =>
-            {
-                options.Validate();
-                return true;
-            });
+        services.AddOptions<Pkcs11SignerOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Pkcs11SignerOptions>, Pkcs11SignerOptionsValidator>());
         services.TryAddSingleton(static provider => new Pkcs11Signer(
             provider.GetRequiredService<IOptions<Pkcs11SignerOptions>>().Value,
             provider.GetRequiredService<ISecretStore>(),

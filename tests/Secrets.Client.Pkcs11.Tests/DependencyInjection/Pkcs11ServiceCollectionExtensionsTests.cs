@@ -39,7 +39,8 @@ public sealed class Pkcs11ServiceCollectionExtensionsTests
         services.AddPkcs11Signer(o => o.ModulePath = SoftHsmFixture.ModulePath);
         using var provider = services.BuildServiceProvider();
 
-        Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<Pkcs11Signer>());
-        Assert.Throws<ArgumentException>(() => provider.GetRequiredService<IOptions<Pkcs11SignerOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<Pkcs11Signer>());
+        Assert.Contains("TokenLabel or a TokenSerial", error.Message, StringComparison.Ordinal);
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<Pkcs11SignerOptions>>().Value);
     }
 }
