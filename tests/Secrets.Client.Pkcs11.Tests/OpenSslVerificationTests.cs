@@ -17,6 +17,7 @@ public sealed class OpenSslVerificationTests(SoftHsmFixture fixture)
     [InlineData("rsa-2048", "PS384", "-sha384")]
     [InlineData("ec-p256", "ES256", "-sha256")]
     [InlineData("ec-p384", "ES384", "-sha384")]
+    [InlineData("ec-p521", "ES512", "-sha512")]
     public async Task Openssl_verifies_the_signature(string keyLabel, string algorithmName, string digest)
     {
         var algorithm = Pkcs11SignatureAlgorithm.FromName(algorithmName);

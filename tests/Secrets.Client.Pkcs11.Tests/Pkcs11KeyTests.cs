@@ -12,7 +12,7 @@ public sealed class Pkcs11KeyTests
     {
         { "rsa-2048", "RS256" }, { "rsa-2048", "RS384" }, { "rsa-2048", "RS512" },
         { "rsa-2048", "PS256" }, { "rsa-2048", "PS384" }, { "rsa-2048", "PS512" },
-        { "ec-p256", "ES256" }, { "ec-p384", "ES384" }, { "ec-p256", "ES512" },
+        { "ec-p256", "ES256" }, { "ec-p384", "ES384" }, { "ec-p521", "ES512" }, { "ec-p256", "ES512" },
     };
 
     [Theory]
@@ -47,6 +47,7 @@ public sealed class Pkcs11KeyTests
     [Theory]
     [InlineData("ec-p256", "ES256", 32)]
     [InlineData("ec-p384", "ES384", 48)]
+    [InlineData("ec-p521", "ES512", 66)]
     public async Task ECDSA_signatures_come_as_r_s_or_DER_as_asked(string keyLabel, string algorithmName, int fieldSize)
     {
         var algorithm = Pkcs11SignatureAlgorithm.FromName(algorithmName);

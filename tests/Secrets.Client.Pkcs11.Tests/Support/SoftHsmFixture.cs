@@ -45,6 +45,7 @@ public sealed class SoftHsmFixture : IDisposable
         GenerateKey(TokenLabel, "rsa:2048", "rsa-2048", "01");
         GenerateKey(TokenLabel, "EC:prime256v1", "ec-p256", "02");
         GenerateKey(TokenLabel, "EC:secp384r1", "ec-p384", "03");
+        GenerateKey(TokenLabel, "EC:secp521r1", "ec-p521", "06");
         GenerateKey(TokenLabel, "rsa:2048", "twin", "04");
         GenerateKey(TokenLabel, "rsa:2048", "twin", "05");
         GenerateKey(SecondTokenLabel, "EC:prime256v1", "spare-ec", "01");
