@@ -28,6 +28,58 @@ if (args.Length > 0 && args[0] == "--throughput")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--cpu")
+{
+    // CPU time per signature on one thread, direct Pkcs11Interop vs the provider, in alternating rounds. Unlike wall
+    // time, the process's own CPU time is barely disturbed by other programs competing for the cores.
+    var bench = new SignOverheadBenchmarks();
+    await bench.SetupAsync();
+    try
+    {
+        var cases = new (string Name, Func<Task> Sign)[]
+        {
+            ("ES256 direct", () => { bench.Es256Direct(); return Task.CompletedTask; }),
+            ("ES256 provider SignDataAsync", async () => await bench.Es256Provider()),
+            ("ES256 provider ECDsa.SignData", () => { bench.Es256ProviderDotNet(); return Task.CompletedTask; }),
+            ("RS256 direct", () => { bench.Rs256Direct(); return Task.CompletedTask; }),
+            ("RS256 provider SignDataAsync", async () => await bench.Rs256Provider()),
+            ("RS256 provider RSA.SignData", () => { bench.Rs256ProviderDotNet(); return Task.CompletedTask; }),
+        };
+        var totals = cases.ToDictionary(c => c.Name, _ => TimeSpan.Zero);
+        const int perRound = 300;
+        const int rounds = 8;
+        for (var round = -2; round < rounds; round++)
+        {
+            foreach (var (name, sign) in cases)
+            {
+                var before = Process.GetCurrentProcess().TotalProcessorTime;
+                for (var i = 0; i < perRound; i++)
+                {
+                    await sign();
+                }
+
+                if (round >= 0)
+                {
+                    // The first rounds warm up the JIT (tiered compilation) and are not counted.
+                    totals[name] += Process.GetCurrentProcess().TotalProcessorTime - before;
+                }
+            }
+        }
+
+        foreach (var (name, total) in totals)
+        {
+            var direct = totals[name[..5] + " direct"];
+            Console.WriteLine($"{name,-32} {total.TotalMicroseconds / (rounds * perRound),8:F1} us CPU/signature  ratio {total / direct:F3}");
+        }
+    }
+    finally
+    {
+        await bench.CleanupAsync();
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(BenchmarkToken).Assembly).Run(args);
 
 static async Task<double> MeasureAsync(BenchmarkToken token, int maxSessions, Pkcs11SignatureAlgorithm algorithm)
