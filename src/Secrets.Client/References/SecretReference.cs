@@ -19,6 +19,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 {
     private const string SchemeSeparator = "://";
     private string? _text;
+    private SecretReference? _cacheKey;
 
     /// <summary>Initializes a new instance of the <see cref="SecretReference"/> class.</summary>
     /// <param name="provider">The provider name, or <see langword="null"/> for the store's default provider.</param>
@@ -140,6 +141,25 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
     /// <returns>A reference that names a provider.</returns>
     public SecretReference WithProvider(string provider) =>
         Provider is not null ? this : new SecretReference(provider, Path, Version, Stage, Field, Environments, text: null);
+
+    /// <summary>
+    /// Gets the reference to the whole secret under <paramref name="provider"/>, the store's cache key; computed once per
+    /// reference instance so that repeated reads with the same reference allocate nothing.
+    /// </summary>
+    internal SecretReference GetCacheKey(string provider)
+    {
+        var key = _cacheKey;
+        if (key is not null && string.Equals(key.Provider, provider, StringComparison.Ordinal))
+        {
+            return key;
+        }
+
+        key = Field is null && string.Equals(Provider, provider, StringComparison.Ordinal)
+            ? this
+            : new SecretReference(provider, Path, Version, Stage, field: null, Environments, text: null);
+        _cacheKey = key;
+        return key;
+    }
 
     /// <summary>Returns the canonical text of the reference.</summary>
     /// <returns>The reference text.</returns>

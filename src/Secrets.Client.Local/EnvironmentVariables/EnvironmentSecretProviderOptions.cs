@@ -1,0 +1,25 @@
+namespace Secrets.Client.Local;
+
+/// <summary>Options for <see cref="EnvironmentSecretProvider"/>.</summary>
+public class EnvironmentSecretProviderOptions : LocalSecretProviderOptions
+{
+    /// <summary>The default provider name, <c>env</c>.</summary>
+    public const string DefaultName = "env";
+
+    /// <summary>Initializes a new instance of the <see cref="EnvironmentSecretProviderOptions"/> class.</summary>
+    public EnvironmentSecretProviderOptions()
+        : base(DefaultName)
+    {
+    }
+
+    /// <summary>
+    /// Gets or sets a prefix, as in <c>AddEnvironmentVariables(prefix)</c>: only variables whose names start with it
+    /// (compared case-insensitively) are served, under their names with the prefix removed. With prefix <c>MYAPP_</c>,
+    /// <c>env://DB_PASSWORD</c> reads <c>MYAPP_DB_PASSWORD</c>. <see langword="null"/> or empty serves every variable.
+    /// </summary>
+    public string? Prefix { get; set; }
+
+    /// <summary>Describes the options for diagnostics (never any value).</summary>
+    /// <returns>The provider name and prefix.</returns>
+    public override string ToString() => $"{nameof(EnvironmentSecretProviderOptions)}(Name = {Name}, Prefix = '{Prefix}')";
+}

@@ -1,0 +1,26 @@
+namespace Secrets.Client;
+
+/// <summary>What kind of access an audit record describes.</summary>
+public enum SecretAccessKind
+{
+    /// <summary>A read served from the cache.</summary>
+    CacheHit,
+
+    /// <summary>A read that went to the provider because the value was not cached (or had expired).</summary>
+    Fetch,
+
+    /// <summary>A background refresh (a version check, and a fetch when the version changed).</summary>
+    Refresh,
+
+    /// <summary>A metadata-only lookup.</summary>
+    Metadata,
+
+    /// <summary>A listing of secrets.</summary>
+    List,
+
+    /// <summary>A new value written.</summary>
+    Write,
+
+    /// <summary>A rotation requested.</summary>
+    Rotate,
+}

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Secrets.Client.Configuration;
+
+/// <summary>
+/// Loads secrets into <see cref="IConfiguration"/>: named secrets, every secret under a prefix, and secret references
+/// written as values in earlier configuration sources (for example <c>"ConnectionStrings:Db": "aws-sm://prod/db#url"</c>
+/// in appsettings.json). Reloads when a refresh sees a rotated value, so <c>IOptionsMonitor&lt;T&gt;</c> follows rotation.
+/// </summary>
+public class SecretsConfigurationSource : IConfigurationSource
+{
+    /// <summary>Gets or sets the store to read from. When null, a <see cref="SecretStore"/> is built from <see cref="Providers"/> and owned by the provider.</summary>
+    public ISecretStore? Store { get; set; }
+
+    /// <summary>Gets the providers a store is built from when <see cref="Store"/> is null.</summary>
+    public IList<SecretProvider> Providers { get; } = new List<SecretProvider>();
+
+    /// <summary>Gets or sets the options of a store built from <see cref="Providers"/>.</summary>
+    public SecretStoreOptions StoreOptions { get; set; } = new();
+
+    /// <summary>Gets the named secrets to load.</summary>
+    public IList<SecretConfigurationMapping> Secrets { get; } = new List<SecretConfigurationMapping>();
+
+    /// <summary>Gets the prefixes whose secrets are all loaded.</summary>
+    public IList<SecretPrefixMapping> Prefixes { get; } = new List<SecretPrefixMapping>();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether values of earlier sources that are references to a registered provider are
+    /// replaced by the secret. Default <see langword="true"/>. Needs a <see cref="SecretStore"/> (to know its providers).
+    /// </summary>
+    public bool ResolveReferences { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether a JSON object secret loaded without a field becomes a configuration section. Default <see langword="true"/>.</summary>
+    public bool FlattenJson { get; set; } = true;
+
+    /// <summary>Gets or sets a value indicating whether the source may fail to load at all (for example when a provider is unreachable at start). Default <see langword="false"/>.</summary>
+    public bool Optional { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether configuration reloads when a refresh sees a rotated secret. Default <see langword="true"/>.</summary>
+    public bool ReloadOnChange { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets how often due secrets are refreshed (version check, then fetch when changed) when
+    /// <see cref="ReloadOnChange"/> is on. Default 1 minute. Needs a <see cref="SecretStore"/>.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Gets or sets the clock for the refresh timer and a built store. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the logger factory for the provider and a built store; reload failures are logged here.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Adds a required secret.</summary>
+    /// <param name="reference">The reference text, for example <c>aws-sm://prod/db#password</c>.</param>
+    /// <param name="key">The configuration key, or null to derive it.</param>
+    /// <returns>This source.</returns>
+    public SecretsConfigurationSource Add(string reference, string? key = null)
+    {
+        Secrets.Add(new SecretConfigurationMapping(SecretReference.Parse(reference), key));
+        return this;
+    }
+
+    /// <summary>Adds a secret that is skipped when missing.</summary>
+    /// <param name="reference">The reference text.</param>
+    /// <param name="key">The configuration key, or null to derive it.</param>
+    /// <returns>This source.</returns>
+    public SecretsConfigurationSource AddOptional(string reference, string? key = null)
+    {
+        Secrets.Add(new SecretConfigurationMapping(SecretReference.Parse(reference), key, optional: true));
+        return this;
+    }
+
+    /// <summary>Adds every secret of a provider whose name starts with <paramref name="prefix"/>.</summary>
+    /// <param name="provider">The provider, or null for the default provider.</param>
+    /// <param name="prefix">The name prefix, removed from keys.</param>
+    /// <param name="keyPrefix">A key prefix to put in front, or null.</param>
+    /// <returns>This source.</returns>
+    public SecretsConfigurationSource AddPrefix(string? provider, string prefix, string? keyPrefix = null)
+    {
+        Prefixes.Add(new SecretPrefixMapping(provider, prefix, keyPrefix));
+        return this;
+    }
+
+    /// <inheritdoc/>
+    public IConfigurationProvider Build(IConfigurationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var earlier = builder.Sources.TakeWhile(source => !ReferenceEquals(source, this)).ToArray();
+        return new SecretsConfigurationProvider(this, earlier);
+    }
+}
