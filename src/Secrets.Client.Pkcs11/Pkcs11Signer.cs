@@ -34,6 +34,11 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly ILogger _audit = NullLogger.Instance;
     private readonly TimeProvider _timeProvider = TimeProvider.System;
+    private readonly ISecretAuditSink? _auditSink;
+    private readonly string _user = string.Empty;
+    private readonly string _host = string.Empty;
+    private readonly string _process = string.Empty;
+    private readonly string _environment = string.Empty;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.NoRecursion);
     private readonly List<IPkcs11Library> _retiredLibraries = [];
@@ -50,7 +55,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
     /// <param name="options">The module, token and PIN reference.</param>
     /// <param name="secretStore">The store the PIN is read from.</param>
     public Pkcs11Signer(Pkcs11SignerOptions options, ISecretStore secretStore)
-        : this(options, secretStore, loggerFactory: null, timeProvider: null)
+        : this(options, secretStore, loggerFactory: null, timeProvider: null, auditSink: null)
     {
     }
 
@@ -59,8 +64,13 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
     /// <param name="secretStore">The store the PIN is read from.</param>
     /// <param name="loggerFactory">Logs and audit records; the audit category is <c>Secrets.Client.Pkcs11.Audit</c>.</param>
     /// <param name="timeProvider">Measures signing durations.</param>
+    /// <param name="auditSink">
+    /// The core audit trail (the one <c>AddSecretStore</c> registers): each signature is recorded there as a
+    /// <see cref="SecretAccessKind.Sign"/> access, with the key as the secret name, the mechanism as the field and the
+    /// token as the identity. The package's own audit events then drop to <see cref="LogLevel.Debug"/>.
+    /// </param>
     /// <exception cref="ArgumentException">The options are incomplete.</exception>
-    public Pkcs11Signer(Pkcs11SignerOptions options, ISecretStore secretStore, ILoggerFactory? loggerFactory, TimeProvider? timeProvider)
+    public Pkcs11Signer(Pkcs11SignerOptions options, ISecretStore secretStore, ILoggerFactory? loggerFactory, TimeProvider? timeProvider, ISecretAuditSink? auditSink)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(secretStore);
@@ -76,6 +86,15 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
         _audit = loggerFactory.CreateLogger(Pkcs11Telemetry.Name + ".Audit");
         _timeProvider = timeProvider ?? TimeProvider.System;
         Name = options.Name ?? _tokenLabel ?? _tokenSerial!;
+        _auditSink = auditSink;
+        _user = Environment.UserName;
+        _host = Environment.MachineName;
+        using (var current = Process.GetCurrentProcess())
+        {
+            _process = $"{current.ProcessName}[{Environment.ProcessId}]";
+        }
+
+        _environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production";
     }
 
     /// <summary>Gets the signer's name in logs, audit records and metrics.</summary>
@@ -176,12 +195,12 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
         try
         {
             var (signature, mechanism) = Execute(request, SignOperation, cancellationToken);
-            Record(request, mechanism.ToString(), "success", caller, started, activity);
+            Record(request, mechanism.ToString(), caller, started, activity);
             return signature;
         }
         catch (Exception ex)
         {
-            Record(request, request.PlannedMechanism, ex.GetType().Name, caller, started, activity);
+            Record(request, request.PlannedMechanism, caller, started, activity, ex);
             throw;
         }
     }
@@ -193,12 +212,12 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
         try
         {
             var (signature, mechanism) = await ExecuteAsync(request, SignOperation, cancellationToken).ConfigureAwait(false);
-            Record(request, mechanism.ToString(), "success", caller, started, activity);
+            Record(request, mechanism.ToString(), caller, started, activity);
             return signature;
         }
         catch (Exception ex)
         {
-            Record(request, request.PlannedMechanism, ex.GetType().Name, caller, started, activity);
+            Record(request, request.PlannedMechanism, caller, started, activity, ex);
             throw;
         }
     }
@@ -714,11 +733,13 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
         return activity;
     }
 
-    private void Record(Pkcs11SignRequest request, string mechanism, string outcome, string caller, long started, Activity? activity)
+    private void Record(Pkcs11SignRequest request, string mechanism, string caller, long started, Activity? activity, Exception? error = null)
     {
+        var outcome = error?.GetType().Name ?? "success";
         var elapsed = _timeProvider.GetElapsedTime(started);
         var callerWithTrace = (activity is null ? Activity.Current : activity.Parent) is { } context ? $"{caller} (in {context.OperationName})" : caller;
-        Pkcs11Log.AuditSign(_audit, Name, request.Key.TokenLabel, request.Key.Label, mechanism, outcome, callerWithTrace);
+        Pkcs11Log.AuditSign(_audit, _auditSink is null ? LogLevel.Information : LogLevel.Debug, Name, request.Key.TokenLabel, request.Key.Label, mechanism, outcome, callerWithTrace);
+        RecordToSink(request, mechanism, outcome, error);
         var tags = new TagList
         {
             { "pkcs11.signer", Name },
@@ -736,6 +757,48 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
             {
                 activity.SetStatus(ActivityStatusCode.Error, outcome);
             }
+        }
+    }
+
+    private void RecordToSink(Pkcs11SignRequest request, string mechanism, string outcome, Exception? error)
+    {
+        if (_auditSink is null)
+        {
+            return;
+        }
+
+        var record = new SecretAuditRecord
+        {
+            Timestamp = _timeProvider.GetUtcNow(),
+            Provider = "pkcs11",
+            SecretName = request.Key.Label,
+            Field = mechanism,
+            Kind = SecretAccessKind.Sign,
+            Outcome = error switch
+            {
+                null => SecretAuditOutcome.Success,
+                SecretNotFoundException => SecretAuditOutcome.NotFound,
+                SecretAccessDeniedException => SecretAuditOutcome.AccessDenied,
+                SecretUnavailableException => SecretAuditOutcome.Unavailable,
+                InvalidSecretReferenceException => SecretAuditOutcome.InvalidReference,
+                _ => SecretAuditOutcome.Failed,
+            },
+            Identity = $"{Name}/{request.Key.TokenLabel}",
+            User = _user,
+            Host = _host,
+            Process = _process,
+            Environment = _environment,
+            ErrorType = error is null ? null : outcome,
+        };
+        try
+        {
+            _auditSink.Record(in record);
+        }
+#pragma warning disable CA1031 // A failing audit sink is logged; it must not turn a good signature into an error.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Pkcs11Log.AuditSinkFailed(_logger, ex, Name);
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class Pkcs11SignerTests(SoftHsmFixture fixture)
         const string wrongPin = "CANARY-WRONG-PIN-55aa01";
         var logs = new FakeLogCollector();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Trace));
-        await using var signer = new Pkcs11Signer(SoftHsmFixture.Options(), SoftHsmFixture.Store(wrongPin), loggerFactory, null);
+        await using var signer = new Pkcs11Signer(SoftHsmFixture.Options(), SoftHsmFixture.Store(wrongPin), loggerFactory, null, null);
 
         var error = await Assert.ThrowsAsync<Pkcs11LoginException>(() => signer.GetKeyAsync("rsa-2048").AsTask());
 
@@ -271,7 +271,7 @@ public sealed class Pkcs11SignerTests(SoftHsmFixture fixture)
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)).SetMinimumLevel(LogLevel.Trace));
         var options = SoftHsmFixture.Options();
         options.Name = "audit-signer";
-        await using var signer = new Pkcs11Signer(options, SoftHsmFixture.Store(), loggerFactory, null);
+        await using var signer = new Pkcs11Signer(options, SoftHsmFixture.Store(), loggerFactory, null, null);
         var key = await signer.GetKeyAsync("rsa-2048");
         var secretData = "CANARY-DATA-3c1d9e"u8.ToArray();
 
@@ -301,7 +301,7 @@ public sealed class Pkcs11SignerTests(SoftHsmFixture fixture)
     {
         var logs = new FakeLogCollector();
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
-        var signer = new Pkcs11Signer(SoftHsmFixture.Options(), SoftHsmFixture.Store(), loggerFactory, null);
+        var signer = new Pkcs11Signer(SoftHsmFixture.Options(), SoftHsmFixture.Store(), loggerFactory, null, null);
         var key = await signer.GetKeyAsync("ec-p256");
         await signer.DisposeAsync();
 

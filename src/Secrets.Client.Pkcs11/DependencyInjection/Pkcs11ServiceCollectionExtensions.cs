@@ -10,8 +10,9 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class Pkcs11ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers a singleton <see cref="Pkcs11Signer"/> that reads its PIN from the registered <see cref="ISecretStore"/>.
-    /// The container disposes it at shutdown, which finalizes the module.
+    /// Registers a singleton <see cref="Pkcs11Signer"/> that reads its PIN from the registered <see cref="ISecretStore"/>
+    /// (for example one added with <c>AddSecretStore</c>) and records each signature in the registered
+    /// <see cref="ISecretAuditSink"/>, if any. The container disposes it at shutdown, which finalizes the module.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the module, token and PIN reference.</param>
@@ -26,7 +27,8 @@ public static class Pkcs11ServiceCollectionExtensions
             provider.GetRequiredService<IOptions<Pkcs11SignerOptions>>().Value,
             provider.GetRequiredService<ISecretStore>(),
             provider.GetService<ILoggerFactory>(),
-            provider.GetService<TimeProvider>()));
+            provider.GetService<TimeProvider>(),
+            provider.GetService<ISecretAuditSink>()));
         return services;
     }
 }

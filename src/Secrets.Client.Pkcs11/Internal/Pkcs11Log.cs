@@ -17,9 +17,12 @@ internal static partial class Pkcs11Log
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Signer '{Signer}' could not reconnect in the background.")]
     public static partial void BackgroundReconnectFailed(ILogger logger, Exception exception, string signer);
 
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Signer '{Signer}': the audit sink failed; the signature itself is unaffected.")]
+    public static partial void AuditSinkFailed(ILogger logger, Exception exception, string signer);
+
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Signer '{Signer}': MaxSessions {Requested} exceeds the token's limit; using {Used}.")]
     public static partial void SessionsCapped(ILogger logger, string signer, int requested, int used);
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "AUDIT pkcs11 sign signer={Signer} token={TokenLabel} key={KeyLabel} mechanism={Mechanism} outcome={Outcome} caller={Caller}")]
-    public static partial void AuditSign(ILogger logger, string signer, string tokenLabel, string keyLabel, string mechanism, string outcome, string caller);
+    [LoggerMessage(EventId = 100, Message = "AUDIT pkcs11 sign signer={Signer} token={TokenLabel} key={KeyLabel} mechanism={Mechanism} outcome={Outcome} caller={Caller}")]
+    public static partial void AuditSign(ILogger logger, LogLevel level, string signer, string tokenLabel, string keyLabel, string mechanism, string outcome, string caller);
 }
