@@ -20,7 +20,9 @@ using var demoToken = options.Module is null ? new DemoToken() : null;
 
 var services = new ServiceCollection();
 services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information));
-services.AddSingleton<ISecretStore, EnvironmentSecretStore>();
+// The PIN is a secret like any other: the signer reads it through ISecretStore. Here it comes from an environment
+// variable (the demo token's random PIN); in production point PinReference at a vault instead (azure-kv://..., aws-sm://...).
+services.AddSecretStore(store => store.AddEnvironmentVariables(env => env.AllowInProduction = true));
 services.AddPkcs11Signer(signer =>
 {
     signer.ModulePath = options.Module ?? DemoToken.ModulePath;
