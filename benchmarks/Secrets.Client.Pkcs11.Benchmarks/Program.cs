@@ -28,6 +28,57 @@ if (args.Length > 0 && args[0] == "--throughput")
     return;
 }
 
+if (args.Length > 0 && args[0] == "--direct-scaling")
+{
+    // Reference point without the provider: Pkcs11Interop with one session per thread, 1 thread vs 2, and .NET's
+    // software RSA (OpenSSL) the same way. Shows whether the token itself scales on this machine right now.
+    using var token = new BenchmarkToken();
+    await using var signer = token.CreateSigner(1);
+    await signer.ConnectAsync(); // Also maps Pkcs11Interop's "libdl" import on glibc 2.34+.
+    var factories = new Net.Pkcs11Interop.HighLevelAPI.Pkcs11InteropFactories();
+    using var library = factories.Pkcs11LibraryFactory.LoadPkcs11Library(factories, BenchmarkToken.ModulePath, Net.Pkcs11Interop.Common.AppType.MultiThreaded);
+    var slot = library.GetSlotList(Net.Pkcs11Interop.Common.SlotsType.WithTokenPresent).First(s => s.GetTokenInfo().Label.Trim() == BenchmarkToken.Label);
+    var sessions = Enumerable.Range(0, 2).Select(_ => slot.OpenSession(Net.Pkcs11Interop.Common.SessionType.ReadOnly)).ToArray();
+    // Already logged in through the signer: PKCS#11 login state is per application.
+    var handle = sessions[0].FindAllObjects(
+    [
+        factories.ObjectAttributeFactory.Create(Net.Pkcs11Interop.Common.CKA.CKA_CLASS, Net.Pkcs11Interop.Common.CKO.CKO_PRIVATE_KEY),
+        factories.ObjectAttributeFactory.Create(Net.Pkcs11Interop.Common.CKA.CKA_LABEL, "rsa"),
+    ]).Single();
+    var data = RandomNumberGenerator.GetBytes(256);
+    using var software = RSA.Create(2048);
+    for (var round = 1; round <= 3; round++)
+    {
+        foreach (var (name, sign) in new (string, Action<int>)[]
+        {
+            ("RS256 direct Pkcs11Interop", i => sessions[i].Sign(factories.MechanismFactory.Create(Net.Pkcs11Interop.Common.CKM.CKM_SHA256_RSA_PKCS), handle, data)),
+            ("RS256 .NET software (OpenSSL)", _ => software.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)),
+        })
+        {
+            var rates = new double[2];
+            for (var threads = 1; threads <= 2; threads++)
+            {
+                var count = 0L;
+                var stopwatch = Stopwatch.StartNew();
+                var workers = Enumerable.Range(0, threads).Select(t => Task.Factory.StartNew(() =>
+                {
+                    while (stopwatch.Elapsed < TimeSpan.FromSeconds(2))
+                    {
+                        sign(t);
+                        Interlocked.Increment(ref count);
+                    }
+                }, TaskCreationOptions.LongRunning)).ToArray();
+                Task.WaitAll(workers);
+                rates[threads - 1] = count / stopwatch.Elapsed.TotalSeconds;
+            }
+
+            Console.WriteLine($"round {round} {name}: 1 thread {rates[0]:F0}/s, 2 threads {rates[1]:F0}/s, ratio {rates[1] / rates[0]:F2}x");
+        }
+    }
+
+    return;
+}
+
 if (args.Length > 0 && args[0] == "--cpu")
 {
     // CPU time per signature on one thread, direct Pkcs11Interop vs the provider, in alternating rounds. Unlike wall

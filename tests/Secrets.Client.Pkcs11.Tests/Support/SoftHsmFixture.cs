@@ -40,6 +40,8 @@ public sealed class SoftHsmFixture : IDisposable
             throw new InvalidOperationException("setenv(SOFTHSM2_CONF) failed.");
         }
 
+        // Direct Pkcs11Interop use in tests needs the same "libdl" mapping the signer installs on first connect.
+        Pkcs11NativeResolver.EnsureRegistered();
         InitToken(TokenLabel);
         InitToken(SecondTokenLabel);
         GenerateKey(TokenLabel, "rsa:2048", "rsa-2048", "01");
