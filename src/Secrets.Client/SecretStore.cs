@@ -17,7 +17,7 @@ namespace Secrets.Client;
 /// </summary>
 public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 {
-    private readonly Dictionary<string, ProviderSlot> _providers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, ProviderSlot> _providers = new(StringComparer.Ordinal); // names are lower case
     private readonly ProviderSlot? _defaultProvider;
     private readonly SecretStoreOptions _options;
     private readonly MemoryCache _cache;
@@ -89,7 +89,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
         if (options.DefaultProvider is { } defaultName)
         {
-            _defaultProvider = _providers.TryGetValue(defaultName, out var slot)
+            _defaultProvider = _providers.TryGetValue(defaultName.ToLowerInvariant(), out var slot)
                 ? slot
                 : throw new ArgumentException($"The default provider '{defaultName}' is not registered (registered: {string.Join(", ", _providers.Keys)}).", nameof(options));
         }
@@ -279,7 +279,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     {
         var slot = provider is null
             ? _defaultProvider ?? throw new InvalidSecretReferenceException(prefix ?? string.Empty, "no provider was named and the store has no default provider.", null)
-            : _providers.TryGetValue(provider, out var named) ? named : throw UnknownProvider(provider, prefix ?? string.Empty);
+            : _providers.TryGetValue(provider.ToLowerInvariant(), out var named) ? named : throw UnknownProvider(provider, prefix ?? string.Empty);
         var probe = new SecretReference(slot.Provider.Name, string.IsNullOrEmpty(prefix) ? "*" : prefix);
         EnsureInScope(slot, probe, SecretAccessKind.List);
         if (!slot.Provider.SupportsListing)

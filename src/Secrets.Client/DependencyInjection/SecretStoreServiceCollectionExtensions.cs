@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Secrets.Client;
 using Secrets.Client.Hosting;
@@ -83,10 +84,16 @@ public static class SecretStoreServiceCollectionExtensions
 
     private static void AddCore(IServiceCollection services)
     {
+        // Logging is optional: without it the audit sink and the refresh service log nowhere.
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ISecretAuditSink, LoggerSecretAuditSink>();
+        services.TryAddSingleton<ISecretAuditSink>(static provider =>
+            new LoggerSecretAuditSink(provider.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance));
         services.TryAddSingleton<ISecretStore>(static provider => provider.GetRequiredService<SecretStore>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SecretRefreshService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SecretRefreshService>(static provider =>
+            new SecretRefreshService(
+                provider.GetRequiredService<SecretStore>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetService<ILogger<SecretRefreshService>>() ?? NullLogger<SecretRefreshService>.Instance)));
         services.AddHealthChecks().AddCheck<SecretStoreHealthCheck>("secrets", tags: ["secrets"]);
     }
 

@@ -20,6 +20,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
     private const string SchemeSeparator = "://";
     private string? _text;
     private SecretReference? _cacheKey;
+    private int _hashCode;
 
     /// <summary>Initializes a new instance of the <see cref="SecretReference"/> class.</summary>
     /// <param name="provider">The provider name, or <see langword="null"/> for the store's default provider.</param>
@@ -178,6 +179,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 
     /// <inheritdoc/>
     public bool Equals(SecretReference? other) =>
+        ReferenceEquals(this, other) ||
         other is not null &&
         string.Equals(Provider, other.Provider, StringComparison.Ordinal) &&
         string.Equals(Path, other.Path, StringComparison.Ordinal) &&
@@ -189,7 +191,18 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
     public override bool Equals(object? obj) => Equals(obj as SecretReference);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Provider, Path, Version, Stage, Field);
+    public override int GetHashCode()
+    {
+        // Immutable, and the store's cache key: compute once (0 doubles as "not yet").
+        var hash = _hashCode;
+        if (hash == 0)
+        {
+            hash = HashCode.Combine(Provider, Path, Version, Stage, Field) | 1;
+            _hashCode = hash;
+        }
+
+        return hash;
+    }
 
     private static bool TryParseCore(string text, [NotNullWhen(true)] out SecretReference? reference, [NotNullWhen(false)] out InvalidSecretReferenceException? error)
     {

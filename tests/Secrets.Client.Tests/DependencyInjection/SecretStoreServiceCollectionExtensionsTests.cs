@@ -46,6 +46,20 @@ public class SecretStoreServiceCollectionExtensionsTests
     }
 
     [Fact]
+    public async Task The_store_resolves_without_logging_registered()
+    {
+        var provider = new InMemorySecretProvider();
+        provider.Set("a", "1");
+        var services = new ServiceCollection();
+        services.AddSecretStore(secrets => secrets.AddProvider(provider));
+        await using var container = services.BuildServiceProvider();
+
+        var secret = await container.GetRequiredService<ISecretStore>().GetSecretAsync("memory://a");
+
+        Assert.Equal("1", secret.Value.ExposeAsString());
+    }
+
+    [Fact]
     public async Task The_hosted_service_refreshes_due_secrets_so_rotation_is_seen_without_reads()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);

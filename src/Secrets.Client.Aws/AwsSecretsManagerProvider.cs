@@ -1,0 +1,844 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text.Unicode;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.Credentials;
+using Amazon.Runtime.Signing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Secrets.Client.Aws;
+
+/// <summary>
+/// Reads and writes AWS Secrets Manager secrets (provider name <c>aws-sm</c>; references such as
+/// <c>aws-sm://prod/db?stage=AWSPREVIOUS#password</c> or <c>aws-sm://arn:aws:secretsmanager:...?version=ID</c>).
+/// </summary>
+/// <remarks>
+/// <para>Speaks the Secrets Manager protocol (AWS JSON 1.1) over <see cref="HttpClient"/>; the AWS SDK core supplies the
+/// credential chain, region resolution and SigV4 signing. Values are parsed from the response bytes straight into
+/// <see cref="SecretValue"/> memory and every pooled buffer is cleared.</para>
+/// <para>Errors map to <see cref="SecretNotFoundException"/> (also for a secret scheduled for deletion),
+/// <see cref="SecretAccessDeniedException"/> (including KMS decryption failures and signature errors) and
+/// <see cref="SecretUnavailableException"/> (throttling, 5xx, connection failures). All members are thread-safe.</para>
+/// </remarks>
+public class AwsSecretsManagerProvider : SecretProvider
+{
+    /// <summary>The provider name references use: <c>aws-sm</c>.</summary>
+    public const string ProviderName = "aws-sm";
+
+    /// <summary>The staging label of the current version.</summary>
+    public const string CurrentStage = "AWSCURRENT";
+
+    /// <summary>The staging label of the version before the current one.</summary>
+    public const string PreviousStage = "AWSPREVIOUS";
+
+    /// <summary>The staging label of a version being rotated in.</summary>
+    public const string PendingStage = "AWSPENDING";
+
+    private const string Service = "secretsmanager";
+    private const string AmzJson = "application/x-amz-json-1.1";
+    private const int MaxResponseBytes = 16 * 1024 * 1024;
+    private const int BatchLimit = 20;
+
+    private readonly AwsSecretsManagerProviderOptions _options;
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly DefaultAWSCredentialsIdentityResolver? _credentialChain;
+    private readonly Lazy<(RegionEndpoint Region, Uri ServiceUrl)> _endpoint;
+    private readonly Uri? _agentUrl;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly bool _fixedSigningTime;
+    private string? _identity;
+
+    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerProvider"/> class with the default region and credential chains.</summary>
+    public AwsSecretsManagerProvider()
+        : this(new AwsSecretsManagerProviderOptions())
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerProvider"/> class.</summary>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="ArgumentException">An endpoint is not absolute, or is plain HTTP to a non-loopback host.</exception>
+    /// <exception cref="InvalidOperationException">No region is configured anywhere.</exception>
+    public AwsSecretsManagerProvider(AwsSecretsManagerProviderOptions options)
+        : this(options, loggerFactory: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerProvider"/> class with logging.</summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> logs nothing.</param>
+    /// <exception cref="ArgumentException">An endpoint is not absolute, or is plain HTTP to a non-loopback host.</exception>
+    /// <exception cref="InvalidOperationException">No region is configured anywhere.</exception>
+    public AwsSecretsManagerProvider(AwsSecretsManagerProviderOptions options, ILoggerFactory? loggerFactory)
+        : base(ProviderName, options)
+    {
+        _options = options;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _fixedSigningTime = _time != TimeProvider.System;
+        _logger = loggerFactory?.CreateLogger<AwsSecretsManagerProvider>() ?? NullLogger<AwsSecretsManagerProvider>.Instance;
+        if (options.ServiceUrl is not null)
+        {
+            AwsEndpointResolver.Validate(options.ServiceUrl, nameof(options.ServiceUrl));
+        }
+
+        _agentUrl = options.UseAgent ? AwsEndpointResolver.ValidateAgent(options.AgentEndpoint ?? AwsSecretsManagerProviderOptions.DefaultAgentEndpoint) : null;
+        _endpoint = new(() =>
+        {
+            var region = AwsEndpointResolver.ResolveRegion(options);
+            return (region, AwsEndpointResolver.ResolveServiceUrl(options, region));
+        });
+        if (!options.UseAgent)
+        {
+            // Fail at start-up, not on the first read, when the region or endpoint is misconfigured.
+            _ = _endpoint.Value;
+        }
+
+        _credentialChain = options.Credentials is null ? new DefaultAWSCredentialsIdentityResolver() : null;
+        if (options.HttpClient is { } client)
+        {
+            _http = client;
+        }
+        else
+        {
+            // Redirects must not be followed: a followed redirect would replay a signature made for another URL.
+            var handler = options.HttpHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+            _http = new HttpClient(handler, disposeHandler: options.HttpHandler is null);
+            _ownsHttp = true;
+        }
+    }
+
+    /// <summary>Gets the access key id requests are signed with, once known (never the secret key).</summary>
+    public override string? Identity => Volatile.Read(ref _identity);
+
+    /// <summary>Gets 20, the most secret ids one <c>BatchGetSecretValue</c> call takes.</summary>
+    public override int MaxBatchSize => BatchLimit;
+
+    /// <summary>Gets <see langword="true"/>: <c>ListSecrets</c> is supported.</summary>
+    public override bool SupportsListing => true;
+
+    /// <summary>Gets the region requests are signed for.</summary>
+    public string Region => _endpoint.Value.Region.SystemName;
+
+    /// <summary>Gets the Secrets Manager endpoint requests go to.</summary>
+    public Uri ServiceUrl => _endpoint.Value.ServiceUrl;
+
+    /// <summary>Fetches a secret with <c>GetSecretValue</c> (or through the local agent), by version id or staging label; <c>AWSCURRENT</c> by default.</summary>
+    /// <param name="reference">The secret's name or ARN, with an optional <c>version</c> or <c>stage</c>.</param>
+    /// <param name="cancellationToken">Cancels the fetch.</param>
+    /// <returns>The secret, owned by the caller.</returns>
+    public override async ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        CheckReference(reference);
+        if (_agentUrl is not null)
+        {
+            using var agentResponse = await SendToAgentAsync(reference, cancellationToken).ConfigureAwait(false);
+            return AwsResponseReader.ReadSecretValue(agentResponse.WrittenSpan, Name, reference.Path);
+        }
+
+        using var response = await SendAsync("GetSecretValue", BuildGetBody(reference), reference.Path, cancellationToken).ConfigureAwait(false);
+        return AwsResponseReader.ReadSecretValue(response.WrittenSpan, Name, reference.Path);
+    }
+
+    /// <summary>Describes a secret with <c>DescribeSecret</c>: the version id carrying the reference's stage (<c>AWSCURRENT</c> by default), without the value.</summary>
+    /// <param name="reference">The secret.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The metadata; <see cref="SecretProperties.Version"/> changes exactly when the value does.</returns>
+    public override async ValueTask<SecretProperties> GetPropertiesAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        CheckReference(reference);
+        var description = await DescribeAsync(reference.Path, cancellationToken).ConfigureAwait(false);
+        if (description.DeletedDate is not null)
+        {
+            throw new SecretNotFoundException(Name, reference.Path, "The secret is scheduled for deletion.") { ErrorCode = "InvalidRequestException" };
+        }
+
+        var stage = reference.Stage ?? CurrentStage;
+        var version = reference.Version ?? description.VersionWithStage(stage)
+            ?? throw new SecretNotFoundException(Name, reference.Path, $"No version carries the staging label {stage}.") { ErrorCode = "ResourceNotFoundException" };
+        return description.ToProperties(Name, reference.Path, version);
+    }
+
+    /// <summary>
+    /// Fetches several secrets with <c>BatchGetSecretValue</c>, 20 ids a call and up to
+    /// <see cref="AwsSecretsManagerProviderOptions.MaxBatchConcurrency"/> calls at once, following its paging. References
+    /// pinned to a version or a stage other than <c>AWSCURRENT</c> are fetched one by one. One result per reference, in order.
+    /// </summary>
+    /// <param name="references">The secrets.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One result per reference: the secret (owned by the caller) or that secret's error.</returns>
+    public override async ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        var results = new SecretResult?[references.Count];
+        var batchable = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var single = new List<int>();
+        for (var i = 0; i < references.Count; i++)
+        {
+            var reference = references[i];
+            CheckReference(reference);
+            if (_agentUrl is null && reference.Version is null && (reference.Stage is null || reference.Stage == CurrentStage))
+            {
+                if (!batchable.TryGetValue(reference.Path, out var indexes))
+                {
+                    batchable[reference.Path] = indexes = [];
+                }
+
+                indexes.Add(i);
+            }
+            else
+            {
+                single.Add(i);
+            }
+        }
+
+        try
+        {
+            // Start-up loads are latency-bound: a few batch calls in flight at once cut the wall time by that factor.
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxBatchConcurrency), CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(batchable.Keys.Chunk(BatchLimit), parallel, async (chunk, token) =>
+                await BatchGetAsync(references, chunk, batchable, results, token).ConfigureAwait(false)).ConfigureAwait(false);
+
+            foreach (var index in single)
+            {
+                results[index] = await GetOneAsync(references[index], cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            foreach (var result in results)
+            {
+                result?.Secret?.Dispose();
+            }
+
+            throw;
+        }
+
+        return results!;
+    }
+
+    /// <summary>Lists the secrets whose names start with <paramref name="prefix"/> (case-sensitive) with <c>ListSecrets</c>, following its paging.</summary>
+    /// <param name="prefix">The name prefix, or <see langword="null"/> for all.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>Each secret's metadata, with its <c>AWSCURRENT</c> version id. Secrets scheduled for deletion are left out.</returns>
+    public override IAsyncEnumerable<SecretProperties> ListSecretsAsync(string? prefix = null, CancellationToken cancellationToken = default) =>
+        ListCoreAsync(string.IsNullOrEmpty(prefix) ? [] : [AwsSecretFilter.NamePrefix(prefix)], prefix, cancellationToken);
+
+    /// <summary>Lists the secrets matching every filter with <c>ListSecrets</c>, following its paging.</summary>
+    /// <param name="filters">The filters (AND-ed); none lists all.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>Each secret's metadata, with its <c>AWSCURRENT</c> version id. Secrets scheduled for deletion are left out.</returns>
+    public virtual IAsyncEnumerable<SecretProperties> ListSecretsByFilterAsync(IEnumerable<AwsSecretFilter> filters, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filters);
+        return ListCoreAsync([.. filters], prefix: null, cancellationToken);
+    }
+
+    /// <summary>Lists a secret's versions with <c>ListSecretVersionIds</c>: a cheap way to see which versions carry which labels.</summary>
+    /// <param name="reference">The secret.</param>
+    /// <param name="includeDeprecated">Include versions that carry no staging label.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>Each version's id, staging labels and creation time.</returns>
+    public virtual async IAsyncEnumerable<SecretProperties> ListSecretVersionsAsync(SecretReference reference, bool includeDeprecated = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        CheckReference(reference);
+        string? next = null;
+        do
+        {
+            var body = new PooledBuffer();
+            var writer = new AwsJsonWriter(body);
+            writer.String("SecretId", reference.Path);
+            writer.Number("MaxResults", 100);
+            if (includeDeprecated)
+            {
+                writer.Boolean("IncludeDeprecated", true);
+            }
+
+            if (next is not null)
+            {
+                writer.String("NextToken", next);
+            }
+
+            writer.End();
+            var page = new List<SecretProperties>();
+            using (var response = await SendAsync("ListSecretVersionIds", body, reference.Path, cancellationToken).ConfigureAwait(false))
+            {
+                next = AwsResponseReader.ReadVersionList(response.WrittenSpan, Name, reference.Path, page);
+            }
+
+            foreach (var version in page)
+            {
+                yield return version;
+            }
+        }
+        while (next is not null);
+    }
+
+    /// <summary>
+    /// Stores a new version with <c>PutSecretValue</c> staged <c>AWSCURRENT</c> (the old current becomes <c>AWSPREVIOUS</c>),
+    /// creating the secret with <c>CreateSecret</c> if it does not exist. Valid UTF-8 is sent as <c>SecretString</c>, anything else as <c>SecretBinary</c>.
+    /// </summary>
+    /// <param name="name">The secret's name or ARN.</param>
+    /// <param name="value">The value; the caller keeps ownership.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new version's metadata.</returns>
+    public override async ValueTask<SecretProperties> SetSecretAsync(string name, SecretValue value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Length > 65536)
+        {
+            throw new ArgumentException($"The value for secret '{name}' is {value.Length} bytes; AWS Secrets Manager takes at most 65536.", nameof(value));
+        }
+
+        (string? Name, string? VersionId, string[] Stages) result;
+        try
+        {
+            using var response = await SendAsync("PutSecretValue", BuildWriteBody("SecretId", name, value), name, cancellationToken).ConfigureAwait(false);
+            result = AwsResponseReader.ReadWriteResult(response.WrittenSpan);
+        }
+        catch (SecretNotFoundException ex) when (ex.ErrorCode == "ResourceNotFoundException")
+        {
+            using var response = await SendAsync("CreateSecret", BuildWriteBody("Name", name, value), name, cancellationToken).ConfigureAwait(false);
+            result = AwsResponseReader.ReadWriteResult(response.WrittenSpan);
+            result.Stages = [CurrentStage];
+        }
+
+        return new SecretProperties(Name, result.Name ?? name) { Version = result.VersionId, Stages = result.Stages };
+    }
+
+    /// <summary>Rotates a secret now with <c>RotateSecret</c> (for example after a leak), using its configured rotation.</summary>
+    /// <param name="reference">The secret.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The metadata of the version the rotation creates.</returns>
+    public override async ValueTask<SecretProperties> RotateSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        CheckReference(reference);
+        var body = new PooledBuffer();
+        var writer = new AwsJsonWriter(body);
+        writer.String("SecretId", reference.Path);
+        writer.String("ClientRequestToken", Guid.NewGuid().ToString());
+        writer.Boolean("RotateImmediately", true);
+        writer.End();
+        using var response = await SendAsync("RotateSecret", body, reference.Path, cancellationToken).ConfigureAwait(false);
+        var result = AwsResponseReader.ReadWriteResult(response.WrittenSpan);
+        return new SecretProperties(Name, result.Name ?? reference.Path) { Version = result.VersionId, Stages = result.Stages };
+    }
+
+    /// <summary>
+    /// Fetches the <c>AWSCURRENT</c> and <c>AWSPREVIOUS</c> versions together, so that a verifier can accept both while
+    /// clients move to the rotated value.
+    /// </summary>
+    /// <param name="reference">The secret (its version, stage and field are ignored).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Both versions (the previous one is <see langword="null"/> if the secret has never changed), owned by the caller.</returns>
+    public virtual async ValueTask<AwsSecretRotationWindow> GetRotationWindowAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        CheckReference(reference);
+        var currentTask = GetSecretAsync(new SecretReference(Name, reference.Path, stage: CurrentStage), cancellationToken).AsTask();
+        var previousTask = GetPreviousAsync(reference.Path, cancellationToken);
+        try
+        {
+            await Task.WhenAll((Task)currentTask, previousTask).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (currentTask.IsCompletedSuccessfully)
+            {
+                currentTask.Result.Dispose();
+            }
+
+            if (previousTask.IsCompletedSuccessfully)
+            {
+                previousTask.Result?.Dispose();
+            }
+
+            throw;
+        }
+
+        return new AwsSecretRotationWindow(currentTask.Result, previousTask.Result);
+    }
+
+    /// <summary>Releases the HTTP client and the credential chain the provider created.</summary>
+    /// <returns>A task that completes when done.</returns>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+
+        _credentialChain?.Dispose();
+        await base.DisposeAsyncCore().ConfigureAwait(false);
+    }
+
+    private static PooledBuffer BuildGetBody(SecretReference reference)
+    {
+        var body = new PooledBuffer(256);
+        var writer = new AwsJsonWriter(body);
+        writer.String("SecretId", reference.Path);
+        if (reference.Version is not null)
+        {
+            writer.String("VersionId", reference.Version);
+        }
+
+        if (reference.Stage is not null)
+        {
+            writer.String("VersionStage", reference.Stage);
+        }
+
+        writer.End();
+        return body;
+    }
+
+    private static PooledBuffer BuildWriteBody(string idProperty, string name, SecretValue value)
+    {
+        var body = new PooledBuffer(value.Length * 2 + 256);
+        try
+        {
+            using var lease = value.Lease();
+            var writer = new AwsJsonWriter(body);
+            writer.String(idProperty, name);
+            writer.String("ClientRequestToken", Guid.NewGuid().ToString());
+            if (Utf8.IsValid(lease.Span))
+            {
+                writer.Utf8String("SecretString", lease.Span);
+            }
+            else
+            {
+                writer.Base64("SecretBinary", lease.Span);
+            }
+
+            writer.End();
+            return body;
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    private static TimeSpan? ParseRetryAfter(HttpResponseMessage response)
+    {
+        var retryAfter = response.Headers.RetryAfter;
+        if (retryAfter?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        return retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
+    }
+
+    private void CheckReference(SecretReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (reference.Provider is not null && reference.Provider != Name)
+        {
+            throw new InvalidSecretReferenceException(reference.ToString(), $"it names provider '{reference.Provider}', not '{Name}'.", Name);
+        }
+
+        if (reference.Path.Length > 2048)
+        {
+            throw new InvalidSecretReferenceException(reference.ToString(), "an AWS secret id is at most 2048 characters.", Name);
+        }
+    }
+
+    private async Task<Secret?> GetPreviousAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetSecretAsync(new SecretReference(Name, path, stage: PreviousStage), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SecretNotFoundException ex) when (ex.ErrorCode == "ResourceNotFoundException")
+        {
+            return null;
+        }
+    }
+
+    private async ValueTask<SecretResult> GetOneAsync(SecretReference reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return SecretResult.Success(reference, await GetSecretAsync(reference, cancellationToken).ConfigureAwait(false));
+        }
+        catch (SecretStoreException ex)
+        {
+            return SecretResult.Failure(reference, ex);
+        }
+    }
+
+    private async ValueTask BatchGetAsync(IReadOnlyList<SecretReference> references, string[] ids, Dictionary<string, List<int>> indexes, SecretResult?[] results, CancellationToken cancellationToken)
+    {
+        var values = new List<(Secret Secret, string? Arn)>();
+        var errors = new List<(string SecretId, string Code, string? Message)>();
+        try
+        {
+            string? next = null;
+            do
+            {
+                var body = new PooledBuffer();
+                var writer = new AwsJsonWriter(body);
+                writer.StringArray("SecretIdList", ids);
+                if (next is not null)
+                {
+                    writer.String("NextToken", next);
+                }
+
+                writer.End();
+                using var response = await SendAsync("BatchGetSecretValue", body, secretName: null, cancellationToken).ConfigureAwait(false);
+                next = AwsResponseReader.ReadBatch(response.WrittenSpan, Name, values, errors);
+            }
+            while (next is not null);
+        }
+        catch (SecretAccessDeniedException) when (values.Count == 0)
+        {
+            // Callers allowed GetSecretValue but not BatchGetSecretValue still get their secrets, one call each.
+            AwsLog.BatchDenied(_logger, ids.Length);
+            foreach (var id in ids)
+            {
+                foreach (var index in indexes[id])
+                {
+                    results[index] = await GetOneAsync(references[index], cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return;
+        }
+        catch (SecretStoreException ex) when (ex is not SecretFormatException)
+        {
+            foreach (var (secret, _) in values)
+            {
+                secret.Dispose();
+            }
+
+            foreach (var id in ids)
+            {
+                foreach (var index in indexes[id])
+                {
+                    results[index] = SecretResult.Failure(references[index], ex);
+                }
+            }
+
+            return;
+        }
+
+        var unclaimed = new HashSet<string>(ids, StringComparer.Ordinal);
+        foreach (var (secret, arn) in values)
+        {
+            var id = ids.FirstOrDefault(i => unclaimed.Contains(i) && Names(i, secret.Name, arn));
+            if (id is null)
+            {
+                secret.Dispose();
+                continue;
+            }
+
+            unclaimed.Remove(id);
+            var first = true;
+            foreach (var index in indexes[id])
+            {
+                // Each result owns its secret, so duplicates of one id get their own copy.
+                results[index] = SecretResult.Success(references[index], first ? secret : Copy(secret));
+                first = false;
+            }
+        }
+
+        foreach (var (secretId, code, message) in errors)
+        {
+            var id = unclaimed.FirstOrDefault(i => i == secretId) ?? unclaimed.FirstOrDefault(i => Names(i, secretId, secretId));
+            if (id is null)
+            {
+                continue;
+            }
+
+            unclaimed.Remove(id);
+            var error = AwsErrorMapper.Map(Name, id, code, message, HttpStatusCode.BadRequest, retryAfter: null);
+            foreach (var index in indexes[id])
+            {
+                results[index] = SecretResult.Failure(references[index], error);
+            }
+        }
+
+        foreach (var id in unclaimed)
+        {
+            foreach (var index in indexes[id])
+            {
+                results[index] = SecretResult.Failure(references[index], new SecretNotFoundException(Name, id, "BatchGetSecretValue returned neither a value nor an error for it."));
+            }
+        }
+    }
+
+    private static bool Names(string id, string name, string? arn) =>
+        id == name || (arn is not null && (id == arn || (id.StartsWith("arn:", StringComparison.Ordinal) && arn.StartsWith(id + "-", StringComparison.Ordinal) && arn.Length == id.Length + 7)));
+
+    private static Secret Copy(Secret secret)
+    {
+        using var lease = secret.Value.Lease();
+        return new Secret(secret.Properties, SecretValue.FromBytes(lease.Span));
+    }
+
+    private async IAsyncEnumerable<SecretProperties> ListCoreAsync(AwsSecretFilter[] filters, string? prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? next = null;
+        do
+        {
+            var body = new PooledBuffer();
+            var writer = new AwsJsonWriter(body);
+            writer.Number("MaxResults", 100);
+            if (filters.Length > 0)
+            {
+                writer.Filters("Filters", filters);
+            }
+
+            if (next is not null)
+            {
+                writer.String("NextToken", next);
+            }
+
+            writer.End();
+            var page = new List<AwsSecretDescription>();
+            using (var response = await SendAsync("ListSecrets", body, prefix, cancellationToken).ConfigureAwait(false))
+            {
+                next = AwsResponseReader.ReadSecretList(response.WrittenSpan, page);
+            }
+
+            foreach (var description in page)
+            {
+                // The service's name filter is a prefix match too; checking again keeps the contract exact.
+                if (description.Name is null || description.DeletedDate is not null || (prefix is not null && !description.Name.StartsWith(prefix, StringComparison.Ordinal)))
+                {
+                    continue;
+                }
+
+                yield return description.ToProperties(Name, description.Name, description.VersionWithStage(CurrentStage));
+            }
+        }
+        while (next is not null);
+    }
+
+    private async ValueTask<AwsSecretDescription> DescribeAsync(string secretId, CancellationToken cancellationToken)
+    {
+        var body = new PooledBuffer(256);
+        var writer = new AwsJsonWriter(body);
+        writer.String("SecretId", secretId);
+        writer.End();
+        using var response = await SendAsync("DescribeSecret", body, secretId, cancellationToken).ConfigureAwait(false);
+        return AwsResponseReader.ReadDescription(response.WrittenSpan);
+    }
+
+    private async ValueTask<AWSCredentials> ResolveCredentialsAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Credentials is { } configured)
+        {
+            return configured;
+        }
+
+        // The chain caches and refreshes credentials itself; asking each time lets rotated credentials roll.
+        return await _credentialChain!.ResolveIdentityAsync(null!, cancellationToken).ConfigureAwait(false)
+            ?? throw new SecretAccessDeniedException(Name, null, "No AWS credentials were found in the default chain (environment, profile, web identity, ECS, instance metadata).");
+    }
+
+    /// <summary>Signs and sends one AWS JSON 1.1 request; takes ownership of <paramref name="body"/> and clears it.</summary>
+    private async ValueTask<PooledBuffer> SendAsync(string operation, PooledBuffer body, string? secretName, CancellationToken cancellationToken)
+    {
+        using var requestBody = body;
+        using var activity = AwsTelemetry.ActivitySource.StartActivity($"SecretsManager.{operation}", ActivityKind.Client);
+        activity?.SetTag("rpc.system", "aws-api");
+        activity?.SetTag("rpc.service", "SecretsManager");
+        activity?.SetTag("rpc.method", operation);
+        activity?.SetTag("secrets.provider", Name);
+        if (secretName is not null)
+        {
+            activity?.SetTag("secrets.name", secretName);
+        }
+
+        var started = _time.GetTimestamp();
+        var (region, serviceUrl) = _endpoint.Value;
+        using var request = new HttpRequestMessage(HttpMethod.Post, serviceUrl);
+        var content = new ByteArrayContent(body.Array, 0, body.Count);
+        content.Headers.ContentType = new MediaTypeHeaderValue(AmzJson);
+        request.Content = content;
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager." + operation);
+
+        try
+        {
+            var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = serviceUrl };
+            signing.Headers["Content-Type"] = AmzJson;
+            signing.Headers["X-Amz-Target"] = "secretsmanager." + operation;
+            // Hash the written bytes ourselves: the pooled array is longer than the body.
+            signing.Headers["X-Amz-Content-SHA256"] = Convert.ToHexStringLower(SHA256.HashData(body.WrittenSpan));
+            var credentials = await ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false);
+            var parameters = new AWSSigV4Parameters
+            {
+                Credentials = credentials,
+                Region = region,
+                Service = Service,
+                SignedAt = _fixedSigningTime ? _time.GetUtcNow().UtcDateTime : null,
+            };
+            var signed = await AWSSigV4Signer.SignAsync(signing, parameters, cancellationToken).ConfigureAwait(false);
+            foreach (var header in signed.Headers)
+            {
+                request.Headers.Remove(header.Key);
+                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            if (!request.Headers.Contains("X-Amz-Content-SHA256"))
+            {
+                request.Headers.TryAddWithoutValidation("X-Amz-Content-SHA256", signing.Headers["X-Amz-Content-SHA256"]);
+            }
+
+            await RememberIdentityAsync(credentials).ConfigureAwait(false);
+        }
+        catch (AmazonServiceException ex)
+        {
+            throw Record(operation, secretName, started, activity, (int)ex.StatusCode >= 500
+                ? new SecretUnavailableException(Name, secretName, "Resolving AWS credentials failed: " + ex.ErrorCode, ex)
+                : new SecretAccessDeniedException(Name, secretName, "Resolving AWS credentials failed: " + ex.ErrorCode, ex), (int)ex.StatusCode);
+        }
+        catch (AmazonClientException ex)
+        {
+            throw Record(operation, secretName, started, activity, new SecretAccessDeniedException(Name, secretName, "No usable AWS credentials: " + ex.Message, ex), 0);
+        }
+
+        return await ExchangeAsync(request, operation, secretName, started, activity, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<PooledBuffer> SendToAgentAsync(SecretReference reference, CancellationToken cancellationToken)
+    {
+        using var activity = AwsTelemetry.ActivitySource.StartActivity("SecretsManager.Agent.GetSecretValue", ActivityKind.Client);
+        activity?.SetTag("secrets.provider", Name);
+        activity?.SetTag("secrets.name", reference.Path);
+        var started = _time.GetTimestamp();
+        var query = "secretsmanager/get?secretId=" + Uri.EscapeDataString(reference.Path);
+        if (reference.Version is not null)
+        {
+            query += "&versionId=" + Uri.EscapeDataString(reference.Version);
+        }
+
+        if (reference.Stage is not null)
+        {
+            query += "&versionStage=" + Uri.EscapeDataString(reference.Stage);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_agentUrl!, query));
+        var token = _options.AgentToken ?? Environment.GetEnvironmentVariable("AWS_TOKEN") ?? Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
+        if (!string.IsNullOrEmpty(token))
+        {
+            request.Headers.TryAddWithoutValidation("X-Aws-Parameters-Secrets-Token", token);
+        }
+
+        return await ExchangeAsync(request, "Agent.GetSecretValue", reference.Path, started, activity, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async ValueTask<PooledBuffer> ExchangeAsync(HttpRequestMessage request, string operation, string? secretName, long started, Activity? activity, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            AwsLog.TransportFailed(_logger, ex, operation, secretName);
+            throw Record(operation, secretName, started, activity, new SecretUnavailableException(Name, secretName, $"{operation} could not reach AWS Secrets Manager ({ex.HttpRequestError}).", ex), 0);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Record(operation, secretName, started, activity, new SecretUnavailableException(Name, secretName, $"{operation} timed out.", ex), 0);
+        }
+
+        using (response)
+        {
+            var buffer = new PooledBuffer(response.Content.Headers.ContentLength is long length and > 0 and < MaxResponseBytes ? (int)length : 4096);
+            try
+            {
+                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    while (true)
+                    {
+                        var read = await stream.ReadAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            break;
+                        }
+
+                        buffer.Advance(read);
+                        if (buffer.Count > MaxResponseBytes)
+                        {
+                            throw new SecretFormatException(Name, secretName, $"The {operation} response is larger than {MaxResponseBytes} bytes.");
+                        }
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
+            {
+                buffer.Dispose();
+                AwsLog.TransportFailed(_logger, ex, operation, secretName);
+                throw Record(operation, secretName, started, activity, new SecretUnavailableException(Name, secretName, $"The {operation} response was cut off.", ex), (int)response.StatusCode);
+            }
+            catch
+            {
+                buffer.Dispose();
+                throw;
+            }
+
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                Record(operation, secretName, started, activity, error: null, status);
+                return buffer;
+            }
+
+            using (buffer)
+            {
+                var (code, message) = AwsResponseReader.ReadError(buffer.WrittenSpan);
+                if (response.Headers.TryGetValues("x-amzn-ErrorType", out var types) && AwsErrorMapper.Sanitize(types.FirstOrDefault()) is { Length: > 0 } headerCode)
+                {
+                    code = headerCode;
+                }
+
+                var error = AwsErrorMapper.Map(Name, secretName, code, message, response.StatusCode, ParseRetryAfter(response));
+                AwsLog.RequestFailed(_logger, operation, secretName, error.ErrorCode, status);
+                throw Record(operation, secretName, started, activity, error, status);
+            }
+        }
+    }
+
+    private SecretStoreException Record(string operation, string? secretName, long started, Activity? activity, SecretStoreException? error, int status)
+    {
+        var elapsed = _time.GetElapsedTime(started);
+        var outcome = error is null ? "success" : error.ErrorCode ?? error.GetType().Name;
+        var tags = new TagList { { "rpc.method", operation }, { "outcome", outcome } };
+        AwsTelemetry.Requests.Add(1, tags);
+        AwsTelemetry.Duration.Record(elapsed.TotalSeconds, tags);
+        if (status != 0)
+        {
+            activity?.SetTag("http.response.status_code", status);
+        }
+
+        if (error is null)
+        {
+            AwsLog.RequestSucceeded(_logger, operation, secretName, elapsed.TotalMilliseconds);
+            return null!;
+        }
+
+        activity?.SetStatus(ActivityStatusCode.Error, error.ErrorCode ?? error.GetType().Name);
+        activity?.SetTag("error.type", error.ErrorCode ?? error.GetType().Name);
+        return error;
+    }
+
+    private async ValueTask RememberIdentityAsync(AWSCredentials credentials)
+    {
+        var resolved = await credentials.GetCredentialsAsync().ConfigureAwait(false);
+        if (resolved?.AccessKey is { Length: > 0 } accessKey && !string.Equals(Volatile.Read(ref _identity), accessKey, StringComparison.Ordinal))
+        {
+            Volatile.Write(ref _identity, accessKey);
+        }
+    }
+}

@@ -1,0 +1,757 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using System.Threading.Channels;
+using Azure;
+using Azure.Core;
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using KeyVaultSecretProperties = Azure.Security.KeyVault.Secrets.SecretProperties;
+
+namespace Secrets.Client.Azure;
+
+/// <summary>
+/// Reads and writes secrets in one or more Azure Key Vaults through the Azure SDK's <see cref="SecretClient"/>.
+/// References look like <c>azure-kv://vault/secret-name?version=V#field</c>; see <see cref="AzureKeyVaultSecretProviderOptions"/>.
+/// </summary>
+/// <remarks>
+/// <para>Disabled, not-yet-valid and expired secrets are refused with <see cref="SecretNotFoundException"/> (error code
+/// <c>SecretDisabled</c>, <c>SecretNotYetValid</c> or <c>SecretExpired</c>), whether the service or the provider notices,
+/// and are left out of listings. Secrets tagged for other environments are refused with
+/// <see cref="SecretEnvironmentScopeException"/>.</para>
+/// <para>The Azure SDK hands a secret's value over as a managed <see cref="string"/>; the provider copies it into a
+/// <see cref="SecretValue"/> at once, but the SDK's string stays on the managed heap until collected. This cannot be
+/// avoided while using <see cref="SecretClient"/>.</para>
+/// <para>All members are thread-safe.</para>
+/// </remarks>
+public partial class AzureKeyVaultSecretProvider : SecretProvider
+{
+    /// <summary>The provider name references use unless another is given: <c>azure-kv</c>.</summary>
+    public const string DefaultName = "azure-kv";
+
+    private readonly AzureKeyVaultSecretProviderOptions _options = null!;
+    private readonly ILogger _logger = NullLogger.Instance;
+    private readonly TokenCredential _credential = null!;
+    private readonly SecretClientOptions _clientOptions = null!;
+    private readonly ConcurrentDictionary<Uri, SecretClient> _clients = new();
+    private readonly string _environment = string.Empty;
+    private readonly string? _identity;
+
+    /// <summary>Initializes a new instance of the <see cref="AzureKeyVaultSecretProvider"/> class, for mocking.</summary>
+    protected AzureKeyVaultSecretProvider()
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="AzureKeyVaultSecretProvider"/> class named <see cref="DefaultName"/>.</summary>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public AzureKeyVaultSecretProvider(AzureKeyVaultSecretProviderOptions options)
+        : this(DefaultName, options, logger: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="AzureKeyVaultSecretProvider"/> class.</summary>
+    /// <param name="name">The provider name references use as their scheme.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="logger">The logger, if any.</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public AzureKeyVaultSecretProvider(string name, AzureKeyVaultSecretProviderOptions options, ILogger<AzureKeyVaultSecretProvider>? logger = null)
+        : base(name, options)
+    {
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Validate(options);
+        _environment = options.Environment
+            ?? System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+            ?? System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? "Production";
+        if (options.Credential is { } credential)
+        {
+            _credential = credential;
+            _identity = credential.GetType().Name;
+        }
+        else
+        {
+            _credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId });
+            _identity = options.ManagedIdentityClientId is null
+                ? nameof(DefaultAzureCredential)
+                : $"{nameof(DefaultAzureCredential)} (managed identity client id {options.ManagedIdentityClientId})";
+        }
+
+        _clientOptions = CreateClientOptions(options);
+        if (options.DefaultVault is { } defaultVault && ResolveVault(defaultVault) is null)
+        {
+            throw new ArgumentException($"{nameof(options.DefaultVault)} '{defaultVault}' is not a key of {nameof(options.Vaults)}{(options.AllowUnlistedVaults ? ", a vault name or a vault host" : string.Empty)}.", nameof(options));
+        }
+    }
+
+    /// <summary>Gets the kind of credential in use, and the managed identity's client id when one was given; never a token.</summary>
+    public override string? Identity => _identity;
+
+    /// <inheritdoc/>
+    public override bool SupportsListing => true;
+
+    /// <summary>Gets the environment compared with secrets' environment tags.</summary>
+    public string Environment => _environment;
+
+    /// <inheritdoc/>
+    public override async ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        var location = Resolve(reference);
+        using var activity = StartActivity("get", location, reference.Version);
+        var started = Stopwatch.GetTimestamp();
+        KeyVaultSecret secret;
+        try
+        {
+            var response = await GetClient(location.VaultUri).GetSecretAsync(location.SecretName, reference.Version, cancellationToken).ConfigureAwait(false);
+            secret = response.Value;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Fail("get", location, ex, activity, started);
+        }
+
+        try
+        {
+            EnsureUsable(location, secret.Properties);
+            var value = ToSecretValue(location, secret);
+            Record("get", "ok", activity, started);
+            AzureKeyVaultLog.Fetched(_logger, location.DisplayName, secret.Properties.Version, location.Vault);
+            return new Secret(ToProperties(location.DisplayName, secret.Properties), value);
+        }
+        catch (SecretStoreException ex)
+        {
+            Record("get", ex.GetType().Name, activity, started);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Gets a secret's metadata without its value, from the list of its versions (one call per 25 versions): the pinned
+    /// version, or the newest one. Disabled, out-of-period and out-of-scope secrets are refused as by <see cref="GetSecretAsync"/>.
+    /// </summary>
+    /// <param name="reference">The secret.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The metadata.</returns>
+    public override async ValueTask<SecretProperties> GetPropertiesAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        var location = Resolve(reference);
+        using var activity = StartActivity("properties", location, reference.Version);
+        var started = Stopwatch.GetTimestamp();
+        var found = await FindVersionAsync(location, reference.Version, activity, started, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureUsable(location, found);
+            Record("properties", "ok", activity, started);
+            return ToProperties(location.DisplayName, found);
+        }
+        catch (SecretStoreException ex)
+        {
+            Record("properties", ex.GetType().Name, activity, started);
+            throw;
+        }
+    }
+
+    /// <summary>Fetches several secrets concurrently (at most <see cref="AzureKeyVaultSecretProviderOptions.MaxConcurrentRequests"/> at once).</summary>
+    /// <param name="references">The secrets.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One result per reference, in order.</returns>
+    public override async ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(references);
+        var results = new SecretResult[references.Count];
+        using var gate = new SemaphoreSlim(_options.MaxConcurrentRequests);
+        var tasks = new Task[references.Count];
+        for (var i = 0; i < references.Count; i++)
+        {
+            tasks[i] = FetchIntoAsync(i);
+        }
+
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            foreach (var result in results)
+            {
+                result?.Secret?.Dispose();
+            }
+
+            throw;
+        }
+
+        return results;
+
+        async Task FetchIntoAsync(int index)
+        {
+            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                results[index] = SecretResult.Success(references[index], await GetSecretAsync(references[index], cancellationToken).ConfigureAwait(false));
+            }
+            catch (SecretStoreException ex)
+            {
+                results[index] = SecretResult.Failure(references[index], ex);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lists usable secrets (enabled, within their validity period, in scope for this environment) whose names start with a
+    /// prefix, following the service's paging. The prefix is <c>vault/name-prefix</c>, or <c>name-prefix</c> for the default
+    /// vault; the returned names have the same form, so that they can be used as reference paths. Names compare
+    /// case-insensitively, as in Key Vault. The result carries each secret's <c>UpdatedOn</c> (no version), enough to
+    /// tell whether its value changed.
+    /// </summary>
+    /// <param name="prefix">The prefix, or <see langword="null"/> for every secret of the default vault.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The secrets' metadata.</returns>
+    public override async IAsyncEnumerable<SecretProperties> ListSecretsAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var (vaultUri, vaultPrefix, namePrefix) = ResolvePrefix(prefix);
+        var listing = new KeyVaultLocation(vaultUri, namePrefix, prefix ?? string.Empty);
+        using var activity = StartActivity("list", listing, version: null);
+        var started = Stopwatch.GetTimestamp();
+        var enumerator = GetClient(vaultUri).GetPropertiesOfSecretsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                KeyVaultSecretProperties item;
+                try
+                {
+                    if (!await enumerator.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        break;
+                    }
+
+                    item = enumerator.Current;
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    throw Fail("list", listing, ex, activity, started);
+                }
+
+                if (!item.Name.StartsWith(namePrefix, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                var location = new KeyVaultLocation(vaultUri, item.Name, vaultPrefix + item.Name);
+                if (UsabilityProblem(item) is null && ScopeProblem(item) is null)
+                {
+                    yield return ToProperties(location.DisplayName, item);
+                }
+            }
+        }
+        finally
+        {
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Record("list", "ok", activity, started);
+    }
+
+    /// <summary>
+    /// Loads every usable secret whose name starts with <paramref name="prefix"/> (see <see cref="ListSecretsAsync"/>): values
+    /// are fetched concurrently while the listing pages are still arriving, which makes start-up with many secrets fast.
+    /// Results come in completion order; each holds a secret (owned by the caller) or that secret's error.
+    /// </summary>
+    /// <param name="prefix">The prefix, or <see langword="null"/> for every secret of the default vault.</param>
+    /// <param name="cancellationToken">Cancels the load.</param>
+    /// <returns>The results.</returns>
+    public virtual async IAsyncEnumerable<SecretResult> LoadSecretsAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var channel = Channel.CreateUnbounded<SecretResult>(new UnboundedChannelOptions { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var producer = ProduceAsync(prefix, channel.Writer, stop.Token);
+        try
+        {
+            await foreach (var result in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return result;
+            }
+
+            await producer.ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await producer.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SecretStoreException)
+            {
+                // The caller stopped reading or already saw this error; what matters now is wiping what was never read.
+            }
+
+            while (channel.Reader.TryRead(out var unread))
+            {
+                unread.Secret?.Dispose();
+            }
+        }
+    }
+
+    /// <summary>Stores <paramref name="value"/> as the new current version of a secret (creating the secret if needed).</summary>
+    /// <param name="name">The secret's path: <c>vault/name</c> or <c>name</c>.</param>
+    /// <param name="value">The value; it is copied into the managed string the Azure SDK requires.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new version's metadata.</returns>
+    public override ValueTask<SecretProperties> SetSecretAsync(string name, SecretValue value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(value);
+        return StoreAsync(Resolve(new SecretReference(Name, name)), value, contentType: null, tags: null, "set", cancellationToken);
+    }
+
+    /// <summary>
+    /// Rotates a secret now: the <see cref="AzureKeyVaultSecretProviderOptions.RotationValueGenerator"/> makes a new value,
+    /// stored as a new version with the current version's content type and tags.
+    /// </summary>
+    /// <param name="reference">The secret; a pinned version is ignored.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new version's metadata.</returns>
+    /// <exception cref="NotSupportedException">No generator is configured: Key Vault cannot rotate a secret by itself.</exception>
+    public override async ValueTask<SecretProperties> RotateSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var generator = _options.RotationValueGenerator
+            ?? throw new NotSupportedException($"Provider '{Name}' cannot rotate '{reference.Path}': Azure Key Vault has no server-side rotation for secrets. Set {nameof(AzureKeyVaultSecretProviderOptions)}.{nameof(AzureKeyVaultSecretProviderOptions.RotationValueGenerator)} to rotate by storing a new version.");
+        var location = Resolve(reference);
+        using var activity = StartActivity("rotate", location, version: null);
+        var started = Stopwatch.GetTimestamp();
+        var current = await FindVersionAsync(location, version: null, activity, started, cancellationToken).ConfigureAwait(false);
+        EnsureInScope(location, current);
+        var value = await generator(reference, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The rotation value generator returned no value for '{reference.Path}'.");
+        using (value)
+        {
+            return await StoreAsync(location, value, current.ContentType, current.Tags, "rotate", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{nameof(AzureKeyVaultSecretProvider)}({Name}, vaults: {string.Join(", ", _options?.Vaults.Keys ?? [])})";
+
+    private async ValueTask<SecretProperties> StoreAsync(KeyVaultLocation location, SecretValue value, string? contentType, IDictionary<string, string>? tags, string operation, CancellationToken cancellationToken)
+    {
+        using var activity = StartActivity(operation, location, version: null);
+        var started = Stopwatch.GetTimestamp();
+        var secret = new KeyVaultSecret(location.SecretName, value.ExposeAsString());
+        secret.Properties.ContentType = contentType;
+        if (tags is not null)
+        {
+            foreach (var (key, tag) in tags)
+            {
+                secret.Properties.Tags[key] = tag;
+            }
+        }
+
+        try
+        {
+            var response = await GetClient(location.VaultUri).SetSecretAsync(secret, cancellationToken).ConfigureAwait(false);
+            Record(operation, "ok", activity, started);
+            AzureKeyVaultLog.Stored(_logger, location.DisplayName, response.Value.Properties.Version, location.Vault);
+            return ToProperties(location.DisplayName, response.Value.Properties);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Fail(operation, location, ex, activity, started);
+        }
+    }
+
+    private async Task ProduceAsync(string? prefix, ChannelWriter<SecretResult> writer, CancellationToken cancellationToken)
+    {
+        // The listing runs ahead on its own, so that the next page is requested while values are fetched: neither waits
+        // for the other, and start-up costs about the listing's pages rather than pages plus fetches.
+        var pending = Channel.CreateUnbounded<SecretReference>(new UnboundedChannelOptions { SingleWriter = true });
+        var listing = ListIntoAsync(prefix, pending.Writer, cancellationToken);
+        var workers = new Task[_options.MaxConcurrentRequests];
+        for (var i = 0; i < workers.Length; i++)
+        {
+            workers[i] = FetchAllAsync(pending.Reader, writer, cancellationToken);
+        }
+
+        Exception? failure = null;
+        try
+        {
+            await listing.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        try
+        {
+            await Task.WhenAll(workers).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Complete the channel whatever happened, or the reader would wait forever.
+            failure ??= ex;
+        }
+
+        writer.TryComplete(failure);
+        if (failure is not null)
+        {
+            ExceptionDispatchInfoThrow(failure);
+        }
+    }
+
+    private async Task ListIntoAsync(string? prefix, ChannelWriter<SecretReference> pending, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var properties in ListSecretsAsync(prefix, cancellationToken).ConfigureAwait(false))
+            {
+                pending.TryWrite(new SecretReference(Name, properties.Name));
+            }
+
+            pending.TryComplete();
+        }
+        catch (Exception ex)
+        {
+            pending.TryComplete(ex);
+            throw;
+        }
+    }
+
+    private async Task FetchAllAsync(ChannelReader<SecretReference> pending, ChannelWriter<SecretResult> results, CancellationToken cancellationToken)
+    {
+        await foreach (var reference in pending.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            SecretResult result;
+            try
+            {
+                result = SecretResult.Success(reference, await GetSecretAsync(reference, cancellationToken).ConfigureAwait(false));
+            }
+            catch (SecretStoreException ex)
+            {
+                result = SecretResult.Failure(reference, ex);
+            }
+
+            if (!results.TryWrite(result))
+            {
+                result.Secret?.Dispose();
+            }
+        }
+    }
+
+    private static void ExceptionDispatchInfoThrow(Exception exception) =>
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception).Throw();
+
+    private async ValueTask<KeyVaultSecretProperties> FindVersionAsync(KeyVaultLocation location, string? version, Activity? activity, long started, CancellationToken cancellationToken)
+    {
+        KeyVaultSecretProperties? found = null;
+        try
+        {
+            await foreach (var candidate in GetClient(location.VaultUri).GetPropertiesOfSecretVersionsAsync(location.SecretName, cancellationToken).ConfigureAwait(false))
+            {
+                if (version is not null)
+                {
+                    if (string.Equals(candidate.Version, version, StringComparison.OrdinalIgnoreCase))
+                    {
+                        found = candidate;
+                        break;
+                    }
+                }
+                else if (found is null || candidate.CreatedOn >= found.CreatedOn)
+                {
+                    // The current version is the newest one; on a tie the later one in the listing wins, as the service lists in creation order.
+                    found = candidate;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Fail("properties", location, ex, activity, started);
+        }
+
+        if (found is null)
+        {
+            var error = new SecretNotFoundException(Name, location.DisplayName, version is null ? "It has no versions." : $"It has no version '{version}'.") { ErrorCode = "SecretNotFound" };
+            Record("properties", error.GetType().Name, activity, started);
+            throw error;
+        }
+
+        return found;
+    }
+
+    private void EnsureUsable(KeyVaultLocation location, KeyVaultSecretProperties properties)
+    {
+        if (UsabilityProblem(properties) is { } problem)
+        {
+            AzureKeyVaultLog.NotUsable(_logger, location.DisplayName, location.Vault, problem.Reason);
+            throw new SecretNotFoundException(Name, location.DisplayName, $"It is {problem.Reason}.") { ErrorCode = problem.Code };
+        }
+
+        EnsureInScope(location, properties);
+    }
+
+    private void EnsureInScope(KeyVaultLocation location, KeyVaultSecretProperties properties)
+    {
+        if (ScopeProblem(properties) is { } allowed)
+        {
+            AzureKeyVaultLog.OutOfScope(_logger, location.DisplayName, location.Vault, allowed, _environment);
+            throw new SecretEnvironmentScopeException(
+                $"Access to secret '{location.DisplayName}' in provider '{Name}' was denied: it is tagged {_options.EnvironmentTagName}={allowed} and this process runs in '{_environment}'.")
+            {
+                ErrorCode = "EnvironmentScope",
+            };
+        }
+    }
+
+    private (string Reason, string Code)? UsabilityProblem(KeyVaultSecretProperties properties)
+    {
+        if (properties.Enabled == false)
+        {
+            return ("disabled", "SecretDisabled");
+        }
+
+        var now = _options.TimeProvider.GetUtcNow();
+        if (properties.NotBefore is { } notBefore && notBefore > now)
+        {
+            return ($"not valid before {notBefore:O}", "SecretNotYetValid");
+        }
+
+        if (properties.ExpiresOn is { } expiresOn && expiresOn <= now)
+        {
+            return ($"expired since {expiresOn:O}", "SecretExpired");
+        }
+
+        return null;
+    }
+
+    private string? ScopeProblem(KeyVaultSecretProperties properties)
+    {
+        if (_options.EnvironmentTagName is not { } tagName || !properties.Tags.TryGetValue(tagName, out var allowed) || string.IsNullOrWhiteSpace(allowed))
+        {
+            return null;
+        }
+
+        foreach (var environment in allowed.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (string.Equals(environment, _environment, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+        }
+
+        return allowed;
+    }
+
+    private SecretValue ToSecretValue(KeyVaultLocation location, KeyVaultSecret secret)
+    {
+        var text = secret.Value ?? string.Empty;
+        var contentType = secret.Properties.ContentType;
+        if (contentType is null || !_options.Base64ContentTypes.Contains(contentType, StringComparer.OrdinalIgnoreCase))
+        {
+            return SecretValue.FromText(text);
+        }
+
+        try
+        {
+            return SecretValue.Create(((text.Length + 3) / 4) * 3, text, static (destination, base64) =>
+                Convert.TryFromBase64String(base64, destination, out var written) ? written : throw new FormatException());
+        }
+        catch (FormatException)
+        {
+            throw new SecretFormatException(Name, location.DisplayName, $"Its content type is '{contentType}' but its value is not valid base64.") { ErrorCode = "InvalidBase64" };
+        }
+    }
+
+    private SecretProperties ToProperties(string displayName, KeyVaultSecretProperties properties) =>
+        new(Name, displayName)
+        {
+            Version = properties.Version,
+            CreatedOn = properties.CreatedOn,
+            UpdatedOn = properties.UpdatedOn,
+            ExpiresOn = properties.ExpiresOn,
+            ContentType = properties.ContentType,
+            Tags = new Dictionary<string, string>(properties.Tags, StringComparer.Ordinal),
+        };
+
+    private KeyVaultLocation Resolve(SecretReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (reference.Stage is not null)
+        {
+            throw new InvalidSecretReferenceException(reference.ToString(), "Azure Key Vault has no version stages or labels; pin a version with ?version=.", Name);
+        }
+
+        var path = reference.Path;
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        var vault = slash < 0 ? null : path[..slash];
+        var name = slash < 0 ? path : path[(slash + 1)..];
+        if (!SecretNamePattern().IsMatch(name))
+        {
+            throw new InvalidSecretReferenceException(reference.ToString(), $"'{name}' is not a Key Vault secret name: use 1 to 127 letters, digits and dashes, after an optional 'vault/'.", Name);
+        }
+
+        if (reference.Version is { } version && !VersionPattern().IsMatch(version))
+        {
+            throw new InvalidSecretReferenceException(reference.ToString(), $"'{version}' is not a Key Vault version id (letters and digits, such as 32 hex digits).", Name);
+        }
+
+        var vaultUri = ResolveVault(vault) ?? throw new InvalidSecretReferenceException(reference.ToString(), VaultProblem(vault), Name);
+        return new KeyVaultLocation(vaultUri, name, path);
+    }
+
+    private (Uri VaultUri, string DisplayPrefix, string NamePrefix) ResolvePrefix(string? prefix)
+    {
+        prefix ??= string.Empty;
+        var slash = prefix.IndexOf('/', StringComparison.Ordinal);
+        var vault = slash < 0 ? null : prefix[..slash];
+        var namePrefix = slash < 0 ? prefix : prefix[(slash + 1)..];
+        if (namePrefix.Length > 0 && !SecretNamePrefixPattern().IsMatch(namePrefix))
+        {
+            throw new ArgumentException($"'{namePrefix}' cannot start a Key Vault secret name: use letters, digits and dashes, after an optional 'vault/'.", nameof(prefix));
+        }
+
+        var vaultUri = ResolveVault(vault) ?? throw new ArgumentException(VaultProblem(vault), nameof(prefix));
+        return (vaultUri, vault is null ? string.Empty : vault + "/", namePrefix);
+    }
+
+    private Uri? ResolveVault(string? vault)
+    {
+        vault ??= _options.DefaultVault ?? (_options.Vaults.Count == 1 ? _options.Vaults.Keys.First() : null);
+        if (vault is null)
+        {
+            return null;
+        }
+
+        if (_options.Vaults.TryGetValue(vault, out var listed))
+        {
+            return listed;
+        }
+
+        if (!_options.AllowUnlistedVaults)
+        {
+            return null;
+        }
+
+        if (VaultNamePattern().IsMatch(vault))
+        {
+            return new Uri($"https://{vault.ToLowerInvariant()}.{_options.VaultDnsSuffix}/");
+        }
+
+        return vault.EndsWith("." + _options.VaultDnsSuffix, StringComparison.OrdinalIgnoreCase) && Uri.CheckHostName(vault) == UriHostNameType.Dns
+            ? new Uri($"https://{vault.ToLowerInvariant()}/")
+            : null;
+    }
+
+    private string VaultProblem(string? vault) =>
+        vault is null
+            ? $"it names no vault and provider '{Name}' has no default vault; write 'vault/secret-name' or set {nameof(AzureKeyVaultSecretProviderOptions.DefaultVault)}."
+            : _options.AllowUnlistedVaults
+                ? $"vault '{vault}' is not configured and is neither a vault name nor a host ending in '.{_options.VaultDnsSuffix}'."
+                : $"vault '{vault}' is not configured (known: {string.Join(", ", _options.Vaults.Keys)}).";
+
+    private SecretClient GetClient(Uri vaultUri) =>
+        _clients.GetOrAdd(vaultUri, static (uri, self) => new SecretClient(uri, self._credential, self._clientOptions), this);
+
+    private SecretStoreException Fail(string operation, KeyVaultLocation location, Exception exception, Activity? activity, long started)
+    {
+        var error = KeyVaultErrorMapper.Map(Name, location.DisplayName, exception, out var status);
+        AzureKeyVaultLog.RequestFailed(_logger, operation, location.DisplayName, location.Vault, status, error.ErrorCode);
+        Record(operation, error.GetType().Name, activity, started);
+        return error;
+    }
+
+    private static Activity? StartActivity(string operation, KeyVaultLocation location, string? version)
+    {
+        var activity = AzureKeyVaultTelemetry.Source.StartActivity("azure-kv " + operation, ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag("secrets.operation", operation);
+            activity.SetTag("secrets.name", location.DisplayName);
+            activity.SetTag("server.address", location.Vault);
+            if (version is not null)
+            {
+                activity.SetTag("secrets.version", version);
+            }
+        }
+
+        return activity;
+    }
+
+    private static void Record(string operation, string outcome, Activity? activity, long started)
+    {
+        var tags = new TagList { { "operation", operation }, { "outcome", outcome } };
+        AzureKeyVaultTelemetry.Requests.Add(1, tags);
+        AzureKeyVaultTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        if (activity is not null)
+        {
+            activity.SetTag("secrets.outcome", outcome);
+            activity.SetStatus(outcome == "ok" ? ActivityStatusCode.Ok : ActivityStatusCode.Error, outcome == "ok" ? null : outcome);
+        }
+    }
+
+    private static SecretClientOptions CreateClientOptions(AzureKeyVaultSecretProviderOptions options)
+    {
+        var clientOptions = new SecretClientOptions();
+        // The store's pipeline retries; the SDK's own retries would multiply its attempts.
+        clientOptions.Retry.MaxRetries = 0;
+        clientOptions.Retry.NetworkTimeout = options.Resilience.AttemptTimeout;
+        options.ConfigureClientOptions?.Invoke(clientOptions);
+        if (clientOptions.Diagnostics.IsLoggingContentEnabled)
+        {
+            throw new ArgumentException("SecretClientOptions.Diagnostics.IsLoggingContentEnabled would write secret values to logs; it cannot be turned on.", nameof(options));
+        }
+
+        if (clientOptions.Retry.MaxRetries > 0 && options.Resilience.MaxRetryAttempts > 0)
+        {
+            throw new ArgumentException(
+                $"Two retry policies would multiply attempts: SecretClientOptions.Retry.MaxRetries is {clientOptions.Retry.MaxRetries} and Resilience.MaxRetryAttempts is {options.Resilience.MaxRetryAttempts}. Set one of them to 0.",
+                nameof(options));
+        }
+
+        return clientOptions;
+    }
+
+    private static void Validate(AzureKeyVaultSecretProviderOptions options)
+    {
+        foreach (var (key, uri) in options.Vaults)
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.Contains('/', StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"Vault key '{key}' must be non-empty and contain no '/'.", nameof(options));
+            }
+
+            if (uri is null || !uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new ArgumentException($"Vault '{key}' must have an absolute https:// address (the Azure SDK sends tokens over HTTPS only); got '{uri}'.", nameof(options));
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(options.VaultDnsSuffix))
+        {
+            throw new ArgumentException($"{nameof(options.VaultDnsSuffix)} must not be empty.", nameof(options));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1, $"{nameof(options)}.{nameof(options.MaxConcurrentRequests)}");
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, $"{nameof(options)}.{nameof(options.TimeProvider)}");
+    }
+
+    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]
+    private static partial Regex SecretNamePattern();
+
+    [GeneratedRegex("^[0-9a-zA-Z]{1,64}$")]
+    private static partial Regex VersionPattern();
+
+    [GeneratedRegex("^[0-9a-zA-Z-]{0,127}$")]
+    private static partial Regex SecretNamePrefixPattern();
+
+    [GeneratedRegex("^[a-zA-Z][0-9a-zA-Z-]{1,22}[0-9a-zA-Z]$")]
+    private static partial Regex VaultNamePattern();
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace Secrets.Client.Emulator;
+
+/// <summary>
+/// <c>secrets-emulator &lt;kind&gt; [--port N] [--region R] [--https]</c>: prints the <c>NAME=value</c> lines a client
+/// needs, then serves until Ctrl+C or SIGTERM.
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var help = args.Length == 0 || args[0] is "-h" or "--help";
+        if (help || !EmulatorKinds.All.TryGetValue(args[0], out var start))
+        {
+            await Console.Error.WriteLineAsync($"usage: secrets-emulator <{string.Join('|', EmulatorKinds.All.Keys.Order())}> [--port N] [--region NAME] [--https]").ConfigureAwait(false);
+            return help ? 0 : 2;
+        }
+
+        var port = 0;
+        string? region = null;
+        var https = false;
+        for (var i = 1; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--port" when i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed <= 65535:
+                    port = parsed;
+                    i++;
+                    break;
+                case "--region" when i + 1 < args.Length:
+                    region = args[++i];
+                    break;
+                case "--https":
+                    https = true;
+                    break;
+                default:
+                    await Console.Error.WriteLineAsync($"secrets-emulator: unknown or incomplete option '{args[i]}'.").ConfigureAwait(false);
+                    return 2;
+            }
+        }
+
+        using var stop = new CancellationTokenSource();
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        var emulator = await start(new EmulatorSettings(port, region, https), stop.Token).ConfigureAwait(false);
+        await using (emulator.ConfigureAwait(false))
+        {
+            foreach (var (name, value) in emulator.Environment)
+            {
+                await Console.Out.WriteLineAsync($"{name}={value}").ConfigureAwait(false);
+            }
+
+            await Console.Out.FlushAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl+C or SIGTERM: stop serving.
+            }
+        }
+
+        return 0;
+    }
+}

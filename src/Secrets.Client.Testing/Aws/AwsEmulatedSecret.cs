@@ -1,0 +1,64 @@
+namespace Secrets.Client.Testing;
+
+/// <summary>One secret held by the emulator. Guarded by the backend's lock.</summary>
+internal sealed class AwsEmulatedSecret
+{
+    public AwsEmulatedSecret(string name, string arn, long sequence, DateTimeOffset created)
+    {
+        Name = name;
+        Arn = arn;
+        Sequence = sequence;
+        CreatedDate = created;
+        LastChangedDate = created;
+    }
+
+    public string Name { get; }
+
+    public string Arn { get; }
+
+    public long Sequence { get; }
+
+    public DateTimeOffset CreatedDate { get; }
+
+    public DateTimeOffset LastChangedDate { get; set; }
+
+    public DateTimeOffset? LastAccessedDate { get; set; }
+
+    public DateTimeOffset? DeletedDate { get; set; }
+
+    public DateTimeOffset? LastRotatedDate { get; set; }
+
+    public bool RotationEnabled { get; set; }
+
+    public string? Description { get; set; }
+
+    public List<KeyValuePair<string, string>> Tags { get; } = [];
+
+    public List<AwsEmulatedVersion> Versions { get; } = [];
+
+    public AwsEmulatedVersion? FindByStage(string stage) => Versions.Find(v => v.Stages.Contains(stage));
+
+    public AwsEmulatedVersion? FindById(string versionId) => Versions.Find(v => v.VersionId == versionId);
+
+    /// <summary>Attaches a staging label, moving it from whichever version had it; AWSCURRENT pushes the old current to AWSPREVIOUS.</summary>
+    public void AttachStage(AwsEmulatedVersion version, string stage)
+    {
+        var holder = FindByStage(stage);
+        if (holder == version)
+        {
+            return;
+        }
+
+        holder?.Stages.Remove(stage);
+        version.Stages.Add(stage);
+        if (stage == AwsStages.Current && holder is not null)
+        {
+            foreach (var other in Versions)
+            {
+                other.Stages.Remove(AwsStages.Previous);
+            }
+
+            holder.Stages.Add(AwsStages.Previous);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace Secrets.Client.Testing;
+
+/// <summary>Settings for an <see cref="AwsSecretsManagerEmulator"/>.</summary>
+public sealed class AwsSecretsManagerEmulatorOptions
+{
+    /// <summary>Gets or sets the region the emulator serves; requests signed for another region are refused. Default <c>us-east-1</c>.</summary>
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>Gets or sets the twelve-digit account id used in ARNs. Default <c>123456789012</c>.</summary>
+    public string AccountId { get; set; } = "123456789012";
+
+    /// <summary>Gets or sets the access key id the emulator accepts. Default <c>AKIAEMULATOR00000001</c>.</summary>
+    public string AccessKeyId { get; set; } = "AKIAEMULATOR00000001";
+
+    /// <summary>Gets or sets the secret access key the emulator verifies signatures with. A fixed, public test value by default.</summary>
+    public string SecretAccessKey { get; set; } = "emulator/secret/access/key/not/a/real/one0";
+
+    /// <summary>
+    /// Gets or sets the session token requests must carry (<c>X-Amz-Security-Token</c>), to emulate temporary credentials;
+    /// <see langword="null"/> (the default) accepts requests without one.
+    /// </summary>
+    public string? SessionToken { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether SigV4 signatures are verified. Default <see langword="true"/>.</summary>
+    public bool RequireSignature { get; set; } = true;
+
+    /// <summary>Gets or sets how far a request's <c>X-Amz-Date</c> may be from the emulator's clock, as AWS allows. Default 15 minutes.</summary>
+    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// Gets or sets the token the local agent endpoint (<c>GET /secretsmanager/get</c>, as served by the AWS Secrets Manager
+    /// Agent and the Lambda extension) requires in <c>X-Aws-Parameters-Secrets-Token</c>. Default <c>emulator-agent-token</c>.
+    /// </summary>
+    public string AgentToken { get; set; } = "emulator-agent-token";
+
+    /// <summary>Gets or sets the port to listen on; 0 (the default) picks a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether to serve HTTPS with a certificate generated at start. Default <see langword="false"/>.</summary>
+    public bool UseHttps { get; set; }
+
+    /// <summary>Gets or sets the clock used for version dates, signature expiry and injected latency. Default the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// Gets or sets how <c>RotateSecret</c> produces the next value from the current one (name, current text or
+    /// <see langword="null"/> for a binary secret). The default generates 32 random letters and digits.
+    /// </summary>
+    public Func<string, string?, string>? Rotator { get; set; }
+}

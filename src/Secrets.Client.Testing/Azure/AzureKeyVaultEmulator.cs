@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Azure.Core;
+
+namespace Secrets.Client.Testing;
+
+/// <summary>
+/// An in-process Azure Key Vault (secrets) that speaks the service's REST API over HTTPS on 127.0.0.1, with a
+/// certificate generated at start, challenge-based bearer authentication, versions, paging, disabled and expired
+/// secrets, the service's error JSON, and fault knobs. Point the real <c>SecretClient</c> at <see cref="VaultUri"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var vault = await AzureKeyVaultEmulator.StartAsync();
+/// var client = new SecretClient(vault.VaultUri, vault.CreateCredential(), new SecretClientOptions
+/// {
+///     Transport = new HttpClientTransport(vault.CreateHandler()),
+///     DisableChallengeResourceVerification = true,
+/// });
+/// </code>
+/// </example>
+public sealed class AzureKeyVaultEmulator : IAsyncDisposable
+{
+    private readonly LoopbackServer _server;
+    private readonly KeyVaultState _state;
+
+    private AzureKeyVaultEmulator(LoopbackServer server, KeyVaultState state, string testToken, EmulatorFaults faults, AzureKeyVaultEmulatorCounters counters)
+    {
+        _server = server;
+        _state = state;
+        TestToken = testToken;
+        Faults = faults;
+        Counters = counters;
+    }
+
+    /// <summary>Gets the vault's address, for example <c>https://127.0.0.1:49152/</c>.</summary>
+    public Uri VaultUri => _server.Endpoint;
+
+    /// <summary>Gets the self-signed certificate the emulator serves; trust exactly this one (see <see cref="CreateHandler"/>).</summary>
+    public X509Certificate2 Certificate => _server.Certificate!;
+
+    /// <summary>Gets the bearer token the emulator accepts.</summary>
+    public string TestToken { get; }
+
+    /// <summary>Gets the fault knobs: latency, throttling (429 with <c>Retry-After</c>), 5xx and dropped connections.</summary>
+    public EmulatorFaults Faults { get; }
+
+    /// <summary>Gets the request counters.</summary>
+    public AzureKeyVaultEmulatorCounters Counters { get; }
+
+    /// <summary>Starts an emulator.</summary>
+    /// <param name="options">Settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator.</returns>
+    public static async Task<AzureKeyVaultEmulator> StartAsync(AzureKeyVaultEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new AzureKeyVaultEmulatorOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPageSize, 1, nameof(options));
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        var token = options.TestToken ?? "emulator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var state = new KeyVaultState(options.TimeProvider);
+        var faults = new EmulatorFaults();
+        var counters = new AzureKeyVaultEmulatorCounters();
+        var handler = new KeyVaultRequestHandler(state, options, faults, token, counters);
+        var server = await LoopbackServer.StartAsync(handler.HandleAsync, useHttps: true, options.Port, cancellationToken).ConfigureAwait(false);
+        handler.VaultUri = server.Endpoint;
+        return new AzureKeyVaultEmulator(server, state, token, faults, counters);
+    }
+
+    /// <summary>Creates an <see cref="HttpMessageHandler"/> that trusts exactly this emulator's certificate.</summary>
+    /// <returns>A handler, for example for <c>new HttpClientTransport(handler)</c>.</returns>
+    public HttpMessageHandler CreateHandler() => _server.CreateHandler();
+
+    /// <summary>Creates a credential that hands out <see cref="TestToken"/>.</summary>
+    /// <returns>The credential.</returns>
+    public EmulatorTokenCredential CreateCredential() => new(TestToken);
+
+    /// <summary>Exports the emulator's certificate as PEM, for clients in other processes (for example Node's <c>NODE_EXTRA_CA_CERTS</c>).</summary>
+    /// <returns>The certificate, PEM-encoded.</returns>
+    public string ExportCertificatePem() => Certificate.ExportCertificatePem();
+
+    /// <summary>Stores a new version of a secret directly, without a request, and makes it current.</summary>
+    /// <param name="name">The secret's name (letters, digits and dashes, at most 127).</param>
+    /// <param name="value">The value.</param>
+    /// <param name="contentType">The content type, if any.</param>
+    /// <param name="tags">The tags, if any.</param>
+    /// <param name="enabled">Whether the version is enabled.</param>
+    /// <param name="notBefore">When the version becomes valid, if set.</param>
+    /// <param name="expiresOn">When the version expires, if set.</param>
+    /// <returns>The new version's id.</returns>
+    /// <exception cref="ArgumentException">The name is not a valid Key Vault secret name.</exception>
+    public string SetSecret(
+        string name,
+        string value,
+        string? contentType = null,
+        IReadOnlyDictionary<string, string>? tags = null,
+        bool enabled = true,
+        DateTimeOffset? notBefore = null,
+        DateTimeOffset? expiresOn = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!KeyVaultState.IsValidName(name))
+        {
+            throw new ArgumentException($"'{name}' is not a valid Key Vault secret name: use 1 to 127 letters, digits and dashes.", nameof(name));
+        }
+
+        lock (_state.Sync)
+        {
+            var tagCopy = tags is null ? null : new Dictionary<string, string>(tags, StringComparer.Ordinal);
+            return _state.AddVersion(name, value, contentType, tagCopy, enabled, notBefore, expiresOn).Version;
+        }
+    }
+
+    /// <summary>Enables or disables one version of a secret (the current one when <paramref name="version"/> is <see langword="null"/>).</summary>
+    /// <param name="name">The secret's name.</param>
+    /// <param name="enabled">Whether it is enabled.</param>
+    /// <param name="version">The version, or <see langword="null"/> for the current one.</param>
+    /// <exception cref="KeyNotFoundException">No such secret or version.</exception>
+    public void SetEnabled(string name, bool enabled, string? version = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_state.Sync)
+        {
+            var found = _state.Find(name, version) ?? throw new KeyNotFoundException($"The emulator holds no secret '{name}'{(version is null ? string.Empty : " version " + version)}.");
+            found.Enabled = enabled;
+            found.Updated = DateTimeOffset.FromUnixTimeSeconds(_state.Now.ToUnixTimeSeconds());
+        }
+    }
+
+    /// <summary>Stops the emulator.</summary>
+    /// <returns>A task that completes when stopped.</returns>
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{nameof(AzureKeyVaultEmulator)}({VaultUri})";
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using Amazon.Runtime;
+using Secrets.Client.Testing;
+
+namespace Secrets.Client.Aws.Tests;
+
+internal static class TestSupport
+{
+    public const string Canary = "CANARY-7f3a9c-aws-d41d8cd98f00";
+
+    public static AwsSecretsManagerProvider CreateProvider(AwsSecretsManagerEmulator emulator, Action<AwsSecretsManagerProviderOptions>? configure = null)
+    {
+        var options = new AwsSecretsManagerProviderOptions
+        {
+            Region = emulator.Region,
+            ServiceUrl = emulator.Endpoint,
+            Credentials = new BasicAWSCredentials(emulator.AccessKeyId, emulator.SecretAccessKey),
+        };
+        configure?.Invoke(options);
+        return new AwsSecretsManagerProvider(options);
+    }
+
+    public static string Text(Secret secret) => secret.Value.ExposeAsString();
+
+    public static string Text(SecretValue value) => value.ExposeAsString();
+
+    public static SecretReference Ref(string path, string? version = null, string? stage = null) =>
+        new("aws-sm", path, version, stage);
+
+    public static async Task<List<T>> ToListAsync<T>(IAsyncEnumerable<T> items)
+    {
+        var list = new List<T>();
+        await foreach (var item in items)
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
+
+    public static string FindRepoRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Secrets.Client.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("Secrets.Client.sln not found above the test directory.");
+    }
+
+    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}
