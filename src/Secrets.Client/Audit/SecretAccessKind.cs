@@ -23,4 +23,10 @@ public enum SecretAccessKind
 
     /// <summary>A rotation requested.</summary>
     Rotate,
+
+    /// <summary>
+    /// A signature made by a key that never leaves its device (an HSM through PKCS#11). <c>SecretName</c> is the key,
+    /// <c>Field</c> the mechanism and <c>Identity</c> the token.
+    /// </summary>
+    Sign,
 }
