@@ -33,6 +33,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     private readonly string _user;
     private readonly string _host;
     private readonly string _process;
+    private readonly bool _monotonicClock;
+    private readonly long _clockOriginUtcTicks;
+    private readonly long _clockOriginTickCount;
     private int _unlockedMemoryReported;
     private int _disposed;
 
@@ -65,6 +68,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         options.Validate();
         _options = options;
         _time = timeProvider ?? TimeProvider.System;
+        _monotonicClock = ReferenceEquals(_time, TimeProvider.System);
+        _clockOriginUtcTicks = _time.GetUtcNow().UtcTicks;
+        _clockOriginTickCount = System.Environment.TickCount64;
         loggerFactory ??= NullLoggerFactory.Instance;
         _logger = loggerFactory.CreateLogger<SecretStore>();
         _audit = auditSink ?? new LoggerSecretAuditSink(loggerFactory);
@@ -138,7 +144,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     {
         get
         {
-            var now = _time.GetUtcNow();
+            var now = Now();
             return _entries.Count(pair => pair.Value.Secret is not null && pair.Value.LastRefreshFailed && now >= pair.Value.ExpiresAt);
         }
     }
@@ -159,11 +165,23 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     public virtual ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var slot = Route(reference, SecretAccessKind.CacheHit);
-        var key = reference.GetCacheKey(slot.Provider.Name);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        ProviderSlot slot;
+        SecretReference key;
+        if (reference.Route is RouteEntry route && ReferenceEquals(route.Store, this))
+        {
+            (slot, key) = (route.Slot, route.Key);
+        }
+        else
+        {
+            slot = Route(reference, SecretAccessKind.CacheHit);
+            key = reference.GetCacheKey(slot.Provider.Name);
+            reference.Route = new RouteEntry(this, slot, key);
+        }
+
         if (_cache.TryGetValue(key, out var cached) && cached is CacheEntry { Secret: not null } entry)
         {
-            var now = _time.GetUtcNow();
+            var now = Now();
             if (now < entry.ExpiresAt)
             {
                 if (now >= entry.RefreshAt)
@@ -171,16 +189,16 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
                     StartBackgroundRefresh(slot, key, entry);
                 }
 
-                return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.Success, now));
+                return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.Success));
             }
 
             if (entry.LastRefreshFailed && now < entry.RefreshAt && now < entry.ExpiresAt + _options.MaxStaleness)
             {
                 // The provider failed moments ago: serve the last good value until the next retry is due.
-                return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.StaleServed, now));
+                return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.StaleServed));
             }
         }
-        else if (cached is CacheEntry { NotFound: { } notFound } negative && _time.GetUtcNow() < negative.ExpiresAt)
+        else if (cached is CacheEntry { NotFound: { } notFound } negative && Now() < negative.ExpiresAt)
         {
             AuditFailure(slot, reference, SecretAccessKind.CacheHit, notFound);
             return ValueTask.FromException<Secret>(notFound);
@@ -202,7 +220,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             {
                 var slot = Route(reference, SecretAccessKind.Fetch);
                 var key = reference.GetCacheKey(slot.Provider.Name);
-                if (_cache.TryGetValue(key, out var cached) && cached is CacheEntry { Secret: not null } entry && _time.GetUtcNow() < entry.ExpiresAt)
+                if (_cache.TryGetValue(key, out var cached) && cached is CacheEntry { Secret: not null } entry && Now() < entry.ExpiresAt)
                 {
                     results[i] = SecretResult.Success(reference, Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.Success));
                     continue;
@@ -367,7 +385,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     /// <returns>The number of secrets whose value changed.</returns>
     public virtual async ValueTask<int> RefreshAsync(CancellationToken cancellationToken = default)
     {
-        var now = _time.GetUtcNow();
+        var now = Now();
         var due = _entries.Where(pair => pair.Value.Secret is not null && now >= pair.Value.RefreshAt).ToArray();
         var changed = 0;
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken }, async (pair, ct) =>
@@ -426,6 +444,15 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         _lifetime.Dispose();
         _diagnostics.Dispose();
     }
+
+    /// <summary>
+    /// The store's clock for freshness decisions. With the system clock it is monotonic and costs one
+    /// <see cref="System.Environment.TickCount64"/> read (millisecond resolution is plenty for cache lifetimes), which keeps
+    /// a cached read close to a bare <c>MemoryCache</c> lookup; with any other <see cref="TimeProvider"/> (tests) it follows it.
+    /// </summary>
+    private DateTimeOffset Now() => _monotonicClock
+        ? new DateTimeOffset(_clockOriginUtcTicks + ((System.Environment.TickCount64 - _clockOriginTickCount) * TimeSpan.TicksPerMillisecond), TimeSpan.Zero)
+        : _time.GetUtcNow();
 
     private static bool IsAllowed(ICollection<string> allowed, string environment) =>
         allowed.Count == 0 || allowed.Contains(environment, StringComparer.OrdinalIgnoreCase);
@@ -489,7 +516,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         return error;
     }
 
-    private Secret Serve(ProviderSlot slot, SecretReference reference, CacheEntry entry, SecretAccessKind kind, SecretAuditOutcome outcome, DateTimeOffset? now = null)
+    private Secret Serve(ProviderSlot slot, SecretReference reference, CacheEntry entry, SecretAccessKind kind, SecretAuditOutcome outcome)
     {
         Secret secret;
         try
@@ -504,8 +531,12 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         }
 
         var tag = new KeyValuePair<string, object?>("provider", slot.Provider.Name);
-        _diagnostics.Reads.Add(1, tag);
-        if (kind == SecretAccessKind.CacheHit)
+        if (_diagnostics.Reads.Enabled)
+        {
+            _diagnostics.Reads.Add(1, tag);
+        }
+
+        if (kind == SecretAccessKind.CacheHit && _diagnostics.CacheHits.Enabled)
         {
             _diagnostics.CacheHits.Add(1, tag);
         }
@@ -515,7 +546,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             _diagnostics.StaleServes.Add(1, tag);
         }
 
-        Audit(slot, reference, kind, outcome, secret.Properties.Version, errorType: null, now);
+        Audit(slot, reference, kind, outcome, secret.Properties.Version, errorType: null);
         return secret;
     }
 
@@ -529,7 +560,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             throw notFound;
         }
 
-        var outcome = entry.LastRefreshFailed && _time.GetUtcNow() >= entry.ExpiresAt ? SecretAuditOutcome.StaleServed : SecretAuditOutcome.Success;
+        var outcome = entry.LastRefreshFailed && Now() >= entry.ExpiresAt ? SecretAuditOutcome.StaleServed : SecretAuditOutcome.Success;
         return Serve(slot, reference, entry, SecretAccessKind.Fetch, outcome);
     }
 
@@ -557,7 +588,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
                 // Expired but still held for stale-if-error: a version check may spare a fetch.
                 await RefreshEntryAsync(slot, key, old, _lifetime.Token).ConfigureAwait(false);
                 if (_cache.TryGetValue(key, out var current) && current is CacheEntry { Secret: not null } live
-                    && (!live.LastRefreshFailed || _time.GetUtcNow() < live.ExpiresAt + _options.MaxStaleness))
+                    && (!live.LastRefreshFailed || Now() < live.ExpiresAt + _options.MaxStaleness))
                 {
                     completion.TrySetResult(live);
                     return;
@@ -572,9 +603,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         catch (SecretNotFoundException notFound) when (_options.NegativeCacheDuration > TimeSpan.Zero)
         {
             var negative = CacheEntry.ForNotFound(notFound);
-            var now = _time.GetUtcNow();
+            var now = Now();
             negative.SetTimes(now + _options.NegativeCacheDuration, now + _options.NegativeCacheDuration);
-            _cache.Set(key, negative, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = negative.ExpiresAt });
+            _cache.Set(key, negative, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpirationRelativeToNow = _options.NegativeCacheDuration });
             completion.TrySetResult(negative);
         }
         catch (Exception ex)
@@ -677,7 +708,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         }
 
         var entry = CacheEntry.ForSecret(secret);
-        SetFreshness(slot, entry, _time.GetUtcNow());
+        SetFreshness(slot, entry, Now());
         Put(key, entry);
         return entry;
     }
@@ -695,7 +726,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         var options = new MemoryCacheEntryOptions
         {
             Size = 1,
-            AbsoluteExpiration = entry.ExpiresAt + _options.MaxStaleness,
+            AbsoluteExpirationRelativeToNow = (entry.ExpiresAt - Now()) + _options.MaxStaleness,
         };
         options.RegisterPostEvictionCallback(static (key, value, reason, state) => ((SecretStore)state!).OnEvicted((SecretReference)key, (CacheEntry)value!, reason), this);
         if (!_entries.ContainsKey(key) && _cache.Count >= _options.MaxCachedSecrets)
@@ -775,7 +806,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
                 cancellationToken).ConfigureAwait(false);
             if (latest.ChangeToken is not null && string.Equals(latest.ChangeToken, current.ChangeToken, StringComparison.Ordinal))
             {
-                SetFreshness(slot, entry, _time.GetUtcNow());
+                SetFreshness(slot, entry, Now());
                 Put(key, entry);
                 Audit(slot, key, SecretAccessKind.Refresh, SecretAuditOutcome.Success, current.Version, errorType: null);
                 return false;
@@ -797,7 +828,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var error = SecretResiliencePipelines.ToSecretError(ex, slot.Provider.Name, key.Path);
-            var now = _time.GetUtcNow();
+            var now = Now();
             entry.LastRefreshFailed = true;
             entry.LastError = error;
             if (!fetching)
@@ -849,11 +880,16 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         Audit(slot, reference, kind, outcome, reference.Version, error.GetType().Name);
     }
 
-    private void Audit(ProviderSlot slot, SecretReference reference, SecretAccessKind kind, SecretAuditOutcome outcome, string? version, string? errorType, DateTimeOffset? now = null)
+    private void Audit(ProviderSlot slot, SecretReference reference, SecretAccessKind kind, SecretAuditOutcome outcome, string? version, string? errorType)
     {
+        if (!_audit.IsEnabled(kind, outcome))
+        {
+            return;
+        }
+
         var record = new SecretAuditRecord
         {
-            Timestamp = now ?? _time.GetUtcNow(),
+            Timestamp = _time.GetUtcNow(),
             Provider = slot.Provider.Name,
             SecretName = reference.Path,
             Field = reference.Field,
@@ -880,4 +916,10 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     }
 
     private sealed record ProviderSlot(SecretProvider Provider, ResiliencePipeline Pipeline, bool AllowedHere);
+
+    /// <summary>
+    /// A reference's routing through this store (provider, cache key), remembered on the reference once it passed the
+    /// scope check: both inputs are immutable, so repeated reads with one reference skip the lookups.
+    /// </summary>
+    private sealed record RouteEntry(SecretStore Store, ProviderSlot Slot, SecretReference Key);
 }

@@ -6,6 +6,15 @@ namespace Secrets.Client;
 /// </summary>
 public interface ISecretAuditSink
 {
+    /// <summary>
+    /// Tells whether accesses of this kind and outcome would be recorded, so that the store can skip building the record
+    /// (and reading the clock) on the hot path, as <c>ILogger.IsEnabled</c> does for logging. Defaults to <see langword="true"/>.
+    /// </summary>
+    /// <param name="kind">The kind of access.</param>
+    /// <param name="outcome">How it ended.</param>
+    /// <returns><see langword="true"/> when <see cref="Record(in SecretAuditRecord)"/> should be called.</returns>
+    bool IsEnabled(SecretAccessKind kind, SecretAuditOutcome outcome) => true;
+
     /// <summary>Records one access.</summary>
     /// <param name="record">The access; it never holds a value.</param>
     void Record(in SecretAuditRecord record);

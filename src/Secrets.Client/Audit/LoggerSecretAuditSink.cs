@@ -23,15 +23,12 @@ public sealed partial class LoggerSecretAuditSink : ISecretAuditSink
     }
 
     /// <inheritdoc/>
+    public bool IsEnabled(SecretAccessKind kind, SecretAuditOutcome outcome) => _logger.IsEnabled(LevelOf(kind, outcome));
+
+    /// <inheritdoc/>
     public void Record(in SecretAuditRecord record)
     {
-        var level = record.Outcome switch
-        {
-            SecretAuditOutcome.Success when record.Kind == SecretAccessKind.CacheHit => LogLevel.Debug,
-            SecretAuditOutcome.Success => LogLevel.Information,
-            _ => LogLevel.Warning,
-        };
-
+        var level = LevelOf(record.Kind, record.Outcome);
         if (!_logger.IsEnabled(level))
         {
             return;
@@ -40,6 +37,13 @@ public sealed partial class LoggerSecretAuditSink : ISecretAuditSink
         SecretAccessed(_logger, level, record.Kind, record.Provider, record.SecretName, record.Field, record.Version, record.Outcome,
             record.CacheHit, record.Identity, record.User, record.Host, record.Process, record.Environment, record.ErrorType, record.Timestamp);
     }
+
+    private static LogLevel LevelOf(SecretAccessKind kind, SecretAuditOutcome outcome) => outcome switch
+    {
+        SecretAuditOutcome.Success when kind == SecretAccessKind.CacheHit => LogLevel.Debug,
+        SecretAuditOutcome.Success => LogLevel.Information,
+        _ => LogLevel.Warning,
+    };
 
     [LoggerMessage(EventId = 1000, EventName = "SecretAccessed", SkipEnabledCheck = true,
         Message = "Secret {Kind} {Outcome}: {Provider}:{SecretName} field {Field} version {Version}; cache hit {CacheHit}; identity {Identity}; user {User}; host {Host}; process {Process}; environment {Environment}; error {ErrorType}; at {Timestamp:O}")]

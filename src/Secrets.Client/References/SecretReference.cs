@@ -22,6 +22,9 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
     private SecretReference? _cacheKey;
     private int _hashCode;
 
+    /// <summary>Gets or sets the routing a store remembered for this reference (see <c>SecretStore.RouteEntry</c>).</summary>
+    internal object? Route { get; set; }
+
     /// <summary>Initializes a new instance of the <see cref="SecretReference"/> class.</summary>
     /// <param name="provider">The provider name, or <see langword="null"/> for the store's default provider.</param>
     /// <param name="path">The secret's path within the provider.</param>
