@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Caching.Memory;
@@ -107,7 +108,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         _cache = new MemoryCache(new MemoryCacheOptions
         {
             SizeLimit = options.MaxCachedSecrets,
-            Clock = new TimeProviderClock(_time),
+            Clock = _monotonicClock ? null : new TimeProviderClock(_time), // null: MemoryCache's own, cheaper, system clock
             ExpirationScanFrequency = TimeSpan.FromMinutes(1),
         });
     }
@@ -179,29 +180,19 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             reference.Route = new RouteEntry(this, slot, key);
         }
 
-        if (_cache.TryGetValue(key, out var cached) && cached is CacheEntry { Secret: not null } entry)
+        // MemoryCache holds an entry only until its refresh time, so a hit is fresh: no clock read here.
+        if (_cache.TryGetValue(key, out var cached))
         {
-            var now = Now();
-            if (now < entry.ExpiresAt)
+            if (cached is CacheEntry { Secret: not null } entry)
             {
-                if (now >= entry.RefreshAt)
-                {
-                    StartBackgroundRefresh(slot, key, entry);
-                }
-
                 return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.Success));
             }
 
-            if (entry.LastRefreshFailed && now < entry.RefreshAt && now < entry.ExpiresAt + _options.MaxStaleness)
+            if (cached is CacheEntry { NotFound: { } notFound })
             {
-                // The provider failed moments ago: serve the last good value until the next retry is due.
-                return new ValueTask<Secret>(Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.StaleServed));
+                AuditFailure(slot, reference, SecretAccessKind.CacheHit, notFound);
+                return ValueTask.FromException<Secret>(notFound);
             }
-        }
-        else if (cached is CacheEntry { NotFound: { } notFound } negative && Now() < negative.ExpiresAt)
-        {
-            AuditFailure(slot, reference, SecretAccessKind.CacheHit, notFound);
-            return ValueTask.FromException<Secret>(notFound);
         }
 
         return GetUncachedAsync(slot, key, reference, cancellationToken);
@@ -220,9 +211,15 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             {
                 var slot = Route(reference, SecretAccessKind.Fetch);
                 var key = reference.GetCacheKey(slot.Provider.Name);
-                if (_cache.TryGetValue(key, out var cached) && cached is CacheEntry { Secret: not null } entry && Now() < entry.ExpiresAt)
+                if (_cache.TryGetValue(key, out var cached) && cached is CacheEntry { Secret: not null } entry)
                 {
                     results[i] = SecretResult.Success(reference, Serve(slot, reference, entry, SecretAccessKind.CacheHit, SecretAuditOutcome.Success));
+                    continue;
+                }
+
+                if (TryServeHeld(slot, key, reference, out var held))
+                {
+                    results[i] = SecretResult.Success(reference, held);
                     continue;
                 }
 
@@ -373,7 +370,12 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         var provider = reference.Provider ?? _defaultProvider?.Provider.Name;
         if (provider is not null)
         {
-            _cache.Remove(reference.GetCacheKey(provider));
+            var key = reference.GetCacheKey(provider);
+            _cache.Remove(key);
+            if (_entries.TryRemove(key, out var held))
+            {
+                ReleaseLater(held);
+            }
         }
     }
 
@@ -450,9 +452,11 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     /// <see cref="System.Environment.TickCount64"/> read (millisecond resolution is plenty for cache lifetimes), which keeps
     /// a cached read close to a bare <c>MemoryCache</c> lookup; with any other <see cref="TimeProvider"/> (tests) it follows it.
     /// </summary>
-    private DateTimeOffset Now() => _monotonicClock
-        ? new DateTimeOffset(_clockOriginUtcTicks + ((System.Environment.TickCount64 - _clockOriginTickCount) * TimeSpan.TicksPerMillisecond), TimeSpan.Zero)
-        : _time.GetUtcNow();
+    private DateTimeOffset Now() => new(NowTicks(), TimeSpan.Zero);
+
+    private long NowTicks() => _monotonicClock
+        ? _clockOriginUtcTicks + ((System.Environment.TickCount64 - _clockOriginTickCount) * TimeSpan.TicksPerMillisecond)
+        : _time.GetUtcNow().UtcTicks;
 
     private static bool IsAllowed(ICollection<string> allowed, string environment) =>
         allowed.Count == 0 || allowed.Contains(environment, StringComparer.OrdinalIgnoreCase);
@@ -552,6 +556,11 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
     private async ValueTask<Secret> GetUncachedAsync(ProviderSlot slot, SecretReference key, SecretReference reference, CancellationToken cancellationToken)
     {
+        if (TryServeHeld(slot, key, reference, out var held))
+        {
+            return held;
+        }
+
         _diagnostics.CacheMisses.Add(1, new KeyValuePair<string, object?>("provider", slot.Provider.Name));
         var entry = await GetOrFetchAsync(slot, key, cancellationToken).ConfigureAwait(false);
         if (entry.NotFound is { } notFound)
@@ -562,6 +571,39 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
         var outcome = entry.LastRefreshFailed && Now() >= entry.ExpiresAt ? SecretAuditOutcome.StaleServed : SecretAuditOutcome.Success;
         return Serve(slot, reference, entry, SecretAccessKind.Fetch, outcome);
+    }
+
+    /// <summary>
+    /// Past its refresh time an entry leaves MemoryCache but stays indexed: serve it while a refresh runs
+    /// (refresh-ahead), or past expiry while the provider fails and its retry is not yet due (stale-if-error).
+    /// </summary>
+    private bool TryServeHeld(ProviderSlot slot, SecretReference key, SecretReference reference, [NotNullWhen(true)] out Secret? secret)
+    {
+        secret = null;
+        if (!_entries.TryGetValue(key, out var held) || held.Secret is null)
+        {
+            return false;
+        }
+
+        var now = NowTicks();
+        if (now < held.ExpiresAtTicks)
+        {
+            if (now >= held.RefreshAtTicks)
+            {
+                StartBackgroundRefresh(slot, key, held);
+            }
+
+            secret = Serve(slot, reference, held, SecretAccessKind.CacheHit, SecretAuditOutcome.Success);
+            return true;
+        }
+
+        if (held.LastRefreshFailed && now < held.RefreshAtTicks && now < held.ExpiresAtTicks + _options.MaxStaleness.Ticks)
+        {
+            secret = Serve(slot, reference, held, SecretAccessKind.CacheHit, SecretAuditOutcome.StaleServed);
+            return true;
+        }
+
+        return false;
     }
 
     /// <summary>Single-flight: the first miss for a key starts the fetch; every concurrent miss awaits that same fetch.</summary>
@@ -581,14 +623,11 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     {
         try
         {
-            _cache.TryGetValue(key, out var previous);
-            var old = previous as CacheEntry;
-            if (old?.Secret is not null && old.TryBeginRefresh())
+            if (_entries.TryGetValue(key, out var old) && old.Secret is not null && old.TryBeginRefresh())
             {
                 // Expired but still held for stale-if-error: a version check may spare a fetch.
                 await RefreshEntryAsync(slot, key, old, _lifetime.Token).ConfigureAwait(false);
-                if (_cache.TryGetValue(key, out var current) && current is CacheEntry { Secret: not null } live
-                    && (!live.LastRefreshFailed || Now() < live.ExpiresAt + _options.MaxStaleness))
+                if (_entries.TryGetValue(key, out var live) && live.Secret is not null)
                 {
                     completion.TrySetResult(live);
                     return;
@@ -723,10 +762,11 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
     private void Put(SecretReference key, CacheEntry entry)
     {
+        var untilRefresh = entry.RefreshAt - Now();
         var options = new MemoryCacheEntryOptions
         {
             Size = 1,
-            AbsoluteExpirationRelativeToNow = (entry.ExpiresAt - Now()) + _options.MaxStaleness,
+            AbsoluteExpirationRelativeToNow = untilRefresh > TimeSpan.Zero ? untilRefresh : TimeSpan.FromTicks(1),
         };
         options.RegisterPostEvictionCallback(static (key, value, reason, state) => ((SecretStore)state!).OnEvicted((SecretReference)key, (CacheEntry)value!, reason), this);
         if (!_entries.ContainsKey(key) && _cache.Count >= _options.MaxCachedSecrets)
@@ -737,48 +777,81 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
         _entries[key] = entry;
         _cache.Set(key, entry, options);
+        if (_entries.Count > _options.MaxCachedSecrets)
+        {
+            TrimIndex();
+        }
+    }
+
+    /// <summary>Drops the entries held only for refresh or staleness (not in MemoryCache), soonest expired first, down to the bound.</summary>
+    private void TrimIndex()
+    {
+        var live = _cache.Keys.ToHashSet();
+        var excess = _entries.Count - _options.MaxCachedSecrets;
+        foreach (var pair in _entries.Where(pair => !live.Contains(pair.Key)).OrderBy(pair => pair.Value.ExpiresAtTicks).Take(excess).ToArray())
+        {
+            if (_entries.TryRemove(pair))
+            {
+                ReleaseLater(pair.Value);
+            }
+        }
     }
 
     private void OnEvicted(SecretReference key, CacheEntry entry, EvictionReason reason)
     {
-        if (_cache.TryGetValue(key, out var current) && ReferenceEquals(current, entry))
+        if (entry.Secret is null || reason == EvictionReason.Expired
+            || (_cache.TryGetValue(key, out var current) && ReferenceEquals(current, entry)))
         {
-            // Re-inserted with new times: still the live entry.
+            // Negative entries are not indexed; an expired one is due for refresh and stays indexed for
+            // refresh-ahead and stale-if-error; a re-inserted one is still live.
             return;
         }
 
-        if (entry.Secret is null)
-        {
-            _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry));
-            return;
-        }
-
+        // Replaced by a newer entry, invalidated, or evicted for capacity.
+        _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry));
         Log.Evicted(_logger, key.Provider!, key.Path, reason);
+        ReleaseLater(entry);
+    }
+
+    /// <summary>
+    /// Wipes an entry's values after the grace period, so that callers that got the secret just before can still read
+    /// it (open leases always keep it). The timer is kept in <see cref="_pendingWipes"/>, which roots it. Idempotent.
+    /// </summary>
+    private void ReleaseLater(CacheEntry entry)
+    {
         if (_options.EvictionGracePeriod <= TimeSpan.Zero || Volatile.Read(ref _disposed) != 0)
         {
             entry.Release();
-            _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry));
             return;
         }
 
-        _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry));
+        if (_pendingWipes.ContainsKey(entry))
+        {
+            return;
+        }
 
-        // Callers that got this secret just before may still be about to read it: wipe after a grace period.
-        // The timer is kept in _pendingWipes, which roots it (an unreferenced timer may never fire).
-        _pendingWipes[entry] = _time.CreateTimer(
+        var timer = _time.CreateTimer(
             static state =>
             {
                 var (store, pending) = ((SecretStore, CacheEntry))state!;
-                if (store._pendingWipes.TryRemove(pending, out var timer))
+                if (store._pendingWipes.TryRemove(pending, out var scheduled))
                 {
-                    timer.Dispose();
+                    scheduled.Dispose();
                 }
 
                 pending.Release();
             },
             (this, entry),
-            _options.EvictionGracePeriod,
+            Timeout.InfiniteTimeSpan,
             Timeout.InfiniteTimeSpan);
+        if (_pendingWipes.TryAdd(entry, timer))
+        {
+            timer.Change(_options.EvictionGracePeriod, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            timer.Dispose();
+        }
     }
 
     private void StartBackgroundRefresh(ProviderSlot slot, SecretReference key, CacheEntry entry)
@@ -838,6 +911,11 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             }
 
             entry.PostponeRefresh(now + _options.FailedRefreshRetryInterval);
+            if (now >= entry.ExpiresAt + _options.MaxStaleness && _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry)))
+            {
+                // Too old to serve even as stale: stop holding it.
+                ReleaseLater(entry);
+            }
 
             AuditFailure(slot, key, SecretAccessKind.Refresh, error);
             Log.RefreshFailed(_logger, slot.Provider.Name, key.Path, error.GetType().Name, error.Message);

@@ -307,6 +307,25 @@ public class SecretStoreTests
     }
 
     [Fact]
+    public async Task Entries_held_past_their_refresh_time_count_toward_the_bound()
+    {
+        await using var fixture = new StoreFixture(options => options.MaxCachedSecrets = 2);
+        foreach (var name in new[] { "a", "b", "c", "d" })
+        {
+            fixture.Provider.Set(name, name);
+        }
+
+        var a = await fixture.Store.GetSecretAsync("memory://a");
+        var b = await fixture.Store.GetSecretAsync("memory://b");
+        fixture.Time.Advance(TimeSpan.FromMinutes(4)); // a and b are due for refresh: out of MemoryCache, still held
+        await fixture.Store.GetSecretAsync("memory://c");
+        await fixture.Store.GetSecretAsync("memory://d");
+
+        await Eventually.TrueAsync(() => a.Value.IsWiped && b.Value.IsWiped, "the held entries beyond the bound are wiped");
+        Assert.Equal(2, fixture.Store.CachedCount);
+    }
+
+    [Fact]
     public async Task A_lease_outliving_eviction_reads_correct_bytes_and_the_wipe_follows_its_release()
     {
         await using var fixture = new StoreFixture();
