@@ -534,13 +534,24 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             throw error;
         }
 
-        var tag = new KeyValuePair<string, object?>("provider", slot.Provider.Name);
-        if (_diagnostics.Reads.Enabled)
+        if (_diagnostics.Reads.Enabled || outcome == SecretAuditOutcome.StaleServed)
         {
-            _diagnostics.Reads.Add(1, tag);
+            CountRead(slot, kind, outcome);
         }
 
-        if (kind == SecretAccessKind.CacheHit && _diagnostics.CacheHits.Enabled)
+        if (_audit.IsEnabled(kind, outcome))
+        {
+            Audit(slot, reference, kind, outcome, secret.Properties.Version, errorType: null);
+        }
+
+        return secret;
+    }
+
+    private void CountRead(ProviderSlot slot, SecretAccessKind kind, SecretAuditOutcome outcome)
+    {
+        var tag = new KeyValuePair<string, object?>("provider", slot.Provider.Name);
+        _diagnostics.Reads.Add(1, tag);
+        if (kind == SecretAccessKind.CacheHit)
         {
             _diagnostics.CacheHits.Add(1, tag);
         }
@@ -549,9 +560,6 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         {
             _diagnostics.StaleServes.Add(1, tag);
         }
-
-        Audit(slot, reference, kind, outcome, secret.Properties.Version, errorType: null);
-        return secret;
     }
 
     private async ValueTask<Secret> GetUncachedAsync(ProviderSlot slot, SecretReference key, SecretReference reference, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ namespace Secrets.Client;
 internal sealed class CacheEntry
 {
     private ConcurrentDictionary<string, Secret>? _fields;
+    private FieldSlot? _firstField;
     private long _refreshAtTicks;
     private long _expiresAtTicks;
     private int _refreshing;
@@ -58,6 +59,12 @@ internal sealed class CacheEntry
     /// <summary>Gets one JSON field of the secret, extracted once and owned by this entry.</summary>
     public Secret GetField(string field)
     {
+        // Most apps read one field per secret: remember the first one read to skip hashing its name on every read.
+        if (_firstField is { } first && (ReferenceEquals(first.Name, field) || string.Equals(first.Name, field, StringComparison.Ordinal)))
+        {
+            return first.Secret;
+        }
+
         var fields = _fields ?? Interlocked.CompareExchange(ref _fields, new ConcurrentDictionary<string, Secret>(StringComparer.Ordinal), null) ?? _fields;
         if (fields.TryGetValue(field, out var existing))
         {
@@ -78,8 +85,15 @@ internal sealed class CacheEntry
             late.Value.ReleaseOwner();
         }
 
+        if (_firstField is null)
+        {
+            Interlocked.CompareExchange(ref _firstField, new FieldSlot(field, winner), null);
+        }
+
         return winner;
     }
+
+    private sealed record FieldSlot(string Name, Secret Secret);
 
     /// <summary>Releases the entry's values; each is wiped once its last lease ends. Idempotent.</summary>
     public void Release()
