@@ -534,7 +534,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             throw error;
         }
 
-        if (_diagnostics.Reads.Enabled || outcome == SecretAuditOutcome.StaleServed)
+        if (_diagnostics.Reads.Enabled || _diagnostics.CacheHits.Enabled || outcome == SecretAuditOutcome.StaleServed)
         {
             CountRead(slot, kind, outcome);
         }
