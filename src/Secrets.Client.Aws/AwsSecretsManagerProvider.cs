@@ -348,20 +348,21 @@ public class AwsSecretsManagerProvider : SecretProvider
         }
         catch
         {
+            // Both tasks have finished here: awaiting a successful one just takes its result, so nothing leaks.
             if (currentTask.IsCompletedSuccessfully)
             {
-                currentTask.Result.Dispose();
+                (await currentTask.ConfigureAwait(false)).Dispose();
             }
 
             if (previousTask.IsCompletedSuccessfully)
             {
-                previousTask.Result?.Dispose();
+                (await previousTask.ConfigureAwait(false))?.Dispose();
             }
 
             throw;
         }
 
-        return new AwsSecretRotationWindow(currentTask.Result, previousTask.Result);
+        return new AwsSecretRotationWindow(await currentTask.ConfigureAwait(false), await previousTask.ConfigureAwait(false));
     }
 
     /// <summary>Releases the HTTP client and the credential chain the provider created.</summary>
