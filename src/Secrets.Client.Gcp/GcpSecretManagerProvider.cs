@@ -378,7 +378,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
         {
             if (response.IsSuccessStatusCode)
             {
-                return (response.StatusCode, JsonDocument.Parse(buffer.AsMemory(0, read)));
+                return (response.StatusCode, ParseCopy(buffer.AsSpan(0, read)));
             }
 
             var error = MapResponse(location, response, buffer.AsSpan(0, read));
@@ -623,13 +623,20 @@ public partial class GcpSecretManagerProvider : SecretProvider
         try
         {
             return response.IsSuccessStatusCode
-                ? JsonDocument.Parse(buffer.AsMemory(0, length))
+                ? ParseCopy(buffer.AsSpan(0, length))
                 : throw MapResponse(location, response, buffer.AsSpan(0, length));
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Parses metadata into a document that owns its own copy: the pooled buffer goes back to the pool right after.</summary>
+    private static JsonDocument ParseCopy(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        return JsonDocument.ParseValue(ref reader);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)

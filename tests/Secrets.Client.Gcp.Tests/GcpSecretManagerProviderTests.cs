@@ -185,6 +185,31 @@ public sealed class GcpSecretManagerProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_GoogleCredential_authenticates_every_request()
+    {
+        _sm.Emulator.AddVersion("s", "v");
+        await using var provider = _sm.CreateProvider(o =>
+        {
+            o.AccessTokenProvider = null;
+            o.Credential = Google.Apis.Auth.OAuth2.GoogleCredential.FromAccessToken(_sm.Emulator.TestToken);
+        });
+
+        using var secret = await provider.GetSecretAsync(SecretReference.Parse("gcp-sm://s"));
+
+        Assert.Equal("v", secret.Value.ExposeAsString());
+        Assert.StartsWith("GoogleCredential", provider.Identity, StringComparison.Ordinal);
+        Assert.Equal(0, _sm.Emulator.Counters.Unauthenticated);
+    }
+
+    [Fact]
+    public void Credential_and_token_provider_together_are_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => _sm.CreateProvider(o => o.Credential = Google.Apis.Auth.OAuth2.GoogleCredential.FromAccessToken("t")));
+
+        Assert.Contains("not both", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Token_provider_failure_is_typed()
     {
         await using var provider = _sm.CreateProvider(o => o.AccessTokenProvider = _ => throw new InvalidOperationException("no ADC here"));
