@@ -67,10 +67,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Validate(options);
-        _environment = options.Environment
-            ?? System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
-            ?? System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
-            ?? "Production";
+        _environment = SecretEnvironment.Resolve(options.Environment);
         (_tokens, _identity) = CreateTokenSource(options);
         var handler = options.HttpMessageHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         var endpoint = options.Endpoint.ToString();
@@ -838,13 +835,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
             return (ct => new ValueTask<string>(((ITokenAccess)scoped).GetAccessTokenForRequestAsync(authUri: null, ct)), "GoogleCredential (" + credential.UnderlyingCredential.GetType().Name + ")");
         }
 
-        // Application Default Credentials are looked up once, on first use, and kept: the credential refreshes its own tokens.
-        var adc = new Lazy<Task<ITokenAccess>>(async () =>
-        {
-            var found = await GoogleCredential.GetApplicationDefaultAsync().ConfigureAwait(false);
-            return found.IsCreateScopedRequired ? found.CreateScoped(CloudPlatformScope) : found;
-        });
-        return (async ct => await (await adc.Value.WaitAsync(ct).ConfigureAwait(false)).GetAccessTokenForRequestAsync(authUri: null, ct).ConfigureAwait(false), "Application Default Credentials");
+        return (new ApplicationDefaultTokenSource(CloudPlatformScope).GetTokenAsync, "Application Default Credentials");
     }
 
     private static void Validate(GcpSecretManagerProviderOptions options)

@@ -52,7 +52,7 @@ public class GcpSecretManagerProviderOptions : SecretProviderOptions
 
     /// <summary>
     /// Gets or sets the environment this process runs in, compared with the environment label. <see langword="null"/> (the
-    /// default) reads <c>DOTNET_ENVIRONMENT</c>, then <c>ASPNETCORE_ENVIRONMENT</c>, else <c>Production</c>;
+    /// default) resolves it from the hosting variables as every package does (<see cref="SecretEnvironment.Resolve(string?)"/>);
     /// <c>AddGcpSecretManager</c> uses the host's environment.
     /// </summary>
     public string? Environment { get; set; }

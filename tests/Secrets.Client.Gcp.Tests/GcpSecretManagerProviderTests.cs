@@ -202,6 +202,30 @@ public sealed class GcpSecretManagerProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_a_credential_Application_Default_Credentials_are_used_and_their_absence_is_access_denied()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"adc-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, "{\"type\":\"no-such-credential-type\"}");
+        var previous = Environment.GetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS");
+        Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", file);
+        try
+        {
+            await using var provider = _sm.CreateProvider(o => o.AccessTokenProvider = null);
+
+            var error = await Assert.ThrowsAsync<SecretAccessDeniedException>(() => provider.GetSecretAsync(SecretReference.Parse("gcp-sm://s")).AsTask());
+
+            Assert.Equal("Application Default Credentials", provider.Identity);
+            Assert.Equal("CredentialUnavailable", error.ErrorCode);
+            Assert.Equal(0, _sm.Emulator.Counters.Requests + _sm.Emulator.Counters.Unauthenticated);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", previous);
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Credential_and_token_provider_together_are_refused()
     {
         var error = Assert.Throws<ArgumentException>(() => _sm.CreateProvider(o => o.Credential = Google.Apis.Auth.OAuth2.GoogleCredential.FromAccessToken("t")));
