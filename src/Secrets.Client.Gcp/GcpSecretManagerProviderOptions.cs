@@ -1,0 +1,72 @@
+using Google.Apis.Auth.OAuth2;
+
+namespace Secrets.Client.Gcp;
+
+/// <summary>Settings for <see cref="GcpSecretManagerProvider"/>.</summary>
+/// <remarks>
+/// <para><b>References.</b> <c>gcp-sm://project/secret?version=5#field</c>, or <c>gcp-sm://secret</c> in the
+/// <see cref="DefaultProject"/>. The version is a number or <c>latest</c> (the default), which Secret Manager resolves to
+/// the most recently created version.</para>
+/// <para><b>Authentication.</b> One of <see cref="AccessTokenProvider"/>, <see cref="Credential"/>, or (when neither is
+/// set) Application Default Credentials, scoped to <c>cloud-platform</c>. A token is asked for before every request, so
+/// that the credential's own caching and refresh decide when it rolls.</para>
+/// </remarks>
+public class GcpSecretManagerProviderOptions : SecretProviderOptions
+{
+    /// <summary>The label that limits a secret to one environment when <see cref="EnvironmentLabelName"/> is set to it.</summary>
+    public const string DefaultEnvironmentLabelName = "environment";
+
+    /// <summary>
+    /// Gets or sets the service's base address. Default <c>https://secretmanager.googleapis.com/</c>. Plain <c>http</c> is
+    /// accepted only for loopback addresses (an emulator), since a bearer token travels with every request.
+    /// </summary>
+    public Uri Endpoint { get; set; } = new("https://secretmanager.googleapis.com/");
+
+    /// <summary>Gets or sets the project (id or number) of references and listings that name none.</summary>
+    public string? DefaultProject { get; set; }
+
+    /// <summary>Gets or sets the Google credential; <see langword="null"/> uses Application Default Credentials unless <see cref="AccessTokenProvider"/> is set.</summary>
+    public GoogleCredential? Credential { get; set; }
+
+    /// <summary>
+    /// Gets or sets a callback that returns an OAuth 2 access token for each request, in place of a Google credential
+    /// (for example a token from a sidecar, or an emulator's test token). Cannot be combined with <see cref="Credential"/>.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; set; }
+
+    /// <summary>Gets or sets the HTTP handler requests go through (for example a proxy, or one that trusts an emulator's certificate); the caller keeps ownership. <see langword="null"/> uses a pooled handler of the provider's own.</summary>
+    public HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    /// <summary>Gets or sets how many secrets a listing asks for per page (1 to 25000). Default 250.</summary>
+    public int PageSize { get; set; } = 250;
+
+    /// <summary>
+    /// Gets or sets the label that limits a secret to one environment: a secret labelled <c>environment=production</c> is
+    /// refused in any other environment (compared case-insensitively, as label values are lower case) with
+    /// <see cref="SecretEnvironmentScopeException"/>, and left out of listings. Checking costs one more request (the
+    /// secret's metadata) per read, so it is off (<see langword="null"/>) by default; set it to
+    /// <see cref="DefaultEnvironmentLabelName"/> to turn it on. When on, reads also fill <see cref="SecretProperties.Tags"/>
+    /// with the secret's labels.
+    /// </summary>
+    public string? EnvironmentLabelName { get; set; }
+
+    /// <summary>
+    /// Gets or sets the environment this process runs in, compared with the environment label. <see langword="null"/> (the
+    /// default) resolves it from the hosting variables as every package does (<see cref="SecretEnvironment.Resolve(string?)"/>);
+    /// <c>AddGcpSecretManager</c> uses the host's environment.
+    /// </summary>
+    public string? Environment { get; set; }
+
+    /// <summary>Gets or sets how many requests <c>GetSecretsAsync</c> runs at once. Default 16.</summary>
+    public int MaxConcurrentRequests { get; set; } = 16;
+
+    /// <summary>
+    /// Gets or sets the callback that makes a new value when a secret is rotated now. Secret Manager's rotation only
+    /// publishes Pub/Sub notifications for a rotator you run, so without it <c>RotateSecretAsync</c> throws
+    /// <see cref="NotSupportedException"/>. The provider adds the value as a new version, then disposes it.
+    /// </summary>
+    public Func<SecretReference, CancellationToken, ValueTask<SecretValue>>? RotationValueGenerator { get; set; }
+
+    /// <summary>Gets or sets the clock used to read <c>Retry-After</c> dates. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,36 @@
+using Google.Apis.Auth.OAuth2;
+
+namespace Secrets.Client.Gcp;
+
+/// <summary>
+/// Application Default Credentials, looked up on first use and kept (the credential caches and refreshes its own tokens).
+/// A failed lookup is not kept: the next request looks again, so that a metadata server that was briefly unreachable, or
+/// credentials installed after start, are picked up.
+/// </summary>
+internal sealed class ApplicationDefaultTokenSource
+{
+    private readonly string _scope;
+    private Task<ITokenAccess>? _credential;
+
+    public ApplicationDefaultTokenSource(string scope) => _scope = scope;
+
+    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref _credential);
+        if (current is null || current.IsFaulted || current.IsCanceled)
+        {
+            // Not tied to one caller's token: the lookup is shared by every request waiting for it.
+            var fresh = LoadAsync();
+            current = Interlocked.CompareExchange(ref _credential, fresh, current) == current ? fresh : Volatile.Read(ref _credential)!;
+        }
+
+        var credential = await current.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return await credential.GetAccessTokenForRequestAsync(authUri: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ITokenAccess> LoadAsync()
+    {
+        var found = await GoogleCredential.GetApplicationDefaultAsync().ConfigureAwait(false);
+        return found.IsCreateScopedRequired ? found.CreateScoped(_scope) : found;
+    }
+}

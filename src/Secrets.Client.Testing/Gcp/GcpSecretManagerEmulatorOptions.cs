@@ -1,0 +1,29 @@
+namespace Secrets.Client.Testing;
+
+/// <summary>Settings for <see cref="GcpSecretManagerEmulator"/>.</summary>
+public sealed class GcpSecretManagerEmulatorOptions
+{
+    /// <summary>Gets or sets the port to listen on, or 0 (the default) for a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>
+    /// Gets or sets a value indicating whether to serve HTTPS with a certificate generated at start instead of plain HTTP
+    /// on 127.0.0.1. Default <see langword="false"/>: Google's clients accept plain HTTP to an emulator endpoint.
+    /// </summary>
+    public bool UseHttps { get; set; }
+
+    /// <summary>Gets or sets the project the seeding helpers write to. Requests may name any project. Default <c>emulator-project</c>.</summary>
+    public string ProjectId { get; set; } = "emulator-project";
+
+    /// <summary>
+    /// Gets or sets the bearer token the emulator accepts; <see langword="null"/> (the default) makes a random one at start.
+    /// Any other token, or none, is refused with 401 <c>UNAUTHENTICATED</c>.
+    /// </summary>
+    public string? TestToken { get; set; }
+
+    /// <summary>Gets or sets the largest page a listing returns, whatever <c>pageSize</c> asks for. Default 25000, the service's cap.</summary>
+    public int MaxPageSize { get; set; } = 25000;
+
+    /// <summary>Gets or sets the clock for <c>createTime</c> and <c>destroyTime</c>. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,24 @@
+namespace Secrets.Client.Testing;
+
+/// <summary>One emulated secret version. <see cref="State"/> is <c>ENABLED</c>, <c>DISABLED</c> or <c>DESTROYED</c>.</summary>
+internal sealed class GcpStoredVersion
+{
+    public GcpStoredVersion(long number, byte[] data, DateTimeOffset created)
+    {
+        Number = number;
+        Data = data;
+        Created = created;
+    }
+
+    public long Number { get; }
+
+    public byte[] Data { get; set; }
+
+    public DateTimeOffset Created { get; }
+
+    public DateTimeOffset? Destroyed { get; set; }
+
+    public string State { get; set; } = GcpSecretVersionStates.Enabled;
+
+    public string Etag => $"\"{Created.UtcTicks:x}{State.Length:x}\"";
+}

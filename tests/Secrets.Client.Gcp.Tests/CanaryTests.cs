@@ -1,0 +1,119 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+
+namespace Secrets.Client.Gcp.Tests;
+
+/// <summary>A canary value goes through every path of the provider and must never reach a log, trace, metric or exception.</summary>
+public sealed class CanaryTests
+{
+    private const string Canary = "CANARY-7f3a9c-e52b-gcp";
+
+    [Fact]
+    public async Task Canary_never_reaches_logs_traces_metrics_or_exceptions()
+    {
+        var texts = new ConcurrentBag<string>();
+        using var activities = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name.StartsWith("Secrets.Client", StringComparison.Ordinal),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activity =>
+            {
+                texts.Add(activity.DisplayName);
+                texts.Add(activity.StatusDescription ?? string.Empty);
+                foreach (var tag in activity.TagObjects)
+                {
+                    texts.Add($"{tag.Key}={tag.Value}");
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(activities);
+        using var meters = new MeterListener();
+        meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == "Secrets.Client.Gcp")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        meters.SetMeasurementEventCallback<long>((_, _, tags, _) => AddTags(texts, tags));
+        meters.SetMeasurementEventCallback<double>((_, _, tags, _) => AddTags(texts, tags));
+        meters.Start();
+        var collector = new FakeLogCollector();
+        var logger = new FakeLogger<GcpSecretManagerProvider>(collector);
+
+        await using var sm = await GcpHarness.StartAsync();
+        sm.Emulator.AddVersion("disabled", Canary);
+        sm.Emulator.DisableVersion("disabled", 1);
+        sm.Emulator.AddVersion("prod", Canary);
+        sm.Emulator.SetLabels("prod", new Dictionary<string, string> { ["environment"] = "production" });
+        sm.Emulator.AddVersion("tampered", Canary);
+        await using var provider = sm.CreateProvider(
+            o =>
+            {
+                o.RotationValueGenerator = (_, _) => ValueTask.FromResult(SecretValue.FromText(Canary + "-rotated"));
+                o.EnvironmentLabelName = "environment";
+            },
+            logger);
+        var errors = new List<Exception>();
+
+        using (var value = SecretValue.FromText(Canary))
+        {
+            texts.Add((await provider.SetSecretAsync("db", value)).ToString());
+        }
+
+        using (var secret = await provider.GetSecretAsync(SecretReference.Parse("gcp-sm://db")))
+        {
+            Assert.Equal(Canary, secret.Value.ExposeAsString());
+            texts.Add(secret.ToString());
+            texts.Add(secret.Value.ToString());
+        }
+
+        texts.Add((await provider.RotateSecretAsync(SecretReference.Parse("gcp-sm://db"))).ToString());
+        foreach (var name in new[] { "disabled", "prod", "missing" })
+        {
+            errors.Add(await Assert.ThrowsAnyAsync<SecretStoreException>(() => provider.GetSecretAsync(SecretReference.Parse("gcp-sm://" + name)).AsTask()));
+        }
+
+        sm.Emulator.CorruptChecksums = true;
+        errors.Add(await Assert.ThrowsAsync<SecretIntegrityException>(() => provider.GetSecretAsync(SecretReference.Parse("gcp-sm://tampered")).AsTask()));
+        sm.Emulator.CorruptChecksums = false;
+        sm.Emulator.Faults.ThrottleNext(1);
+        errors.Add(await Assert.ThrowsAnyAsync<SecretStoreException>(() => provider.GetSecretAsync(SecretReference.Parse("gcp-sm://db")).AsTask()));
+        sm.Emulator.Faults.FailNext(1);
+        errors.Add(await Assert.ThrowsAnyAsync<SecretStoreException>(() => provider.GetSecretAsync(SecretReference.Parse("gcp-sm://db")).AsTask()));
+        await foreach (var item in provider.ListSecretsAsync())
+        {
+            texts.Add(item.ToString());
+        }
+
+        foreach (var record in collector.GetSnapshot())
+        {
+            texts.Add(record.Message);
+            texts.Add(record.Exception?.ToString() ?? string.Empty);
+            foreach (var (key, value) in record.StructuredState ?? [])
+            {
+                texts.Add($"{key}={value}");
+            }
+        }
+
+        foreach (var error in errors)
+        {
+            texts.Add(error.ToString());
+        }
+
+        Assert.Contains(collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
+        Assert.Contains(texts, t => t.Contains("tampered", StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => t.Contains("CANARY", StringComparison.Ordinal));
+    }
+
+    private static void AddTags(ConcurrentBag<string> texts, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags)
+        {
+            texts.Add($"{tag.Key}={tag.Value}");
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Logging;
+using Secrets.Client.Testing;
+
+namespace Secrets.Client.Gcp.Tests;
+
+/// <summary>An emulated Secret Manager plus the wiring every test needs to point our provider at it.</summary>
+internal sealed class GcpHarness : IAsyncDisposable
+{
+    private GcpHarness(GcpSecretManagerEmulator emulator) => Emulator = emulator;
+
+    public GcpSecretManagerEmulator Emulator { get; }
+
+    public static async Task<GcpHarness> StartAsync(GcpSecretManagerEmulatorOptions? options = null) =>
+        new(await GcpSecretManagerEmulator.StartAsync(options));
+
+    public GcpSecretManagerProviderOptions CreateOptions(Action<GcpSecretManagerProviderOptions>? configure = null)
+    {
+        var token = Emulator.TestToken;
+        var options = new GcpSecretManagerProviderOptions
+        {
+            Endpoint = Emulator.Endpoint,
+            DefaultProject = Emulator.ProjectId,
+            AccessTokenProvider = _ => new ValueTask<string>(token),
+            HttpMessageHandler = Emulator.CreateHandler(),
+            Environment = "Development",
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    public GcpSecretManagerProvider CreateProvider(Action<GcpSecretManagerProviderOptions>? configure = null, ILogger<GcpSecretManagerProvider>? logger = null) =>
+        new(GcpSecretManagerProvider.DefaultName, CreateOptions(configure), logger);
+
+    public ValueTask DisposeAsync() => Emulator.DisposeAsync();
+}
