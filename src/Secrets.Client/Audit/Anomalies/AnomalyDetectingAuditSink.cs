@@ -67,6 +67,7 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
     private int _trimmingSecrets;
     private int _trimmingPrincipals;
     private int _knownAccessorCount;
+    private ProcessNameEntry? _lastProcess;
     private int _trimmingKnownAccessors;
 
     /// <summary>Initializes a new instance of the <see cref="AnomalyDetectingAuditSink"/> class with default options.</summary>
@@ -254,6 +255,11 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
             newProcess &= !learning && (baseline || !knownProcess);
         }
 
+        if (!(reportOffHours || newPrincipal || newHost || newProcess || burst))
+        {
+            return;
+        }
+
         var name = $"{record.Provider}:{record.SecretName}";
         if (reportOffHours)
         {
@@ -298,6 +304,11 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
                 && state.ShouldReport(SecretAnomalyKind.RepeatedFailures, ticks, _reportIntervalTicks);
         }
 
+        if (!(burst || failures))
+        {
+            return;
+        }
+
         var principal = $"identity {record.Identity ?? "(none)"}, user {record.User}";
         if (burst)
         {
@@ -336,7 +347,21 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
     }
 
     /// <summary>The process name without its id (<c>name[pid]</c>), so that a restart is not a new process.</summary>
-    private static string ProcessName(string process)
+    private string ProcessName(string process)
+    {
+        // Records of one process all carry the same string: remember its name rather than cut it each time.
+        var last = Volatile.Read(ref _lastProcess);
+        if (last is not null && ReferenceEquals(last.Process, process))
+        {
+            return last.Name;
+        }
+
+        var name = StripProcessId(process);
+        Volatile.Write(ref _lastProcess, new ProcessNameEntry(process, name));
+        return name;
+    }
+
+    private static string StripProcessId(string process)
     {
         var open = process.LastIndexOf('[');
         return open > 0 && process.EndsWith(']') && process.AsSpan(open + 1, process.Length - open - 2) is { Length: > 0 } id && !id.ContainsAnyExceptInRange('0', '9')
@@ -492,6 +517,8 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
     }
 
     private sealed class Sighting : TrackedState;
+
+    private sealed record ProcessNameEntry(string Process, string Name);
 
     private sealed class SecretState(int maxAccessors, int burstThreshold) : TrackedState
     {
