@@ -29,8 +29,11 @@ internal sealed class SlidingWindowCounter
             return false;
         }
 
-        // The slot about to be overwritten holds the oldest of the last threshold events.
-        var exceeded = ticks - _ticks[_next] < windowTicks;
+        // The slot about to be overwritten holds the oldest of the last threshold events, the one before it the newest.
+        // Records may arrive slightly out of order (threads, replays): the span is measured over all threshold + 1.
+        var oldest = _ticks[_next];
+        var newest = _ticks[(_next + _ticks.Length - 1) % _ticks.Length];
+        var exceeded = Math.Max(newest, ticks) - Math.Min(oldest, ticks) < windowTicks;
         _ticks[_next] = ticks;
         _next = (_next + 1) % _ticks.Length;
         return exceeded;

@@ -245,6 +245,24 @@ public class AnomalyDetectingAuditSinkTests
     }
 
     [Fact]
+    public void Records_out_of_order_are_measured_over_their_whole_span()
+    {
+        using var fixture = new AnomalyFixture(options => options.SecretBurstThreshold = 3);
+        fixture.Record(Access(MondayMorning, secret: "spread"));
+        fixture.Record(Access(MondayMorning.AddMinutes(2), secret: "spread"));
+        fixture.Record(Access(MondayMorning.AddMinutes(4), secret: "spread"));
+        fixture.Record(Access(MondayMorning.AddSeconds(10), secret: "spread")); // late, but the four span 4 minutes
+
+        fixture.Record(Access(MondayMorning, secret: "tight"));
+        fixture.Record(Access(MondayMorning.AddSeconds(2), secret: "tight"));
+        fixture.Record(Access(MondayMorning.AddSeconds(3), secret: "tight"));
+        fixture.Record(Access(MondayMorning.AddSeconds(1), secret: "tight")); // late: four within 3 seconds
+
+        var anomaly = Assert.Single(fixture.Raised);
+        Assert.Equal(("tight", SecretAnomalyKind.SecretBurst), (anomaly.Record.SecretName, anomaly.Kind));
+    }
+
+    [Fact]
     public void Cache_hits_count_towards_bursts_only_when_configured()
     {
         using var fixture = new AnomalyFixture(options =>
