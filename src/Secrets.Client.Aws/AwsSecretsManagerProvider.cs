@@ -348,20 +348,21 @@ public class AwsSecretsManagerProvider : SecretProvider
         }
         catch
         {
+            // Both tasks have finished here: awaiting a successful one just takes its result, so nothing leaks.
             if (currentTask.IsCompletedSuccessfully)
             {
-                currentTask.Result.Dispose();
+                (await currentTask.ConfigureAwait(false)).Dispose();
             }
 
             if (previousTask.IsCompletedSuccessfully)
             {
-                previousTask.Result?.Dispose();
+                (await previousTask.ConfigureAwait(false))?.Dispose();
             }
 
             throw;
         }
 
-        return new AwsSecretRotationWindow(currentTask.Result, previousTask.Result);
+        return new AwsSecretRotationWindow(await currentTask.ConfigureAwait(false), await previousTask.ConfigureAwait(false));
     }
 
     /// <summary>Releases the HTTP client and the credential chain the provider created.</summary>
@@ -647,31 +648,27 @@ public class AwsSecretsManagerProvider : SecretProvider
     private async ValueTask<PooledBuffer> SendAsync(string operation, PooledBuffer body, string? secretName, CancellationToken cancellationToken)
     {
         using var requestBody = body;
-        using var activity = AwsTelemetry.ActivitySource.StartActivity($"SecretsManager.{operation}", ActivityKind.Client);
-        activity?.SetTag("rpc.system", "aws-api");
-        activity?.SetTag("rpc.service", "SecretsManager");
-        activity?.SetTag("rpc.method", operation);
-        activity?.SetTag("secrets.provider", Name);
-        if (secretName is not null)
-        {
-            activity?.SetTag("secrets.name", secretName);
-        }
-
+        using var activity = StartActivity(operation, secretName);
         var started = _time.GetTimestamp();
         var (region, serviceUrl) = _endpoint.Value;
+        var target = "secretsmanager." + operation;
         using var request = new HttpRequestMessage(HttpMethod.Post, serviceUrl);
         var content = new ByteArrayContent(body.Array, 0, body.Count);
-        content.Headers.ContentType = new MediaTypeHeaderValue(AmzJson);
+        content.Headers.TryAddWithoutValidation("Content-Type", AmzJson);
         request.Content = content;
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", "secretsmanager." + operation);
+        request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
 
         try
         {
+            // Hash the written bytes ourselves: the pooled array is longer than the body, and handing the signer the
+            // body would mean a managed copy of it.
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(body.WrittenSpan, hash);
+            var contentHash = Convert.ToHexStringLower(hash);
             var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = serviceUrl };
             signing.Headers["Content-Type"] = AmzJson;
-            signing.Headers["X-Amz-Target"] = "secretsmanager." + operation;
-            // Hash the written bytes ourselves: the pooled array is longer than the body.
-            signing.Headers["X-Amz-Content-SHA256"] = Convert.ToHexStringLower(SHA256.HashData(body.WrittenSpan));
+            signing.Headers["X-Amz-Target"] = target;
+            signing.Headers["X-Amz-Content-SHA256"] = contentHash;
             var credentials = await ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false);
             var parameters = new AWSSigV4Parameters
             {
@@ -681,15 +678,17 @@ public class AwsSecretsManagerProvider : SecretProvider
                 SignedAt = _fixedSigningTime ? _time.GetUtcNow().UtcDateTime : null,
             };
             var signed = await AWSSigV4Signer.SignAsync(signing, parameters, cancellationToken).ConfigureAwait(false);
+
+            // The signer returns only headers it adds (Authorization, X-Amz-Date, X-Amz-Content-SHA256 and the session
+            // token), none of which the request carries yet.
             foreach (var header in signed.Headers)
             {
-                request.Headers.Remove(header.Key);
                 request.Headers.TryAddWithoutValidation(header.Key, header.Value);
             }
 
-            if (!request.Headers.Contains("X-Amz-Content-SHA256"))
+            if (!signed.Headers.ContainsKey("X-Amz-Content-SHA256"))
             {
-                request.Headers.TryAddWithoutValidation("X-Amz-Content-SHA256", signing.Headers["X-Amz-Content-SHA256"]);
+                request.Headers.TryAddWithoutValidation("X-Amz-Content-SHA256", contentHash);
             }
 
             await RememberIdentityAsync(credentials).ConfigureAwait(false);
@@ -706,6 +705,27 @@ public class AwsSecretsManagerProvider : SecretProvider
         }
 
         return await ExchangeAsync(request, operation, secretName, started, activity, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Activity? StartActivity(string operation, string? secretName)
+    {
+        // Without a listener there is no span to name, so skip building its name and tags.
+        if (!AwsTelemetry.ActivitySource.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = AwsTelemetry.ActivitySource.StartActivity("SecretsManager." + operation, ActivityKind.Client);
+        activity?.SetTag("rpc.system", "aws-api");
+        activity?.SetTag("rpc.service", "SecretsManager");
+        activity?.SetTag("rpc.method", operation);
+        activity?.SetTag("secrets.provider", Name);
+        if (secretName is not null)
+        {
+            activity?.SetTag("secrets.name", secretName);
+        }
+
+        return activity;
     }
 
     private async ValueTask<PooledBuffer> SendToAgentAsync(SecretReference reference, CancellationToken cancellationToken)
@@ -754,7 +774,9 @@ public class AwsSecretsManagerProvider : SecretProvider
 
         using (response)
         {
-            var buffer = new PooledBuffer(response.Content.Headers.ContentLength is long length and > 0 and < MaxResponseBytes ? (int)length : 4096);
+            // With a Content-Length the buffer is sized once (plus room to see the end of the stream); otherwise it grows.
+            var expected = response.Content.Headers.ContentLength is long length and > 0 and < MaxResponseBytes ? (int)length : 0;
+            var buffer = new PooledBuffer(expected > 0 ? expected + 1 : 4096);
             try
             {
                 var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -762,7 +784,7 @@ public class AwsSecretsManagerProvider : SecretProvider
                 {
                     while (true)
                     {
-                        var read = await stream.ReadAsync(buffer.GetMemory(4096), cancellationToken).ConfigureAwait(false);
+                        var read = await stream.ReadAsync(buffer.GetMemory(expected > 0 ? 1 : 4096), cancellationToken).ConfigureAwait(false);
                         if (read == 0)
                         {
                             break;

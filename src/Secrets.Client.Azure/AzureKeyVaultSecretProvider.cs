@@ -64,10 +64,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         _options = options;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Validate(options);
-        _environment = options.Environment
-            ?? System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
-            ?? System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
-            ?? "Production";
+        _environment = SecretEnvironment.Resolve(options.Environment);
         if (options.Credential is { } credential)
         {
             _credential = credential;

@@ -62,8 +62,8 @@ public class AzureKeyVaultSecretProviderOptions : SecretProviderOptions
 
     /// <summary>
     /// Gets or sets the environment this process runs in, compared with the environment tag. <see langword="null"/> (the
-    /// default) reads <c>DOTNET_ENVIRONMENT</c>, then <c>ASPNETCORE_ENVIRONMENT</c>, else <c>Production</c>, as the .NET
-    /// host does; <c>AddAzureKeyVault</c> uses the host's environment.
+    /// default) resolves it from the hosting variables as every package does (<see cref="SecretEnvironment.Resolve(string?)"/>);
+    /// <c>AddAzureKeyVault</c> uses the host's environment.
     /// </summary>
     public string? Environment { get; set; }
 

@@ -94,7 +94,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
             _process = $"{current.ProcessName}[{Environment.ProcessId}]";
         }
 
-        _environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production";
+        _environment = SecretEnvironment.Resolve(null);
     }
 
     /// <summary>Gets the signer's name in logs, audit records and metrics.</summary>

@@ -37,6 +37,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     private readonly bool _monotonicClock;
     private readonly long _clockOriginUtcTicks;
     private readonly long _clockOriginTickCount;
+    private int _indexed;
     private int _unlockedMemoryReported;
     private int _disposed;
 
@@ -372,7 +373,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         {
             var key = reference.GetCacheKey(provider);
             _cache.Remove(key);
-            if (_entries.TryRemove(key, out var held))
+            if (_entries.TryGetValue(key, out var held) && Unindex(key, held))
             {
                 ReleaseLater(held);
             }
@@ -472,6 +473,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         }
 
         _entries.Clear();
+        Volatile.Write(ref _indexed, 0);
         foreach (var (entry, timer) in _pendingWipes)
         {
             timer.Dispose();
@@ -777,32 +779,56 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             AbsoluteExpirationRelativeToNow = untilRefresh > TimeSpan.Zero ? untilRefresh : TimeSpan.FromTicks(1),
         };
         options.RegisterPostEvictionCallback(static (key, value, reason, state) => ((SecretStore)state!).OnEvicted((SecretReference)key, (CacheEntry)value!, reason), this);
-        if (!_entries.ContainsKey(key) && _cache.Count >= _options.MaxCachedSecrets)
+        if (_entries.TryAdd(key, entry))
         {
-            // Make room now, least recently used first; MemoryCache would otherwise refuse the new entry.
-            _cache.Compact(Math.Max(0.05, 1.0 / _options.MaxCachedSecrets));
+            if (Interlocked.Increment(ref _indexed) > _options.MaxCachedSecrets)
+            {
+                MakeRoom(key);
+            }
+        }
+        else
+        {
+            _entries[key] = entry;
         }
 
-        _entries[key] = entry;
         _cache.Set(key, entry, options);
-        if (_entries.Count > _options.MaxCachedSecrets)
+    }
+
+    /// <summary>
+    /// Over the bound: drop entries held only for refresh or staleness (not in MemoryCache) first, soonest expired
+    /// first; if that is not enough, compact MemoryCache (least recently used first) so that it accepts the new entry.
+    /// Runs only when the bound is crossed; <see cref="_indexed"/> spares the hot path ConcurrentDictionary.Count,
+    /// which takes every lock.
+    /// </summary>
+    private void MakeRoom(SecretReference adding)
+    {
+        var live = _cache.Keys.ToHashSet();
+        var excess = Volatile.Read(ref _indexed) - _options.MaxCachedSecrets;
+        foreach (var pair in _entries.Where(pair => !live.Contains(pair.Key) && !pair.Key.Equals(adding)).OrderBy(pair => pair.Value.ExpiresAtTicks).Take(excess).ToArray())
         {
-            TrimIndex();
+            if (Unindex(pair.Key, pair.Value))
+            {
+                ReleaseLater(pair.Value);
+                excess--;
+            }
+        }
+
+        if (excess > 0)
+        {
+            _cache.Compact(Math.Max(0.05, (double)excess / _options.MaxCachedSecrets));
         }
     }
 
-    /// <summary>Drops the entries held only for refresh or staleness (not in MemoryCache), soonest expired first, down to the bound.</summary>
-    private void TrimIndex()
+    /// <summary>Removes an entry from the index if it is still the one indexed under its key.</summary>
+    private bool Unindex(SecretReference key, CacheEntry entry)
     {
-        var live = _cache.Keys.ToHashSet();
-        var excess = _entries.Count - _options.MaxCachedSecrets;
-        foreach (var pair in _entries.Where(pair => !live.Contains(pair.Key)).OrderBy(pair => pair.Value.ExpiresAtTicks).Take(excess).ToArray())
+        if (_entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry)))
         {
-            if (_entries.TryRemove(pair))
-            {
-                ReleaseLater(pair.Value);
-            }
+            Interlocked.Decrement(ref _indexed);
+            return true;
         }
+
+        return false;
     }
 
     private void OnEvicted(SecretReference key, CacheEntry entry, EvictionReason reason)
@@ -816,7 +842,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         }
 
         // Replaced by a newer entry, invalidated, or evicted for capacity.
-        _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry));
+        Unindex(key, entry);
         Log.Evicted(_logger, key.Provider!, key.Path, reason);
         ReleaseLater(entry);
     }
@@ -919,7 +945,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             }
 
             entry.PostponeRefresh(now + _options.FailedRefreshRetryInterval);
-            if (now >= entry.ExpiresAt + _options.MaxStaleness && _entries.TryRemove(new KeyValuePair<SecretReference, CacheEntry>(key, entry)))
+            if (now >= entry.ExpiresAt + _options.MaxStaleness && Unindex(key, entry))
             {
                 // Too old to serve even as stale: stop holding it.
                 ReleaseLater(entry);

@@ -256,7 +256,7 @@ internal static class AwsResponseReader
         {
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                if (reader.ValueTextEquals("SecretString"))
+                if (reader.ValueTextEquals("SecretString"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
@@ -269,7 +269,7 @@ internal static class AwsResponseReader
                     continue;
                 }
 
-                if (reader.ValueTextEquals("SecretBinary"))
+                if (reader.ValueTextEquals("SecretBinary"u8))
                 {
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
@@ -282,15 +282,21 @@ internal static class AwsResponseReader
                     continue;
                 }
 
-                var property = reader.GetString();
+                // Compared in place: a cold fetch should not allocate a string per property name.
+                var property = reader.ValueTextEquals("ARN"u8) ? Field.Arn
+                    : reader.ValueTextEquals("Name"u8) ? Field.Name
+                    : reader.ValueTextEquals("VersionId"u8) ? Field.VersionId
+                    : reader.ValueTextEquals("VersionStages"u8) ? Field.VersionStages
+                    : reader.ValueTextEquals("CreatedDate"u8) ? Field.CreatedDate
+                    : Field.Other;
                 reader.Read();
                 switch (property)
                 {
-                    case "ARN": arn = reader.GetString(); break;
-                    case "Name": name = reader.GetString(); break;
-                    case "VersionId": version = reader.GetString(); break;
-                    case "VersionStages": stages = ReadStringArray(ref reader); break;
-                    case "CreatedDate": created = ReadDate(ref reader); break;
+                    case Field.Arn: arn = reader.GetString(); break;
+                    case Field.Name: name = reader.GetString(); break;
+                    case Field.VersionId: version = reader.GetString(); break;
+                    case Field.VersionStages: stages = ReadStringArray(ref reader); break;
+                    case Field.CreatedDate: created = ReadDate(ref reader); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -472,5 +478,15 @@ internal static class AwsResponseReader
         {
             throw new JsonException($"Expected {type}.");
         }
+    }
+
+    private enum Field
+    {
+        Other,
+        Arn,
+        Name,
+        VersionId,
+        VersionStages,
+        CreatedDate,
     }
 }

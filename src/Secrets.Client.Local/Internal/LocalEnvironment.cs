@@ -3,29 +3,12 @@ namespace Secrets.Client.Local;
 /// <summary>Works out which environment the application runs in and keeps local providers out of Production.</summary>
 internal static class LocalEnvironment
 {
-    internal const string Production = "Production";
+    internal const string Production = SecretEnvironment.Production;
 
-    /// <summary>Resolves the environment name: the configured one, else the hosting variables, else Production.</summary>
+    /// <summary>Resolves the environment name (see <see cref="SecretEnvironment.Resolve(string?)"/>).</summary>
     /// <param name="configured">The name from the options, if any.</param>
     /// <returns>The environment name.</returns>
-    internal static string Resolve(string? configured)
-    {
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return configured.Trim();
-        }
-
-        // A web host takes ASPNETCORE_ENVIRONMENT over DOTNET_ENVIRONMENT and a generic host reads only the latter; we
-        // cannot tell which host this is, so Production in either wins.
-        var aspNetCore = System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT");
-        var dotNet = System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT");
-        if (IsProduction(aspNetCore) || IsProduction(dotNet))
-        {
-            return Production;
-        }
-
-        return NullIfBlank(aspNetCore) ?? NullIfBlank(dotNet) ?? Production;
-    }
+    internal static string Resolve(string? configured) => SecretEnvironment.Resolve(configured);
 
     /// <summary>Throws when the options resolve to Production and the provider is not allowed there.</summary>
     /// <param name="options">The provider's options.</param>
@@ -45,8 +28,5 @@ internal static class LocalEnvironment
         return environment;
     }
 
-    private static bool IsProduction(string? environment) =>
-        string.Equals(environment?.Trim(), Production, StringComparison.OrdinalIgnoreCase);
-
-    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    private static bool IsProduction(string? environment) => SecretEnvironment.IsProduction(environment);
 }

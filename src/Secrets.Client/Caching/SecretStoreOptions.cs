@@ -10,8 +10,8 @@ public class SecretStoreOptions
 
     /// <summary>
     /// Gets or sets the application environment (for example <c>Development</c> or <c>Production</c>), used for scoping
-    /// and audit. Default: <c>DOTNET_ENVIRONMENT</c>, else <c>ASPNETCORE_ENVIRONMENT</c>, else <c>Production</c>; when
-    /// hosted, the host's environment.
+    /// and audit. When hosted, the host's environment; otherwise see <see cref="SecretEnvironment.Resolve(string?)"/>
+    /// (Production unless the hosting variables say otherwise).
     /// </summary>
     public string? Environment { get; set; }
 
@@ -91,9 +91,5 @@ public class SecretStoreOptions
         }
     }
 
-    internal string ResolveEnvironment() =>
-        Environment
-        ?? System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
-        ?? System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
-        ?? "Production";
+    internal string ResolveEnvironment() => SecretEnvironment.Resolve(Environment);
 }

@@ -212,6 +212,46 @@ public class SecretStoreTests
     }
 
     [Fact]
+    public async Task A_hung_attempt_times_out_and_is_retried()
+    {
+        await using var fixture = new StoreFixture(configureProvider: options => options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(2));
+        fixture.Provider.Set("db", "x");
+        var hung = 1;
+        fixture.Provider.BeforeCall = (_, ct) => Interlocked.Exchange(ref hung, 0) == 1 ? Task.Delay(Timeout.Infinite, ct) : Task.CompletedTask;
+
+        var read = fixture.Store.GetSecretAsync(Db).AsTask();
+        Assert.False(read.IsCompleted);
+        fixture.Time.Advance(TimeSpan.FromSeconds(2));
+        var secret = await read;
+
+        Assert.Equal("x", secret.Value.ExposeAsString());
+        Assert.Equal(2, fixture.Provider.GetSecretCalls);
+    }
+
+    [Fact]
+    public async Task A_provider_that_never_answers_fails_as_unavailable_after_the_retries()
+    {
+        await using var fixture = new StoreFixture(configureProvider: options =>
+        {
+            options.Resilience.AttemptTimeout = TimeSpan.FromSeconds(1);
+            options.Resilience.MaxRetryAttempts = 2;
+        });
+        fixture.Provider.Set("db", "x");
+        fixture.Provider.BeforeCall = (_, ct) => Task.Delay(Timeout.Infinite, ct);
+
+        var read = fixture.Store.GetSecretAsync(Db).AsTask();
+        for (var i = 0; i < 3 && !read.IsCompleted; i++)
+        {
+            await Eventually.TrueAsync(() => fixture.Provider.GetSecretCalls == i + 1, $"attempt {i + 1} started");
+            fixture.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        var error = await Assert.ThrowsAsync<SecretUnavailableException>(() => read);
+        Assert.Contains("did not answer within 1 s", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, fixture.Provider.GetSecretCalls);
+    }
+
+    [Fact]
     public async Task Not_found_is_never_retried_and_is_briefly_cached()
     {
         await using var fixture = new StoreFixture();
