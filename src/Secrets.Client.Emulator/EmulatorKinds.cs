@@ -10,5 +10,6 @@ internal static class EmulatorKinds
         {
             ["aws"] = AwsEmulatorKind.StartAsync,
             ["azure"] = AzureEmulatorKind.StartAsync,
+            ["vault"] = VaultEmulatorKind.StartAsync,
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 }
