@@ -163,7 +163,7 @@ internal sealed class VaultTokenSource : IDisposable
                 var errors = VaultJson.ReadErrors(response.Body);
                 var detail = $"Logging in to Vault with {method} at auth/{_authMount} was refused: {response.Status}{(errors is null ? string.Empty : " " + errors)}.";
                 SecretStoreException error = response.Status is 429 or 408 or >= 500
-                    ? new SecretUnavailableException(_provider, secretName: null, detail) { ErrorCode = "LoginUnavailable", IsThrottled = response.Status == 429, RetryAfter = response.RetryAfter }
+                    ? new SecretUnavailableException(_provider, secretName: null, detail) { ErrorCode = errors?.Contains("sealed", StringComparison.OrdinalIgnoreCase) == true ? "Sealed" : "LoginUnavailable", IsThrottled = response.Status == 429, RetryAfter = response.RetryAfter }
                     : new SecretAccessDeniedException(_provider, secretName: null, detail) { ErrorCode = "LoginFailed" };
                 VaultLog.LoginFailed(_logger, method.ToString(), _authMount, response.Status, error.ErrorCode);
                 throw error;

@@ -90,6 +90,7 @@ public sealed class SecretStoreEndToEndTests : IAsyncLifetime
         var secret = await store.GetSecretAsync("vault://secret/app/db#v");
 
         Assert.Contains("sealed", sealedError.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("Sealed", sealedError.ErrorCode);
         Assert.Equal("1", secret.Value.ExposeAsString());
     }
 
