@@ -140,7 +140,9 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await SendAsync(HttpMethod.Get, location.ApiPath("metadata"), body: default, location, cancellationToken).ConfigureAwait(false);
+            // A 403 here is usually a policy that grants data/ but not metadata/: no re-login for it; the data read below
+            // re-logs in if the token itself was refused.
+            using var response = await SendAsync(HttpMethod.Get, location.ApiPath("metadata"), body: default, location, cancellationToken, reloginOnForbidden: false).ConfigureAwait(false);
             if (response.Status == 403)
             {
                 Record("properties", "metadata-denied", activity, started);
@@ -249,10 +251,10 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         var location = Resolve(new SecretReference(Name, name));
         using var activity = StartActivity("set", location, version: null);
         var started = Stopwatch.GetTimestamp();
-        var body = new ArrayBufferWriter<byte>(value.Length + 32);
+        ArrayBufferWriter<byte>? body = null;
         try
         {
-            WriteBody(value, body);
+            body = WriteBody(value);
             using var response = await SendAsync(HttpMethod.Post, location.ApiPath("data"), body.WrittenMemory, location, cancellationToken).ConfigureAwait(false);
             if (response.Status is not (200 or 204))
             {
@@ -270,7 +272,7 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         }
         finally
         {
-            body.Clear();
+            body?.Clear();
         }
     }
 
@@ -339,7 +341,7 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         return keys;
     }
 
-    private async Task<VaultResponse> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte> body, VaultLocation location, CancellationToken cancellationToken)
+    private async Task<VaultResponse> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte> body, VaultLocation location, CancellationToken cancellationToken, bool reloginOnForbidden = true)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -358,7 +360,7 @@ public class HashiCorpVaultSecretProvider : SecretProvider
 
             using var message = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             var response = await VaultResponse.ReadAsync(message, cancellationToken).ConfigureAwait(false);
-            if (response.Status == (int)HttpStatusCode.Forbidden && attempt == 0 && _tokens.Invalidate(token))
+            if (response.Status == (int)HttpStatusCode.Forbidden && attempt == 0 && reloginOnForbidden && _tokens.Invalidate(token))
             {
                 // The token may have been revoked or expired early: one fresh login, then the answer stands.
                 VaultLog.Relogin(_logger, location.DisplayName);
@@ -412,13 +414,17 @@ public class HashiCorpVaultSecretProvider : SecretProvider
             Tags = version.CustomMetadata ?? new Dictionary<string, string>(StringComparer.Ordinal),
         };
 
-    private static void WriteBody(SecretValue value, ArrayBufferWriter<byte> body)
+    private static ArrayBufferWriter<byte> WriteBody(SecretValue value)
     {
         using var lease = value.Lease();
+        var isObject = IsJsonObject(lease.Span);
+
+        // Sized for the worst case (every byte escaped as \uXXXX) so that the buffer never grows and leaves a copy behind.
+        var body = new ArrayBufferWriter<byte>((isObject ? lease.Span.Length : lease.Span.Length * 6) + 64);
         using var writer = new Utf8JsonWriter(body);
         writer.WriteStartObject();
         writer.WritePropertyName("data"u8);
-        if (IsJsonObject(lease.Span))
+        if (isObject)
         {
             writer.WriteRawValue(lease.Span, skipInputValidation: true);
         }
@@ -430,6 +436,8 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         }
 
         writer.WriteEndObject();
+        writer.Flush();
+        return body;
     }
 
     private static bool IsJsonObject(ReadOnlySpan<byte> text)

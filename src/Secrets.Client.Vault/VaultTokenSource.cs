@@ -37,6 +37,19 @@ internal sealed class VaultTokenSource : IDisposable
     public async ValueTask<VaultToken> GetTokenAsync(CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref _current);
+        if (_options.AuthMethod == VaultAuthMethod.Token)
+        {
+            // Re-read before each request so that a rolled token takes effect at once.
+            var fresh = ReadTokenVariable();
+            if (current is null || !string.Equals(current.Value, fresh.Value, StringComparison.Ordinal))
+            {
+                Volatile.Write(ref _current, fresh);
+                return fresh;
+            }
+
+            return current;
+        }
+
         if (current is not null && !NeedsRefresh(current))
         {
             return current;
@@ -76,7 +89,7 @@ internal sealed class VaultTokenSource : IDisposable
     {
         Interlocked.CompareExchange(ref _current, null, token);
         return _options.AuthMethod != VaultAuthMethod.Token
-            || !string.Equals(System.Environment.GetEnvironmentVariable(_options.TokenEnvironmentVariable), token.Value, StringComparison.Ordinal);
+            || !string.Equals(System.Environment.GetEnvironmentVariable(_options.TokenEnvironmentVariable)?.Trim(), token.Value, StringComparison.Ordinal);
     }
 
     public void Dispose() => _gate.Dispose();
@@ -119,21 +132,10 @@ internal sealed class VaultTokenSource : IDisposable
     private async ValueTask<VaultToken> LoginAsync(CancellationToken cancellationToken)
     {
         var method = _options.AuthMethod;
-        if (method == VaultAuthMethod.Token)
-        {
-            var token = System.Environment.GetEnvironmentVariable(_options.TokenEnvironmentVariable);
-            if (string.IsNullOrWhiteSpace(token))
-            {
-                throw new SecretAccessDeniedException(_provider, secretName: null, $"Token auth is configured but the environment variable {_options.TokenEnvironmentVariable} is empty.") { ErrorCode = "CredentialUnavailable" };
-            }
-
-            return new VaultToken(token.Trim(), _options.TimeProvider.GetUtcNow(), TimeSpan.Zero, TimeSpan.Zero, Renewable: false);
-        }
-
-        var body = new ArrayBufferWriter<byte>(256);
+        ArrayBufferWriter<byte>? body = null;
         try
         {
-            await WriteLoginBodyAsync(body, cancellationToken).ConfigureAwait(false);
+            body = await WriteLoginBodyAsync(cancellationToken).ConfigureAwait(false);
             using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/auth/{VaultLocation.Escape(_authMount)}/login");
             request.Content = new ReadOnlyMemoryContent(body.WrittenMemory) { Headers = { ContentType = Json } };
             AddNamespace(request);
@@ -172,11 +174,19 @@ internal sealed class VaultTokenSource : IDisposable
         finally
         {
             // The body held a JWT or secret id.
-            body.Clear();
+            body?.Clear();
         }
     }
 
-    private async ValueTask WriteLoginBodyAsync(ArrayBufferWriter<byte> body, CancellationToken cancellationToken)
+    private VaultToken ReadTokenVariable()
+    {
+        var token = System.Environment.GetEnvironmentVariable(_options.TokenEnvironmentVariable);
+        return string.IsNullOrWhiteSpace(token)
+            ? throw new SecretAccessDeniedException(_provider, secretName: null, $"Token auth is configured but the environment variable {_options.TokenEnvironmentVariable} is empty.") { ErrorCode = "CredentialUnavailable" }
+            : new VaultToken(token.Trim(), _options.TimeProvider.GetUtcNow(), TimeSpan.Zero, TimeSpan.Zero, Renewable: false);
+    }
+
+    private async ValueTask<ArrayBufferWriter<byte>> WriteLoginBodyAsync(CancellationToken cancellationToken)
     {
         byte[]? credential = null;
         try
@@ -205,11 +215,15 @@ internal sealed class VaultTokenSource : IDisposable
                 }
             }
 
+            // Sized for the worst case (every byte escaped) so that the buffer never grows and leaves a copy behind.
+            var body = new ArrayBufferWriter<byte>(((credential.Length + role.Length) * 6) + 64);
             using var writer = new Utf8JsonWriter(body);
             writer.WriteStartObject();
             writer.WriteString(roleProperty, role);
             writer.WriteString(credentialProperty, Trim(credential));
             writer.WriteEndObject();
+            writer.Flush();
+            return body;
         }
         finally
         {

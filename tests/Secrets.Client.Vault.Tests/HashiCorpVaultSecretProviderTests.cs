@@ -109,6 +109,42 @@ public sealed class HashiCorpVaultSecretProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Properties_fall_back_to_a_data_read_without_a_relogin_when_the_policy_denies_metadata()
+    {
+        await using var vault = await VaultHarness.StartAsync(new HashiCorpVaultEmulatorOptions { DeniedPaths = { "secret/metadata/" } });
+        vault.Emulator.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["p"] = "1" });
+        vault.Emulator.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["p"] = "2" });
+        await using var provider = vault.CreateProvider();
+
+        var latest = await provider.GetPropertiesAsync(SecretReference.Parse("vault://secret/app/db"));
+        var pinned = await provider.GetPropertiesAsync(SecretReference.Parse("vault://secret/app/db?version=1"));
+
+        Assert.Equal("2", latest.Version);
+        Assert.Equal("1", pinned.Version);
+        Assert.Equal(1, vault.Emulator.Counters.Logins);
+        Assert.Equal(2, vault.Emulator.Counters.ValueReads);
+        Assert.Equal(2, vault.Emulator.Counters.PermissionDenied);
+    }
+
+    [Fact]
+    public async Task Token_auth_rereads_the_variable_so_a_rolled_token_takes_effect_without_a_new_provider()
+    {
+        _vault.Emulator.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["v"] = "1" });
+        Environment.SetEnvironmentVariable("VAULT_TEST_ROLLING", "hvs.old-and-revoked");
+        await using var provider = _vault.CreateProvider(o =>
+        {
+            o.AuthMethod = VaultAuthMethod.Token;
+            o.TokenEnvironmentVariable = "VAULT_TEST_ROLLING";
+        });
+
+        await Assert.ThrowsAsync<SecretAccessDeniedException>(() => provider.GetSecretAsync(SecretReference.Parse("vault://secret/app/db")).AsTask());
+        Environment.SetEnvironmentVariable("VAULT_TEST_ROLLING", _vault.Emulator.RootToken + "\n");
+        using var secret = await provider.GetSecretAsync(SecretReference.Parse("vault://secret/app/db"));
+
+        Assert.Equal("""{"v":"1"}""", secret.Value.ExposeAsString());
+    }
+
+    [Fact]
     public async Task Lists_recursively_under_a_folder_or_a_name_prefix()
     {
         foreach (var path in new[] { "app/db", "app/api/key", "app/api/deep/cert", "apple", "other/x" })

@@ -36,6 +36,12 @@ public sealed class HashiCorpVaultEmulatorOptions
     /// <summary>Gets or sets the AppRole secret id the emulator accepts; <see langword="null"/> (the default) makes a random one.</summary>
     public string? AppRoleSecretId { get; set; }
 
+    /// <summary>
+    /// Gets API path prefixes (after <c>/v1/</c>, for example <c>secret/metadata/</c>) that tokens issued by a login may
+    /// not use, as a Vault policy would deny them: such requests get 403 <c>permission denied</c>. The root token may use any.
+    /// </summary>
+    public IList<string> DeniedPaths { get; } = new List<string>();
+
     /// <summary>Gets or sets the clock for version stamps and token leases. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -114,6 +114,13 @@ internal sealed class VaultRequestHandler
             return;
         }
 
+        if (token.Method != "root" && _options.DeniedPaths.Any(denied => path.StartsWith(denied, StringComparison.Ordinal)))
+        {
+            _counters.CountPermissionDenied();
+            await ErrorAsync(context, 403, "permission denied").ConfigureAwait(false);
+            return;
+        }
+
         switch (path, method)
         {
             case ("auth/token/renew-self", "POST" or "PUT"):
