@@ -287,6 +287,39 @@ public sealed class HashiCorpVaultSecretProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_first_reads_share_one_login()
+    {
+        _vault.Emulator.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["v"] = "1" });
+        _vault.Emulator.Faults.Latency = TimeSpan.FromMilliseconds(20);
+        await using var provider = _vault.CreateProvider();
+
+        var secrets = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => provider.GetSecretAsync(SecretReference.Parse("vault://secret/app/db")).AsTask()));
+
+        Assert.All(secrets, s => Assert.Equal("1", s.Properties.Version));
+        Assert.Equal(1, _vault.Emulator.Counters.Logins);
+        foreach (var secret in secrets)
+        {
+            secret.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_given_handler_is_used_and_not_disposed()
+    {
+        _vault.Emulator.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["v"] = "1" });
+        using var handler = new SocketsHttpHandler();
+        await using (var provider = _vault.CreateProvider(o => o.HttpHandler = handler))
+        {
+            using var secret = await provider.GetSecretAsync(SecretReference.Parse("vault://secret/app/db"));
+        }
+
+        using var client = new HttpClient(handler, disposeHandler: false);
+        using var health = await client.GetAsync(new Uri(_vault.Emulator.Address, "v1/sys/health"));
+
+        Assert.True(health.IsSuccessStatusCode);
+    }
+
+    [Fact]
     public async Task Logs_in_with_approle_reading_the_secret_id_from_a_file_or_an_environment_variable()
     {
         _vault.Emulator.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["v"] = "1" });
