@@ -478,7 +478,7 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         {
             if (segment.Length == 0 || segment is "." or "..")
             {
-                throw new InvalidSecretReferenceException(reference.ToString(), $"the path has an empty, '.' or '..' segment.", Name);
+                throw new InvalidSecretReferenceException(reference.ToString(), "the path has an empty, '.' or '..' segment.", Name);
             }
         }
 
@@ -555,8 +555,8 @@ public class HashiCorpVaultSecretProvider : SecretProvider
             throw new ArgumentException($"{nameof(options.Address)} '{address}' uses plain http to a host that is not loopback: tokens and secret values would cross the network in clear. Use https, or set {nameof(options.AllowInsecureHttp)}.", nameof(options));
         }
 
-        var text2 = address.GetLeftPart(UriPartial.Path);
-        return new Uri(text2.EndsWith('/') ? text2 : text2 + "/");
+        var withoutQuery = address.GetLeftPart(UriPartial.Path);
+        return new Uri(withoutQuery.EndsWith('/') ? withoutQuery : withoutQuery + "/");
     }
 
     private static void Validate(HashiCorpVaultSecretProviderOptions options, string environment)
