@@ -11,5 +11,6 @@ internal static class EmulatorKinds
             ["aws"] = AwsEmulatorKind.StartAsync,
             ["azure"] = AzureEmulatorKind.StartAsync,
             ["gcp"] = GcpEmulatorKind.StartAsync,
+            ["vault"] = VaultEmulatorKind.StartAsync,
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 }

@@ -1,0 +1,222 @@
+using System.Text.Json;
+
+namespace Secrets.Client.Testing;
+
+/// <summary>
+/// An in-process HashiCorp Vault that speaks Vault's HTTP API on <c>http://127.0.0.1</c>: KV v2 mounts with versions,
+/// soft delete, undelete and destroy, metadata and <c>LIST</c>; Kubernetes and AppRole login issuing tokens with a TTL;
+/// <c>renew-self</c>; 403 <c>permission denied</c> for unknown, revoked or expired tokens; a sealed switch (503); fault
+/// knobs and request counters. Point a Vault client at <see cref="Address"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var vault = await HashiCorpVaultEmulator.StartAsync();
+/// vault.WriteSecret("secret", "myapp/db", new Dictionary&lt;string, string&gt; { ["password"] = "p@ss" });
+/// // VAULT_ADDR = vault.Address, VAULT_TOKEN = vault.RootToken
+/// </code>
+/// </example>
+public sealed class HashiCorpVaultEmulator : IAsyncDisposable
+{
+    private readonly LoopbackServer _server;
+    private readonly VaultEmulatorState _state;
+
+    private HashiCorpVaultEmulator(LoopbackServer server, VaultEmulatorState state, HashiCorpVaultEmulatorOptions options, string rootToken, string jwt, string roleId, string secretId, EmulatorFaults faults, HashiCorpVaultEmulatorCounters counters)
+    {
+        _server = server;
+        _state = state;
+        RootToken = rootToken;
+        KubernetesRole = options.KubernetesRole;
+        KubernetesJwt = jwt;
+        AppRoleRoleId = roleId;
+        AppRoleSecretId = secretId;
+        Faults = faults;
+        Counters = counters;
+    }
+
+    /// <summary>Gets the address, for example <c>http://127.0.0.1:49152/</c> (what <c>VAULT_ADDR</c> holds).</summary>
+    public Uri Address => _server.Endpoint;
+
+    /// <summary>Gets the root token: it never expires and may do anything, as in Vault's dev server.</summary>
+    public string RootToken { get; }
+
+    /// <summary>Gets the Kubernetes auth role the emulator accepts.</summary>
+    public string KubernetesRole { get; }
+
+    /// <summary>Gets the service account JWT the emulator accepts for Kubernetes login.</summary>
+    public string KubernetesJwt { get; }
+
+    /// <summary>Gets the AppRole role id the emulator accepts.</summary>
+    public string AppRoleRoleId { get; }
+
+    /// <summary>Gets the AppRole secret id the emulator accepts.</summary>
+    public string AppRoleSecretId { get; }
+
+    /// <summary>Gets the fault knobs: latency, throttling (429 with <c>Retry-After</c>), 500 and dropped connections.</summary>
+    public EmulatorFaults Faults { get; }
+
+    /// <summary>Gets the request counters.</summary>
+    public HashiCorpVaultEmulatorCounters Counters { get; }
+
+    /// <summary>Gets or sets a value indicating whether the Vault is sealed: every request but <c>sys/health</c> then gets 503 <c>Vault is sealed</c>.</summary>
+    public bool Sealed
+    {
+        get
+        {
+            lock (_state.Sync)
+            {
+                return _state.Sealed;
+            }
+        }
+
+        set
+        {
+            lock (_state.Sync)
+            {
+                _state.Sealed = value;
+            }
+        }
+    }
+
+    /// <summary>Starts an emulator.</summary>
+    /// <param name="options">Settings, or <see langword="null"/> for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The running emulator.</returns>
+    public static async Task<HashiCorpVaultEmulator> StartAsync(HashiCorpVaultEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new HashiCorpVaultEmulatorOptions();
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.TokenTtl, TimeSpan.Zero, nameof(options));
+        if (options.Mounts.Count == 0 || options.Mounts.Any(m => string.IsNullOrWhiteSpace(m) || m.Trim('/').Contains('/', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("Mounts must hold at least one single-segment mount name, such as 'secret'.", nameof(options));
+        }
+
+        var root = options.RootToken ?? VaultEmulatorState.NewId("hvs.root");
+        var jwt = options.KubernetesJwt ?? "eyJhbGciOiJSUzI1NiJ9." + VaultEmulatorState.NewId("sa");
+        var roleId = options.AppRoleRoleId ?? Guid.NewGuid().ToString();
+        var secretId = options.AppRoleSecretId ?? Guid.NewGuid().ToString();
+        var state = new VaultEmulatorState(options.TimeProvider, options.Mounts);
+        state.Tokens[root] = new VaultEmulatedToken { Token = root, Accessor = VaultEmulatorState.NewId(string.Empty), Method = "root", IssuedAt = state.Now };
+        var faults = new EmulatorFaults();
+        var counters = new HashiCorpVaultEmulatorCounters();
+        var handler = new VaultRequestHandler(state, options, faults, counters, root, jwt, roleId, secretId);
+        var server = await LoopbackServer.StartAsync(handler.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
+        return new HashiCorpVaultEmulator(server, state, options, root, jwt, roleId, secretId, faults, counters);
+    }
+
+    /// <summary>Writes a new version of a KV v2 secret directly, without a request.</summary>
+    /// <param name="mount">The mount, for example <c>secret</c>.</param>
+    /// <param name="path">The secret's path in the mount, for example <c>myapp/db</c>.</param>
+    /// <param name="data">The version's key/value data.</param>
+    /// <returns>The new version number.</returns>
+    public int WriteSecret(string mount, string path, IReadOnlyDictionary<string, string> data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return WriteSecretJson(mount, path, JsonSerializer.Serialize(data));
+    }
+
+    /// <summary>Writes a new version of a KV v2 secret directly from its data object's JSON (values may be any JSON).</summary>
+    /// <param name="mount">The mount.</param>
+    /// <param name="path">The secret's path in the mount.</param>
+    /// <param name="dataJson">The data object, for example <c>{"password":"p","port":5432}</c>.</param>
+    /// <returns>The new version number.</returns>
+    /// <exception cref="ArgumentException">The mount is unknown, the path empty, or the JSON not an object.</exception>
+    public int WriteSecretJson(string mount, string path, string dataJson)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(dataJson);
+        using (var document = JsonDocument.Parse(dataJson))
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new ArgumentException("KV v2 data must be a JSON object.", nameof(dataJson));
+            }
+        }
+
+        lock (_state.Sync)
+        {
+            EnsureMount(mount);
+            return _state.Write(mount, path.Trim('/'), dataJson).Version;
+        }
+    }
+
+    /// <summary>Sets a secret's custom metadata (returned by metadata reads and with each version).</summary>
+    /// <param name="mount">The mount.</param>
+    /// <param name="path">The secret's path.</param>
+    /// <param name="metadata">The key/value metadata.</param>
+    public void SetCustomMetadata(string mount, string path, IReadOnlyDictionary<string, string> metadata)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        lock (_state.Sync)
+        {
+            Find(mount, path).CustomMetadata = new Dictionary<string, string>(metadata, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Soft-deletes versions of a secret (the current one when none are given), as <c>POST mount/delete/path</c> does.</summary>
+    /// <param name="mount">The mount.</param>
+    /// <param name="path">The secret's path.</param>
+    /// <param name="versions">The version numbers.</param>
+    public void DeleteVersions(string mount, string path, params int[] versions) =>
+        Change(mount, path, versions, v => v.Deleted ??= _state.Now);
+
+    /// <summary>Destroys versions of a secret (the current one when none are given): their data is gone for good.</summary>
+    /// <param name="mount">The mount.</param>
+    /// <param name="path">The secret's path.</param>
+    /// <param name="versions">The version numbers.</param>
+    public void DestroyVersions(string mount, string path, params int[] versions) =>
+        Change(mount, path, versions, v =>
+        {
+            v.Destroyed = true;
+            v.DataJson = "{}";
+        });
+
+    /// <summary>Revokes every token issued by a login (not the root token): later requests with them get 403.</summary>
+    public void RevokeLoginTokens()
+    {
+        lock (_state.Sync)
+        {
+            foreach (var token in _state.Tokens.Values.Where(t => t.Method != "root"))
+            {
+                token.Revoked = true;
+            }
+        }
+    }
+
+    /// <summary>Stops the emulator.</summary>
+    /// <returns>A task that completes when stopped.</returns>
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{nameof(HashiCorpVaultEmulator)}({Address})";
+
+    private void Change(string mount, string path, int[] versions, Action<VaultKvStoredVersion> change)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        lock (_state.Sync)
+        {
+            var secret = Find(mount, path);
+            foreach (var number in versions.Length == 0 ? [secret.CurrentVersion] : versions)
+            {
+                change(secret.Find(number) ?? throw new KeyNotFoundException($"Secret '{mount}/{path}' has no version {number}."));
+            }
+
+            secret.Updated = _state.Now;
+        }
+    }
+
+    private VaultKvSecret Find(string mount, string path)
+    {
+        EnsureMount(mount);
+        return _state.Mounts[mount].GetValueOrDefault(path.Trim('/')) ?? throw new KeyNotFoundException($"The emulator holds no secret '{mount}/{path}'.");
+    }
+
+    private void EnsureMount(string mount)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(mount);
+        if (!_state.Mounts.ContainsKey(mount))
+        {
+            throw new ArgumentException($"'{mount}' is not a KV v2 mount of this emulator (mounts: {string.Join(", ", _state.Mounts.Keys)}).", nameof(mount));
+        }
+    }
+}

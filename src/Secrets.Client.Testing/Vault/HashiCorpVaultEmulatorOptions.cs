@@ -1,0 +1,47 @@
+namespace Secrets.Client.Testing;
+
+/// <summary>Settings for <see cref="HashiCorpVaultEmulator"/>.</summary>
+public sealed class HashiCorpVaultEmulatorOptions
+{
+    /// <summary>Gets or sets the port to listen on, or 0 (the default) for a free one.</summary>
+    public int Port { get; set; }
+
+    /// <summary>Gets the KV v2 mounts the emulator serves. Default: <c>secret</c>, as in Vault's dev server.</summary>
+    public IList<string> Mounts { get; } = new List<string> { "secret" };
+
+    /// <summary>Gets or sets the root token (never expires, may do anything); <see langword="null"/> (the default) makes a random one.</summary>
+    public string? RootToken { get; set; }
+
+    /// <summary>Gets or sets the lease of tokens issued by logins and extended by <c>renew-self</c>. Default one hour.</summary>
+    public TimeSpan TokenTtl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Gets or sets the longest a login token may live, renewals included. Default 24 hours.</summary>
+    public TimeSpan TokenMaxTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Gets or sets the path Kubernetes auth is mounted at. Default <c>kubernetes</c>.</summary>
+    public string KubernetesAuthMount { get; set; } = "kubernetes";
+
+    /// <summary>Gets or sets the Kubernetes auth role the emulator accepts. Default <c>app</c>.</summary>
+    public string KubernetesRole { get; set; } = "app";
+
+    /// <summary>Gets or sets the service account JWT the emulator accepts; <see langword="null"/> (the default) makes a random one.</summary>
+    public string? KubernetesJwt { get; set; }
+
+    /// <summary>Gets or sets the path AppRole auth is mounted at. Default <c>approle</c>.</summary>
+    public string AppRoleAuthMount { get; set; } = "approle";
+
+    /// <summary>Gets or sets the AppRole role id the emulator accepts; <see langword="null"/> (the default) makes a random one.</summary>
+    public string? AppRoleRoleId { get; set; }
+
+    /// <summary>Gets or sets the AppRole secret id the emulator accepts; <see langword="null"/> (the default) makes a random one.</summary>
+    public string? AppRoleSecretId { get; set; }
+
+    /// <summary>
+    /// Gets API path prefixes (after <c>/v1/</c>, for example <c>secret/metadata/</c>) that tokens issued by a login may
+    /// not use, as a Vault policy would deny them: such requests get 403 <c>permission denied</c>. The root token may use any.
+    /// </summary>
+    public IList<string> DeniedPaths { get; } = new List<string>();
+
+    /// <summary>Gets or sets the clock for version stamps and token leases. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}

@@ -1,0 +1,613 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Secrets.Client.Vault;
+
+/// <summary>
+/// Reads and writes HashiCorp Vault KV v2 secrets over Vault's HTTP API. References look like
+/// <c>vault://mount/path/to/secret?version=3#key</c>; see <see cref="HashiCorpVaultSecretProviderOptions"/>.
+/// </summary>
+/// <remarks>
+/// <para>A secret's value is its data object as JSON (<c>{"username":"app","password":"..."}</c>), copied from the
+/// response bytes into secret memory without passing through a managed string; <c>#key</c> selects one key.</para>
+/// <para>The version number is the change token: <see cref="GetPropertiesAsync"/> reads only the secret's metadata.
+/// Soft-deleted and destroyed versions are refused with <see cref="SecretNotFoundException"/> (error code
+/// <c>SecretDeleted</c> or <c>SecretDestroyed</c>).</para>
+/// <para>All members are thread-safe.</para>
+/// </remarks>
+public class HashiCorpVaultSecretProvider : SecretProvider
+{
+    /// <summary>The provider name references use unless another is given: <c>vault</c>.</summary>
+    public const string DefaultName = "vault";
+
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
+    private readonly HashiCorpVaultSecretProviderOptions _options = null!;
+    private readonly ILogger _logger = NullLogger.Instance;
+    private readonly HttpClient _http = null!;
+    private readonly VaultTokenSource _tokens = null!;
+    private readonly string _identity = string.Empty;
+
+    /// <summary>Initializes a new instance of the <see cref="HashiCorpVaultSecretProvider"/> class, for mocking.</summary>
+    protected HashiCorpVaultSecretProvider()
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="HashiCorpVaultSecretProvider"/> class named <see cref="DefaultName"/>.</summary>
+    /// <param name="options">The settings.</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public HashiCorpVaultSecretProvider(HashiCorpVaultSecretProviderOptions options)
+        : this(DefaultName, options, logger: null)
+    {
+    }
+
+    /// <summary>Initializes a new instance of the <see cref="HashiCorpVaultSecretProvider"/> class.</summary>
+    /// <param name="name">The provider name references use as their scheme.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="logger">The logger, if any.</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public HashiCorpVaultSecretProvider(string name, HashiCorpVaultSecretProviderOptions options, ILogger<HashiCorpVaultSecretProvider>? logger = null)
+        : base(name, options)
+    {
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        Address = ResolveAddress(options);
+        Environment = options.Environment
+            ?? System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
+            ?? System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
+            ?? "Production";
+        Validate(options, Environment);
+        _http = options.HttpHandler is { } handler
+            ? new HttpClient(handler, disposeHandler: false)
+            : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true);
+        _http.BaseAddress = Address;
+        _http.Timeout = options.Resilience.AttemptTimeout > TimeSpan.Zero ? options.Resilience.AttemptTimeout : Timeout.InfiniteTimeSpan;
+        _tokens = new VaultTokenSource(_http, options, Name, _logger);
+        _identity = options.AuthMethod switch
+        {
+            VaultAuthMethod.Kubernetes => $"kubernetes auth/{_tokens.AuthMount} role {options.Role}",
+            VaultAuthMethod.AppRole => $"approle auth/{_tokens.AuthMount} role id {options.AppRoleRoleId}",
+            _ => $"token from {options.TokenEnvironmentVariable}",
+        };
+    }
+
+    /// <summary>Gets the Vault address requests go to.</summary>
+    public Uri Address { get; } = null!;
+
+    /// <summary>Gets the environment this process runs in (it decides whether token auth is allowed).</summary>
+    public string Environment { get; } = string.Empty;
+
+    /// <summary>Gets the auth method, its mount and the role; never a token or secret id.</summary>
+    public override string? Identity => _identity;
+
+    /// <inheritdoc/>
+    public override bool SupportsListing => true;
+
+    /// <summary>Reads a KV v2 secret (the pinned <c>?version=N</c>, else the current one): its data object as JSON.</summary>
+    /// <param name="reference">The secret: <c>vault://mount/path</c>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The secret; the caller owns it.</returns>
+    public override async ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        var location = Resolve(reference);
+        var version = ParseVersion(reference);
+        var path = location.ApiPath("data") + (version is null ? string.Empty : "?version=" + version.Value.ToString(CultureInfo.InvariantCulture));
+        using var activity = StartActivity("get", location, reference.Version);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Get, path, body: default, location, cancellationToken).ConfigureAwait(false);
+            if (response.Status != 200)
+            {
+                throw VaultErrorMapper.Map(Name, location.DisplayName, response, reference.ToString());
+            }
+
+            var (data, metadata) = VaultJson.ReadKvData(response.Body);
+            if (data is not { } range || metadata is null)
+            {
+                throw new SecretNotFoundException(Name, location.DisplayName, "Vault returned no data for it.") { ErrorCode = "NotFound" };
+            }
+
+            var value = SecretValue.FromBytes(response.Body[range]);
+            Record("get", "ok", activity, started);
+            VaultLog.Fetched(_logger, location.DisplayName, metadata.Version);
+            return new Secret(ToProperties(location, metadata, updatedOn: null), value);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Fail("get", location, ex, activity, started);
+        }
+    }
+
+    /// <summary>
+    /// Reads a secret's metadata only (<c>GET mount/metadata/path</c>), without its value: the version number is the change
+    /// token. When the policy does not grant the metadata path, the value is read and dropped instead.
+    /// </summary>
+    /// <param name="reference">The secret.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The metadata of the pinned or current version.</returns>
+    public override async ValueTask<SecretProperties> GetPropertiesAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        var location = Resolve(reference);
+        var version = ParseVersion(reference);
+        using var activity = StartActivity("properties", location, reference.Version);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            // A 403 here is usually a policy that grants data/ but not metadata/: no re-login for it; the data read below
+            // re-logs in if the token itself was refused.
+            using var response = await SendAsync(HttpMethod.Get, location.ApiPath("metadata"), body: default, location, cancellationToken, reloginOnForbidden: false).ConfigureAwait(false);
+            if (response.Status == 403)
+            {
+                Record("properties", "metadata-denied", activity, started);
+                using var secret = await GetSecretAsync(reference, cancellationToken).ConfigureAwait(false);
+                return secret.Properties;
+            }
+
+            if (response.Status != 200)
+            {
+                throw VaultErrorMapper.Map(Name, location.DisplayName, response, reference.ToString());
+            }
+
+            var properties = ReadMetadata(location, response.Body, version);
+            Record("properties", "ok", activity, started);
+            return properties;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Fail("properties", location, ex, activity, started);
+        }
+    }
+
+    /// <summary>
+    /// Lists secrets under a prefix, descending into folders: <c>mount/</c>, <c>mount/folder/</c>, or <c>mount/folder/na</c>
+    /// (names starting with <c>na</c> in <c>folder</c>, and everything under matching subfolders). Names come back as
+    /// <c>mount/path</c>, usable as reference paths; they carry no version (listing does not return one).
+    /// </summary>
+    /// <param name="prefix">The prefix; it must start with the mount.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The secrets' names.</returns>
+    /// <exception cref="ArgumentException">The prefix names no mount.</exception>
+    public override async IAsyncEnumerable<SecretProperties> ListSecretsAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var trimmed = (prefix ?? string.Empty).TrimStart('/');
+        var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+        if (trimmed.Length == 0 || slash == 0)
+        {
+            throw new ArgumentException("The prefix must start with the KV v2 mount, for example 'secret/' or 'secret/myapp/'.", nameof(prefix));
+        }
+
+        var mount = slash < 0 ? trimmed : trimmed[..slash];
+        var rest = slash < 0 ? string.Empty : trimmed[(slash + 1)..];
+        var lastSlash = rest.LastIndexOf('/');
+        var folder = lastSlash < 0 ? string.Empty : rest[..(lastSlash + 1)];
+        var namePrefix = rest[folder.Length..];
+        var listing = new VaultLocation(mount, folder.Length == 0 ? "." : folder.TrimEnd('/'));
+        using var activity = StartActivity("list", listing, version: null);
+        var started = Stopwatch.GetTimestamp();
+        var pending = new Stack<string>();
+        pending.Push(folder);
+        var top = true;
+        while (pending.TryPop(out var current))
+        {
+            List<string> keys;
+            try
+            {
+                keys = await ListFolderAsync(mount, current, listing, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                throw Fail("list", listing, ex, activity, started);
+            }
+
+            // Depth-first in Vault's (sorted) order: push folders in reverse so the first is listed first.
+            var folders = new List<string>();
+            foreach (var key in keys)
+            {
+                if (top && !key.StartsWith(namePrefix, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (key.EndsWith('/'))
+                {
+                    folders.Add(current + key);
+                }
+                else
+                {
+                    yield return new SecretProperties(Name, mount + "/" + current + key);
+                }
+            }
+
+            for (var i = folders.Count - 1; i >= 0; i--)
+            {
+                pending.Push(folders[i]);
+            }
+
+            top = false;
+        }
+
+        Record("list", "ok", activity, started);
+    }
+
+    /// <summary>
+    /// Writes a new version of a secret (<c>POST mount/data/path</c>). A value that is a JSON object becomes the version's
+    /// data as it is; any other value is stored as <c>{"value": "..."}</c>, readable with <c>#value</c>.
+    /// </summary>
+    /// <param name="name">The secret's path: <c>mount/path</c>.</param>
+    /// <param name="value">The value; the caller keeps ownership.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new version's metadata.</returns>
+    public override async ValueTask<SecretProperties> SetSecretAsync(string name, SecretValue value, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(value);
+        var location = Resolve(new SecretReference(Name, name));
+        using var activity = StartActivity("set", location, version: null);
+        var started = Stopwatch.GetTimestamp();
+        ArrayBufferWriter<byte>? body = null;
+        try
+        {
+            body = WriteBody(value);
+            using var response = await SendAsync(HttpMethod.Post, location.ApiPath("data"), body.WrittenMemory, location, cancellationToken).ConfigureAwait(false);
+            if (response.Status is not (200 or 204))
+            {
+                throw VaultErrorMapper.Map(Name, location.DisplayName, response);
+            }
+
+            var written = response.Status == 200 ? VaultJson.ReadWriteResult(response.Body) : null;
+            Record("set", "ok", activity, started);
+            VaultLog.Stored(_logger, location.DisplayName, written?.Version ?? 0);
+            return written is null ? new SecretProperties(Name, location.DisplayName) : ToProperties(location, written, written.CreatedOn);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Fail("set", location, ex, activity, started);
+        }
+        finally
+        {
+            body?.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Rotates a secret now: the <see cref="HashiCorpVaultSecretProviderOptions.RotationValueGenerator"/> makes a new value,
+    /// written as a new version.
+    /// </summary>
+    /// <param name="reference">The secret; a pinned version is ignored.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The new version's metadata.</returns>
+    /// <exception cref="NotSupportedException">No generator is configured: KV v2 cannot rotate a secret by itself.</exception>
+    public override async ValueTask<SecretProperties> RotateSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var generator = _options.RotationValueGenerator
+            ?? throw new NotSupportedException($"Provider '{Name}' cannot rotate '{reference.Path}': Vault's KV v2 engine has no rotation. Set {nameof(HashiCorpVaultSecretProviderOptions)}.{nameof(HashiCorpVaultSecretProviderOptions.RotationValueGenerator)} to rotate by writing a new version.");
+        var location = Resolve(reference);
+        var value = await generator(reference, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The rotation value generator returned no value for '{reference.Path}'.");
+        using (value)
+        {
+            return await SetSecretAsync(location.DisplayName, value, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{nameof(HashiCorpVaultSecretProvider)}({Name}, {Address}, {_identity})";
+
+    /// <inheritdoc/>
+    protected override async ValueTask DisposeAsyncCore()
+    {
+        _http?.Dispose();
+        _tokens?.Dispose();
+        await base.DisposeAsyncCore().ConfigureAwait(false);
+    }
+
+    private async Task<List<string>> ListFolderAsync(string mount, string folder, VaultLocation listing, CancellationToken cancellationToken)
+    {
+        var path = VaultLocation.Escape(mount) + "/metadata/" + (folder.Length == 0 ? string.Empty : VaultLocation.Escape(folder.TrimEnd('/')) + "/") + "?list=true";
+        using var response = await SendAsync(HttpMethod.Get, path, body: default, listing, cancellationToken).ConfigureAwait(false);
+        if (response.Status == 404)
+        {
+            // Vault answers 404 for an empty or missing folder.
+            return [];
+        }
+
+        if (response.Status != 200)
+        {
+            throw VaultErrorMapper.Map(Name, listing.DisplayName, response);
+        }
+
+        var keys = new List<string>();
+        using var document = JsonDocument.Parse(response.Body.ToArray());
+        if (document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
+            && data.TryGetProperty("keys", out var array) && array.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var key in array.EnumerateArray())
+            {
+                if (key.ValueKind == JsonValueKind.String && key.GetString() is { Length: > 0 } text)
+                {
+                    keys.Add(text);
+                }
+            }
+        }
+
+        return keys;
+    }
+
+    private async Task<VaultResponse> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte> body, VaultLocation location, CancellationToken cancellationToken, bool reloginOnForbidden = true)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(method, "v1/" + path);
+            request.Headers.TryAddWithoutValidation("X-Vault-Token", token.Value);
+            if (!string.IsNullOrEmpty(_options.Namespace))
+            {
+                request.Headers.TryAddWithoutValidation("X-Vault-Namespace", _options.Namespace);
+            }
+
+            if (!body.IsEmpty)
+            {
+                request.Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = JsonContentType } };
+            }
+
+            using var message = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var response = await VaultResponse.ReadAsync(message, cancellationToken).ConfigureAwait(false);
+            if (response.Status == (int)HttpStatusCode.Forbidden && attempt == 0 && reloginOnForbidden && _tokens.Invalidate(token))
+            {
+                // The token may have been revoked or expired early: one fresh login, then the answer stands.
+                VaultLog.Relogin(_logger, location.DisplayName);
+                response.Dispose();
+                continue;
+            }
+
+            return response;
+        }
+    }
+
+    private SecretProperties ReadMetadata(VaultLocation location, ReadOnlySpan<byte> body, int? pinned)
+    {
+        using var document = JsonDocument.Parse(body.ToArray());
+        var data = document.RootElement.GetProperty("data");
+        var version = pinned ?? (data.TryGetProperty("current_version", out var current) && current.ValueKind == JsonValueKind.Number ? current.GetInt32() : 0);
+        if (version == 0 || !data.TryGetProperty("versions", out var versions) || versions.ValueKind != JsonValueKind.Object
+            || !versions.TryGetProperty(version.ToString(CultureInfo.InvariantCulture), out var entry))
+        {
+            throw new SecretNotFoundException(Name, location.DisplayName, pinned is null ? "It has no versions." : $"It has no version {pinned}.") { ErrorCode = "NotFound" };
+        }
+
+        if (entry.TryGetProperty("destroyed", out var destroyed) && destroyed.ValueKind == JsonValueKind.True)
+        {
+            throw new SecretNotFoundException(Name, location.DisplayName, $"Version {version} was destroyed.") { ErrorCode = "SecretDestroyed" };
+        }
+
+        if (entry.TryGetProperty("deletion_time", out var deletion) && VaultJson.ParseTime(deletion.GetString()) is { } deleted && deleted <= _options.TimeProvider.GetUtcNow())
+        {
+            throw new SecretNotFoundException(Name, location.DisplayName, $"Version {version} was deleted at {deleted:O}.") { ErrorCode = "SecretDeleted" };
+        }
+
+        Dictionary<string, string>? custom = null;
+        if (data.TryGetProperty("custom_metadata", out var customElement) && customElement.ValueKind == JsonValueKind.Object)
+        {
+            custom = customElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+        }
+
+        var created = entry.TryGetProperty("created_time", out var createdElement) ? VaultJson.ParseTime(createdElement.GetString()) : null;
+        var updated = data.TryGetProperty("updated_time", out var updatedElement) ? VaultJson.ParseTime(updatedElement.GetString()) : null;
+        return ToProperties(location, new VaultKvVersion { Version = version, CreatedOn = created, CustomMetadata = custom }, updated);
+    }
+
+    private SecretProperties ToProperties(VaultLocation location, VaultKvVersion version, DateTimeOffset? updatedOn) =>
+        new(Name, location.DisplayName)
+        {
+            Version = version.Version.ToString(CultureInfo.InvariantCulture),
+            CreatedOn = version.CreatedOn,
+            UpdatedOn = updatedOn ?? version.CreatedOn,
+            ContentType = "application/json",
+            Tags = version.CustomMetadata ?? new Dictionary<string, string>(StringComparer.Ordinal),
+        };
+
+    private static ArrayBufferWriter<byte> WriteBody(SecretValue value)
+    {
+        using var lease = value.Lease();
+        var isObject = IsJsonObject(lease.Span);
+
+        // Sized for the worst case (every byte escaped as \uXXXX) so that the buffer never grows and leaves a copy behind.
+        var body = new ArrayBufferWriter<byte>((isObject ? lease.Span.Length : lease.Span.Length * 6) + 64);
+        using var writer = new Utf8JsonWriter(body);
+        writer.WriteStartObject();
+        writer.WritePropertyName("data"u8);
+        if (isObject)
+        {
+            writer.WriteRawValue(lease.Span, skipInputValidation: true);
+        }
+        else
+        {
+            writer.WriteStartObject();
+            writer.WriteString("value"u8, lease.Span);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndObject();
+        writer.Flush();
+        return body;
+    }
+
+    private static bool IsJsonObject(ReadOnlySpan<byte> text)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(text);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return false;
+            }
+
+            reader.Skip();
+            return !reader.Read();
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private VaultLocation Resolve(SecretReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        if (reference.Stage is not null)
+        {
+            throw new InvalidSecretReferenceException(reference.ToString(), "Vault KV v2 has no version stages or labels; pin a version with ?version=N.", Name);
+        }
+
+        var path = reference.Path.Trim('/');
+        var slash = path.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == path.Length - 1)
+        {
+            throw new InvalidSecretReferenceException(reference.ToString(), "write 'mount/path', for example 'vault://secret/myapp/db#password'.", Name);
+        }
+
+        foreach (var segment in path.Split('/'))
+        {
+            if (segment.Length == 0 || segment is "." or "..")
+            {
+                throw new InvalidSecretReferenceException(reference.ToString(), "the path has an empty, '.' or '..' segment.", Name);
+            }
+        }
+
+        return new VaultLocation(path[..slash], path[(slash + 1)..]);
+    }
+
+    private int? ParseVersion(SecretReference reference)
+    {
+        if (reference.Version is null)
+        {
+            return null;
+        }
+
+        return int.TryParse(reference.Version, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0
+            ? version
+            : throw new InvalidSecretReferenceException(reference.ToString(), $"'{reference.Version}' is not a KV v2 version number (1, 2, 3...).", Name);
+    }
+
+    private SecretStoreException Fail(string operation, VaultLocation location, Exception exception, Activity? activity, long started)
+    {
+        var error = VaultErrorMapper.MapException(Name, location.DisplayName, exception);
+        VaultLog.RequestFailed(_logger, operation, location.DisplayName, (exception as HttpRequestException)?.StatusCode is { } code ? (int)code : 0, error.ErrorCode);
+        Record(operation, error.GetType().Name, activity, started);
+        return error;
+    }
+
+    private static Activity? StartActivity(string operation, VaultLocation location, string? version)
+    {
+        var activity = VaultTelemetry.Source.StartActivity("vault " + operation, ActivityKind.Client);
+        if (activity is not null)
+        {
+            activity.SetTag("secrets.operation", operation);
+            activity.SetTag("secrets.name", location.DisplayName);
+            if (version is not null)
+            {
+                activity.SetTag("secrets.version", version);
+            }
+        }
+
+        return activity;
+    }
+
+    private static void Record(string operation, string outcome, Activity? activity, long started)
+    {
+        var tags = new TagList { { "operation", operation }, { "outcome", outcome } };
+        VaultTelemetry.Requests.Add(1, tags);
+        VaultTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        if (activity is not null)
+        {
+            activity.SetTag("secrets.outcome", outcome);
+            activity.SetStatus(outcome == "ok" ? ActivityStatusCode.Ok : ActivityStatusCode.Error, outcome == "ok" ? null : outcome);
+        }
+    }
+
+    private static Uri ResolveAddress(HashiCorpVaultSecretProviderOptions options)
+    {
+        var address = options.Address;
+        if (address is null)
+        {
+            var text = System.Environment.GetEnvironmentVariable("VAULT_ADDR");
+            if (string.IsNullOrWhiteSpace(text) || !Uri.TryCreate(text.Trim(), UriKind.Absolute, out address))
+            {
+                throw new ArgumentException($"{nameof(options.Address)} is not set and VAULT_ADDR is {(string.IsNullOrWhiteSpace(text) ? "empty" : "not an absolute URI")}.", nameof(options));
+            }
+        }
+
+        if (!address.IsAbsoluteUri || (address.Scheme != Uri.UriSchemeHttps && address.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new ArgumentException($"{nameof(options.Address)} must be an absolute http(s) address; got '{address}'.", nameof(options));
+        }
+
+        if (address.Scheme == Uri.UriSchemeHttp && !address.IsLoopback && !options.AllowInsecureHttp)
+        {
+            throw new ArgumentException($"{nameof(options.Address)} '{address}' uses plain http to a host that is not loopback: tokens and secret values would cross the network in clear. Use https, or set {nameof(options.AllowInsecureHttp)}.", nameof(options));
+        }
+
+        var withoutQuery = address.GetLeftPart(UriPartial.Path);
+        return new Uri(withoutQuery.EndsWith('/') ? withoutQuery : withoutQuery + "/");
+    }
+
+    private static void Validate(HashiCorpVaultSecretProviderOptions options, string environment)
+    {
+        switch (options.AuthMethod)
+        {
+            case VaultAuthMethod.Kubernetes:
+                if (string.IsNullOrWhiteSpace(options.Role))
+                {
+                    throw new ArgumentException($"Kubernetes auth needs {nameof(options.Role)}, the Vault role to log in as.", nameof(options));
+                }
+
+                if (string.IsNullOrWhiteSpace(options.ServiceAccountTokenPath))
+                {
+                    throw new ArgumentException($"{nameof(options.ServiceAccountTokenPath)} must not be empty.", nameof(options));
+                }
+
+                break;
+            case VaultAuthMethod.AppRole:
+                if (string.IsNullOrWhiteSpace(options.AppRoleRoleId))
+                {
+                    throw new ArgumentException($"AppRole auth needs {nameof(options.AppRoleRoleId)}.", nameof(options));
+                }
+
+                if (string.IsNullOrWhiteSpace(options.AppRoleSecretIdPath) == string.IsNullOrWhiteSpace(options.AppRoleSecretIdEnvironmentVariable))
+                {
+                    throw new ArgumentException($"AppRole auth needs exactly one of {nameof(options.AppRoleSecretIdPath)} and {nameof(options.AppRoleSecretIdEnvironmentVariable)}.", nameof(options));
+                }
+
+                break;
+            case VaultAuthMethod.Token:
+                if (string.IsNullOrWhiteSpace(options.TokenEnvironmentVariable))
+                {
+                    throw new ArgumentException($"{nameof(options.TokenEnvironmentVariable)} must not be empty.", nameof(options));
+                }
+
+                if (string.Equals(environment, "Production", StringComparison.OrdinalIgnoreCase) && !options.AllowTokenInProduction)
+                {
+                    throw new ArgumentException($"Token auth reads a static token from {options.TokenEnvironmentVariable}, which is refused in Production. Use Kubernetes or AppRole auth, or set {nameof(options.AllowTokenInProduction)}.", nameof(options));
+                }
+
+                break;
+            default:
+                throw new ArgumentException($"{nameof(options.AuthMethod)} '{options.AuthMethod}' is not a known auth method.", nameof(options));
+        }
+
+        if (options.RenewAfterLeaseFraction is < 0.1 or > 0.95 or double.NaN)
+        {
+            throw new ArgumentException($"{nameof(options.RenewAfterLeaseFraction)} must be between 0.1 and 0.95; got {options.RenewAfterLeaseFraction}.", nameof(options));
+        }
+
+        ArgumentNullException.ThrowIfNull(options.TimeProvider, $"{nameof(options)}.{nameof(options.TimeProvider)}");
+    }
+}
