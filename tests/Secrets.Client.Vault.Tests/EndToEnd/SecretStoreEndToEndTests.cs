@@ -136,6 +136,28 @@ public sealed class SecretStoreEndToEndTests : IAsyncLifetime
         Assert.Equal("k-123", configuration["Services:Api:Key"]);
     }
 
+    [Fact]
+    public void A_prefix_loads_every_secret_under_it_as_configuration_sections()
+    {
+        _vault.Emulator.WriteSecretJson("secret", "myapp/db", """{"password":"hunter2","host":"db.internal"}""");
+        _vault.Emulator.WriteSecret("secret", "myapp/api", new Dictionary<string, string> { ["key"] = "k-123" });
+        _vault.Emulator.WriteSecret("secret", "other/x", new Dictionary<string, string> { ["y"] = "z" });
+
+        var configuration = new ConfigurationBuilder()
+            .AddSecrets(source =>
+            {
+                source.Providers.Add(_vault.CreateProvider());
+                source.ReloadOnChange = false;
+                source.AddPrefix("vault", "secret/myapp/", "MyApp");
+            })
+            .Build();
+
+        Assert.Equal("hunter2", configuration["MyApp:db:password"]);
+        Assert.Equal("db.internal", configuration["MyApp:db:host"]);
+        Assert.Equal("k-123", configuration["MyApp:api:key"]);
+        Assert.Null(configuration["MyApp:x:y"]);
+    }
+
     private sealed class TestHostEnvironment(string name) : IHostEnvironment
     {
         public string EnvironmentName { get; set; } = name;
