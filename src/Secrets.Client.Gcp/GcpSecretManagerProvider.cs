@@ -167,50 +167,8 @@ public partial class GcpSecretManagerProvider : SecretProvider
     /// <param name="references">The secrets.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per reference, in order.</returns>
-    public override async ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(references);
-        var results = new SecretResult[references.Count];
-        using var gate = new SemaphoreSlim(_options.MaxConcurrentRequests);
-        var tasks = new Task[references.Count];
-        for (var i = 0; i < references.Count; i++)
-        {
-            tasks[i] = FetchIntoAsync(i);
-        }
-
-        try
-        {
-            await Task.WhenAll(tasks).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            foreach (var result in results)
-            {
-                result?.Secret?.Dispose();
-            }
-
-            throw;
-        }
-
-        return results;
-
-        async Task FetchIntoAsync(int index)
-        {
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                results[index] = SecretResult.Success(references[index], await GetSecretAsync(references[index], cancellationToken).ConfigureAwait(false));
-            }
-            catch (SecretStoreException ex)
-            {
-                results[index] = SecretResult.Failure(references[index], ex);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }
-    }
+    public override ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, CancellationToken cancellationToken = default) =>
+        GetSecretsConcurrentlyAsync(references, _options.MaxConcurrentRequests, cancellationToken);
 
     /// <summary>
     /// Lists secrets whose ids start with a prefix, following the service's paging (the prefix goes to the service as a

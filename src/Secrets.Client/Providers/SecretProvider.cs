@@ -76,23 +76,48 @@ public abstract class SecretProvider : IAsyncDisposable
     /// <param name="references">The secrets to fetch; at most <see cref="MaxBatchSize"/> per call is efficient, more is allowed.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per reference, in the same order.</returns>
-    public virtual async ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, CancellationToken cancellationToken = default)
+    public virtual ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, CancellationToken cancellationToken = default) =>
+        GetSecretsConcurrentlyAsync(references, maxConcurrency: 1, cancellationToken);
+
+    /// <summary>
+    /// Fetches several secrets with one <see cref="GetSecretAsync"/> call each, at most <paramref name="maxConcurrency"/>
+    /// at once: the batch implementation for backends without a batch API. Every reference gets one result, in order;
+    /// on cancellation the secrets already fetched are disposed.
+    /// </summary>
+    /// <param name="references">The secrets to fetch.</param>
+    /// <param name="maxConcurrency">The most calls in flight.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>One result per reference, in the same order.</returns>
+    protected async ValueTask<IReadOnlyList<SecretResult>> GetSecretsConcurrentlyAsync(IReadOnlyList<SecretReference> references, int maxConcurrency, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(references);
-        var results = new SecretResult[references.Count];
-        for (var i = 0; i < references.Count; i++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
+        var results = new SecretResult?[references.Count];
+        try
         {
-            try
+            await Parallel.ForAsync(0, references.Count, new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency, CancellationToken = cancellationToken }, async (index, ct) =>
             {
-                results[i] = SecretResult.Success(references[i], await GetSecretAsync(references[i], cancellationToken).ConfigureAwait(false));
-            }
-            catch (SecretStoreException ex)
+                try
+                {
+                    results[index] = SecretResult.Success(references[index], await GetSecretAsync(references[index], ct).ConfigureAwait(false));
+                }
+                catch (SecretStoreException ex)
+                {
+                    results[index] = SecretResult.Failure(references[index], ex);
+                }
+            }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            foreach (var result in results)
             {
-                results[i] = SecretResult.Failure(references[i], ex);
+                result?.Secret?.Dispose();
             }
+
+            throw;
         }
 
-        return results;
+        return results!;
     }
 
     /// <summary>Lists the secrets whose names start with <paramref name="prefix"/>, following the backend's paging.</summary>
