@@ -38,16 +38,7 @@ internal static class TestSupport
         return list;
     }
 
-    public static string FindRepoRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Secrets.Client.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Secrets.Client.sln not found above the test directory.");
-    }
+    public static string FindRepoRoot() => Secrets.Client.Tests.Shared.NodeJudgeProcess.RepositoryRoot;
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 }

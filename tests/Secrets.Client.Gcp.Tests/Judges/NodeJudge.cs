@@ -1,64 +1,16 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Secrets.Client.Tests.Shared;
 
 namespace Secrets.Client.Gcp.Tests.Judges;
 
-/// <summary>Runs a judge script from <c>tests/judges</c> with Node and parses the JSON it prints.</summary>
+/// <summary>Runs a judge script from <c>tests/judges</c> with Node and parses the JSON it prints last.</summary>
 internal static class NodeJudge
 {
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Secrets.Client.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Secrets.Client.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepositoryRoot => NodeJudgeProcess.RepositoryRoot;
 
     public static async Task<JsonElement> RunAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var judges = Path.Combine(RepositoryRoot, "tests", "judges");
-        if (!Directory.Exists(Path.Combine(judges, "node_modules", "@google-cloud", "secret-manager")))
-        {
-            throw new InvalidOperationException("The npm judges are not installed: run scripts/setup.d/10-node-judges.sh (./test.sh does).");
-        }
-
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = judges,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(judges, script));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        var output = await stdout;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"Judge {script} exited with {process.ExitCode}: {await stderr}\n{output}");
-        }
-
+        var output = await NodeJudgeProcess.RunAsync(script, ["@google-cloud/secret-manager"], arguments, environment: environment.ToDictionary(pair => pair.Key, pair => (string?)pair.Value));
         using var document = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
         return document.RootElement.Clone();
     }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Secrets.Client.Tests.Shared;
 
 namespace Secrets.Client.Local.Tests;
 
@@ -20,37 +20,10 @@ internal static class NodeJudge
     public static async Task<List<Dictionary<string, string>>> RunManyAsync(string script, IReadOnlyList<string> files) =>
         JsonSerializer.Deserialize<List<Dictionary<string, string>>>(await RunRawAsync(script, files))!;
 
-    private static async Task<string> RunRawAsync(string script, IReadOnlyList<string> files)
-    {
-        var scriptPath = Path.Combine(RepositoryPaths.Judges, "dotenv", script);
-        Assert.True(
-            Directory.Exists(Path.Combine(RepositoryPaths.Judges, "node_modules", "dotenv")) &&
-            Directory.Exists(Path.Combine(RepositoryPaths.Judges, "node_modules", "dotenv-expand")),
-            "The npm judges are not installed: run scripts/setup.d/10-node-judges.sh (./test.sh does).");
-
-        var start = new ProcessStartInfo("node")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryPaths.Judges,
-        };
-        start.ArgumentList.Add(scriptPath);
-        foreach (var file in files)
-        {
-            start.ArgumentList.Add(file);
-        }
-
-        foreach (var (name, value) in JudgeEnvironment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"node {script} failed: {await error}");
-        return await output;
-    }
+    private static Task<string> RunRawAsync(string script, IReadOnlyList<string> files) =>
+        NodeJudgeProcess.RunAsync(
+            Path.Combine("dotenv", script),
+            ["dotenv", "dotenv-expand"],
+            files,
+            environment: JudgeEnvironment.ToDictionary(pair => pair.Key, pair => (string?)pair.Value));
 }
