@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Secrets.Client.Tests.Shared;
 
 namespace Secrets.Client.Gcp.Tests;
 
@@ -14,33 +12,7 @@ public sealed class CanaryTests
     [Fact]
     public async Task Canary_never_reaches_logs_traces_metrics_or_exceptions()
     {
-        var texts = new ConcurrentBag<string>();
-        using var activities = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name.StartsWith("Secrets.Client", StringComparison.Ordinal),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                texts.Add(activity.DisplayName);
-                texts.Add(activity.StatusDescription ?? string.Empty);
-                foreach (var tag in activity.TagObjects)
-                {
-                    texts.Add($"{tag.Key}={tag.Value}");
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(activities);
-        using var meters = new MeterListener();
-        meters.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == "Secrets.Client.Gcp")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        meters.SetMeasurementEventCallback<long>((_, _, tags, _) => AddTags(texts, tags));
-        meters.SetMeasurementEventCallback<double>((_, _, tags, _) => AddTags(texts, tags));
-        meters.Start();
+        using var capture = new TelemetryCapture("Secrets.Client");
         var collector = new FakeLogCollector();
         var logger = new FakeLogger<GcpSecretManagerProvider>(collector);
 
@@ -61,17 +33,17 @@ public sealed class CanaryTests
 
         using (var value = SecretValue.FromText(Canary))
         {
-            texts.Add((await provider.SetSecretAsync("db", value)).ToString());
+            capture.Add((await provider.SetSecretAsync("db", value)).ToString());
         }
 
         using (var secret = await provider.GetSecretAsync(SecretReference.Parse("gcp-sm://db")))
         {
             Assert.Equal(Canary, secret.Value.ExposeAsString());
-            texts.Add(secret.ToString());
-            texts.Add(secret.Value.ToString());
+            capture.Add(secret.ToString());
+            capture.Add(secret.Value.ToString());
         }
 
-        texts.Add((await provider.RotateSecretAsync(SecretReference.Parse("gcp-sm://db"))).ToString());
+        capture.Add((await provider.RotateSecretAsync(SecretReference.Parse("gcp-sm://db"))).ToString());
         foreach (var name in new[] { "disabled", "prod", "missing" })
         {
             errors.Add(await Assert.ThrowsAnyAsync<SecretStoreException>(() => provider.GetSecretAsync(SecretReference.Parse("gcp-sm://" + name)).AsTask()));
@@ -86,34 +58,26 @@ public sealed class CanaryTests
         errors.Add(await Assert.ThrowsAnyAsync<SecretStoreException>(() => provider.GetSecretAsync(SecretReference.Parse("gcp-sm://db")).AsTask()));
         await foreach (var item in provider.ListSecretsAsync())
         {
-            texts.Add(item.ToString());
+            capture.Add(item.ToString());
         }
 
         foreach (var record in collector.GetSnapshot())
         {
-            texts.Add(record.Message);
-            texts.Add(record.Exception?.ToString() ?? string.Empty);
+            capture.Add(record.Message);
+            capture.Add(record.Exception?.ToString() ?? string.Empty);
             foreach (var (key, value) in record.StructuredState ?? [])
             {
-                texts.Add($"{key}={value}");
+                capture.Add($"{key}={value}");
             }
         }
 
         foreach (var error in errors)
         {
-            texts.Add(error.ToString());
+            capture.Add(error.ToString());
         }
 
         Assert.Contains(collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
-        Assert.Contains(texts, t => t.Contains("tampered", StringComparison.Ordinal));
-        Assert.DoesNotContain(texts, t => t.Contains("CANARY", StringComparison.Ordinal));
-    }
-
-    private static void AddTags(ConcurrentBag<string> texts, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        foreach (var tag in tags)
-        {
-            texts.Add($"{tag.Key}={tag.Value}");
-        }
+        Assert.Contains(capture.Texts, t => t.Contains("tampered", StringComparison.Ordinal));
+        Assert.DoesNotContain(capture.Texts, t => t.Contains("CANARY", StringComparison.Ordinal));
     }
 }

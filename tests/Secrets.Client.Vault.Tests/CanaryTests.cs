@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
+using Secrets.Client.Tests.Shared;
 
 namespace Secrets.Client.Vault.Tests;
 
@@ -14,33 +12,7 @@ public sealed class CanaryTests
     [Fact]
     public async Task Canary_values_and_credentials_never_reach_logs_traces_metrics_or_exceptions()
     {
-        var texts = new ConcurrentBag<string>();
-        using var activities = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name.StartsWith("Secrets.Client", StringComparison.Ordinal),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activity =>
-            {
-                texts.Add(activity.DisplayName);
-                texts.Add(activity.StatusDescription ?? string.Empty);
-                foreach (var tag in activity.TagObjects)
-                {
-                    texts.Add($"{tag.Key}={tag.Value}");
-                }
-            },
-        };
-        ActivitySource.AddActivityListener(activities);
-        using var meters = new MeterListener();
-        meters.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == "Secrets.Client.Vault")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        meters.SetMeasurementEventCallback<long>((_, _, tags, _) => AddTags(texts, tags));
-        meters.SetMeasurementEventCallback<double>((_, _, tags, _) => AddTags(texts, tags));
-        meters.Start();
+        using var capture = new TelemetryCapture("Secrets.Client");
         var collector = new FakeLogCollector();
         var logger = new FakeLogger<HashiCorpVaultSecretProvider>(collector);
 
@@ -65,23 +37,23 @@ public sealed class CanaryTests
 
         using (var value = SecretValue.FromText($$"""{"password":"{{Canary}}"}"""))
         {
-            texts.Add((await provider.SetSecretAsync("secret/app/db", value)).ToString());
+            capture.Add((await provider.SetSecretAsync("secret/app/db", value)).ToString());
         }
 
         using (var value = SecretValue.FromText(Canary + " not json"))
         {
-            texts.Add((await provider.SetSecretAsync("secret/app/plain", value)).ToString());
+            capture.Add((await provider.SetSecretAsync("secret/app/plain", value)).ToString());
         }
 
         using (var secret = await provider.GetSecretAsync(SecretReference.Parse("vault://secret/app/db#password")))
         {
             Assert.Contains(Canary, secret.Value.ExposeAsString(), StringComparison.Ordinal);
-            texts.Add(secret.ToString());
-            texts.Add(secret.Value.ToString());
+            capture.Add(secret.ToString());
+            capture.Add(secret.Value.ToString());
         }
 
-        texts.Add((await provider.RotateSecretAsync(SecretReference.Parse("vault://secret/app/db"))).ToString());
-        texts.Add((await provider.GetPropertiesAsync(SecretReference.Parse("vault://secret/app/db"))).ToString());
+        capture.Add((await provider.RotateSecretAsync(SecretReference.Parse("vault://secret/app/db"))).ToString());
+        capture.Add((await provider.GetPropertiesAsync(SecretReference.Parse("vault://secret/app/db"))).ToString());
         foreach (var name in new[] { "deleted", "destroyed", "missing" })
         {
             errors.Add(await Assert.ThrowsAnyAsync<SecretStoreException>(() => provider.GetSecretAsync(SecretReference.Parse("vault://secret/app/" + name)).AsTask()));
@@ -99,7 +71,7 @@ public sealed class CanaryTests
 
         await foreach (var item in provider.ListSecretsAsync("secret/"))
         {
-            texts.Add(item.ToString());
+            capture.Add(item.ToString());
         }
 
         await File.WriteAllTextAsync(vault.SecretIdPath, "CANARY-wrong-secret-id");
@@ -108,35 +80,27 @@ public sealed class CanaryTests
             errors.Add(await Assert.ThrowsAnyAsync<SecretStoreException>(() => refused.GetSecretAsync(SecretReference.Parse("vault://secret/app/db")).AsTask()));
         }
 
-        texts.Add(provider.ToString());
-        texts.Add(provider.Identity ?? string.Empty);
+        capture.Add(provider.ToString());
+        capture.Add(provider.Identity ?? string.Empty);
         foreach (var record in collector.GetSnapshot())
         {
-            texts.Add(record.Message);
-            texts.Add(record.Exception?.ToString() ?? string.Empty);
+            capture.Add(record.Message);
+            capture.Add(record.Exception?.ToString() ?? string.Empty);
             foreach (var (key, value) in record.StructuredState ?? [])
             {
-                texts.Add($"{key}={value}");
+                capture.Add($"{key}={value}");
             }
         }
 
         foreach (var error in errors)
         {
-            texts.Add(error.ToString());
+            capture.Add(error.ToString());
         }
 
         Assert.Contains(collector.GetSnapshot(), r => r.Level == LogLevel.Warning);
-        Assert.Contains(texts, t => t.Contains("secret/app/db", StringComparison.Ordinal));
-        Assert.Contains(texts, t => t.Contains("Vault is sealed", StringComparison.Ordinal));
-        Assert.DoesNotContain(texts, t => t.Contains("CANARY", StringComparison.Ordinal));
-        Assert.DoesNotContain(texts, t => t.Contains("hvs.", StringComparison.Ordinal));
-    }
-
-    private static void AddTags(ConcurrentBag<string> texts, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        foreach (var tag in tags)
-        {
-            texts.Add($"{tag.Key}={tag.Value}");
-        }
+        Assert.Contains(capture.Texts, t => t.Contains("secret/app/db", StringComparison.Ordinal));
+        Assert.Contains(capture.Texts, t => t.Contains("Vault is sealed", StringComparison.Ordinal));
+        Assert.DoesNotContain(capture.Texts, t => t.Contains("CANARY", StringComparison.Ordinal));
+        Assert.DoesNotContain(capture.Texts, t => t.Contains("hvs.", StringComparison.Ordinal));
     }
 }
