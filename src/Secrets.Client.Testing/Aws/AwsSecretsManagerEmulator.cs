@@ -205,11 +205,7 @@ public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
     {
         Interlocked.Increment(ref _requestCount);
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-        var latency = Faults.Latency;
-        if (latency > TimeSpan.Zero)
-        {
-            await Task.Delay(latency, _options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
-        }
+        await Faults.DelayAsync(_options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
 
         switch (Faults.Next())
         {

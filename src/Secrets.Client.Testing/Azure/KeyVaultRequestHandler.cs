@@ -40,11 +40,7 @@ internal sealed partial class KeyVaultRequestHandler
 
     public async Task HandleAsync(HttpContext context)
     {
-        var latency = _faults.Latency;
-        if (latency > TimeSpan.Zero)
-        {
-            await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
-        }
+        await _faults.DelayAsync(cancellationToken: context.RequestAborted).ConfigureAwait(false);
 
         var request = context.Request;
         var authorization = request.Headers.Authorization.ToString();

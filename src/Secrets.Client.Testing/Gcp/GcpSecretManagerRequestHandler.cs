@@ -39,11 +39,7 @@ internal sealed class GcpSecretManagerRequestHandler
 
     public async Task HandleAsync(HttpContext context)
     {
-        var latency = _faults.Latency;
-        if (latency > TimeSpan.Zero)
-        {
-            await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
-        }
+        await _faults.DelayAsync(cancellationToken: context.RequestAborted).ConfigureAwait(false);
 
         var authorization = context.Request.Headers.Authorization.ToString();
         if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)

@@ -43,6 +43,16 @@ public sealed class EmulatorFaults
         DropNext(0);
     }
 
+    /// <summary>Waits for the configured <see cref="Latency"/>, if any: the first step of every emulated request.</summary>
+    /// <param name="timeProvider">The clock to wait on; <see cref="TimeProvider.System"/> when null.</param>
+    /// <param name="cancellationToken">Cancels the wait (for example when the client disconnects).</param>
+    /// <returns>A task that completes after the latency.</returns>
+    public Task DelayAsync(TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        var latency = Latency;
+        return latency > TimeSpan.Zero ? Task.Delay(latency, timeProvider ?? TimeProvider.System, cancellationToken) : Task.CompletedTask;
+    }
+
     /// <summary>Decides the fault for one request; each call consumes at most one pending fault.</summary>
     /// <returns>The fault to inject.</returns>
     public EmulatorFault Next()

@@ -264,11 +264,7 @@ public sealed class InMemorySecretProvider : SecretProvider
 
     private async Task SimulateCallAsync(string name, CancellationToken cancellationToken)
     {
-        var latency = Faults.Latency;
-        if (latency > TimeSpan.Zero)
-        {
-            await Task.Delay(latency, _options.TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
+        await Faults.DelayAsync(_options.TimeProvider, cancellationToken).ConfigureAwait(false);
 
         switch (Faults.Next())
         {

@@ -34,11 +34,7 @@ internal sealed class VaultRequestHandler
 
     public async Task HandleAsync(HttpContext context)
     {
-        var latency = _faults.Latency;
-        if (latency > TimeSpan.Zero)
-        {
-            await Task.Delay(latency, context.RequestAborted).ConfigureAwait(false);
-        }
+        await _faults.DelayAsync(cancellationToken: context.RequestAborted).ConfigureAwait(false);
 
         _counters.CountRequest();
         var request = context.Request;
