@@ -30,6 +30,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     private readonly ILogger _logger;
     private readonly SecretStoreDiagnostics _diagnostics;
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly SemaphoreSlim _bulkGate;
     private readonly string _environment;
     private readonly string _user;
     private readonly string _host;
@@ -69,6 +70,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _bulkGate = new SemaphoreSlim(options.MaxConcurrency, options.MaxConcurrency);
         _time = timeProvider ?? TimeProvider.System;
         _monotonicClock = ReferenceEquals(_time, TimeProvider.System);
         _clockOriginUtcTicks = _time.GetUtcNow().UtcTicks;
@@ -118,6 +120,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     protected SecretStore()
     {
         _options = new SecretStoreOptions();
+        _bulkGate = new SemaphoreSlim(_options.MaxConcurrency, _options.MaxConcurrency);
         _cache = new MemoryCache(new MemoryCacheOptions());
         _time = TimeProvider.System;
         _audit = new LoggerSecretAuditSink(NullLoggerFactory.Instance);
@@ -245,27 +248,37 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             work.AddRange(indexes.Chunk(size).Select(chunk => (slot, chunk)));
         }
 
-        await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken }, async (item, ct) =>
-        {
-            if (item.Indexes.Length == 1)
-            {
-                var reference = references[item.Indexes[0]];
-                try
-                {
-                    results[item.Indexes[0]] = SecretResult.Success(reference, await GetSecretAsync(reference, ct).ConfigureAwait(false));
-                }
-                catch (SecretStoreException ex)
-                {
-                    results[item.Indexes[0]] = SecretResult.Failure(reference, ex);
-                }
-
-                return;
-            }
-
-            await FetchBatchAsync(item.Slot, references, item.Indexes, results, ct).ConfigureAwait(false);
-        }).ConfigureAwait(false);
-
+        // The bound is store-wide: concurrent bulk loads (a configuration reload beside a prefix load) share it.
+        await Task.WhenAll(work.Select(item => RunBulkItemAsync(item.Slot, item.Indexes))).ConfigureAwait(false);
         return results!;
+
+        async Task RunBulkItemAsync(ProviderSlot slot, int[] indexes)
+        {
+            await _bulkGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (indexes.Length == 1)
+                {
+                    var reference = references[indexes[0]];
+                    try
+                    {
+                        results[indexes[0]] = SecretResult.Success(reference, await GetSecretAsync(reference, cancellationToken).ConfigureAwait(false));
+                    }
+                    catch (SecretStoreException ex)
+                    {
+                        results[indexes[0]] = SecretResult.Failure(reference, ex);
+                    }
+
+                    return;
+                }
+
+                await FetchBatchAsync(slot, references, indexes, results, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                _bulkGate.Release();
+            }
+        }
     }
 
     /// <inheritdoc/>

@@ -16,6 +16,9 @@ namespace Secrets.Client.Configuration;
 /// </remarks>
 public sealed partial class SecretsConfigurationProvider : ConfigurationProvider, IDisposable
 {
+    /// <summary>How many listed secrets are fetched together while the listing goes on.</summary>
+    private const int PrefixChunkSize = 50;
+
     private readonly SecretsConfigurationSource _source;
     private readonly IConfigurationSource[] _earlierSources;
     private readonly ISecretStore _store;
@@ -152,30 +155,61 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
 
     private async Task<Dictionary<string, string?>> LoadDataAsync(CancellationToken cancellationToken)
     {
-        var plan = new List<(SecretConfigurationMapping Mapping, string Key, bool Flatten)>();
-        foreach (var mapping in _source.Secrets)
+        // Named secrets and references found in earlier sources are fetched while prefixes are listed, and every
+        // chunk of a listing is fetched as soon as it is listed, so that fetching overlaps paging; the store bounds
+        // the concurrency of all of it together.
+        var named = _source.Secrets
+            .Select(mapping => new PlannedSecret(
+                mapping,
+                mapping.Key ?? NormalizeKey(mapping.Reference.Field is null ? mapping.Reference.Path : mapping.Reference.Path + "/" + mapping.Reference.Field),
+                _source.FlattenJson && mapping.Reference.Field is null))
+            .ToList();
+        var references = (_resolvedReferences ??= FindReferencesInEarlierSources())
+            .Select(mapping => new PlannedSecret(mapping, mapping.Key!, Flatten: false))
+            .ToList();
+        var fetches = new List<Task<FetchedBatch>> { FetchAsync(named, cancellationToken) };
+        try
         {
-            var key = mapping.Key ?? NormalizeKey(mapping.Reference.Field is null ? mapping.Reference.Path : mapping.Reference.Path + "/" + mapping.Reference.Field);
-            plan.Add((mapping, key, _source.FlattenJson && mapping.Reference.Field is null));
-        }
-
-        foreach (var prefix in _source.Prefixes)
-        {
-            await foreach (var properties in _store.ListSecretsAsync(prefix.Provider, prefix.Prefix, cancellationToken).ConfigureAwait(false))
+            foreach (var prefix in _source.Prefixes)
             {
-                var relative = NormalizeKey(properties.Name[prefix.Prefix.Length..]);
-                var key = string.IsNullOrEmpty(prefix.KeyPrefix) ? relative : ConfigurationPath.Combine(prefix.KeyPrefix, relative);
-                var reference = new SecretReference(prefix.Provider, properties.Name);
-                plan.Add((new SecretConfigurationMapping(reference, key), key, _source.FlattenJson));
+                var chunk = new List<PlannedSecret>();
+                await foreach (var properties in _store.ListSecretsAsync(prefix.Provider, prefix.Prefix, cancellationToken).ConfigureAwait(false))
+                {
+                    var relative = NormalizeKey(properties.Name[prefix.Prefix.Length..]);
+                    var key = string.IsNullOrEmpty(prefix.KeyPrefix) ? relative : ConfigurationPath.Combine(prefix.KeyPrefix, relative);
+                    chunk.Add(new PlannedSecret(new SecretConfigurationMapping(new SecretReference(prefix.Provider, properties.Name), key), key, _source.FlattenJson));
+                    if (chunk.Count == PrefixChunkSize)
+                    {
+                        fetches.Add(FetchAsync(chunk, cancellationToken));
+                        chunk = [];
+                    }
+                }
+
+                fetches.Add(FetchAsync(chunk, cancellationToken));
             }
         }
-
-        foreach (var mapping in _resolvedReferences ??= FindReferencesInEarlierSources())
+        catch
         {
-            plan.Add((mapping, mapping.Key!, false));
+            // A listing failed: let the fetches already started finish unobserved (their secrets stay in the store's cache).
+            foreach (var fetch in fetches)
+            {
+                _ = fetch.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+
+            throw;
         }
 
-        var results = await _store.GetSecretsAsync(plan.Select(item => item.Mapping.Reference).ToArray(), cancellationToken).ConfigureAwait(false);
+        fetches.Add(FetchAsync(references, cancellationToken));
+
+        // Later entries win for the same key: named secrets, then prefixes, then references in earlier sources.
+        var plan = new List<PlannedSecret>();
+        var results = new List<SecretResult>();
+        foreach (var batch in await Task.WhenAll(fetches).ConfigureAwait(false))
+        {
+            plan.AddRange(batch.Plan);
+            results.AddRange(batch.Results);
+        }
+
         var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var errors = new List<SecretStoreException>();
         for (var i = 0; i < plan.Count; i++)
@@ -202,6 +236,11 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
             _ => throw new AggregateException($"{errors.Count} required secrets could not be loaded into configuration: {string.Join(", ", errors.Select(e => $"{e.Provider}:{e.SecretName} ({e.GetType().Name})"))}.", errors),
         };
     }
+
+    private async Task<FetchedBatch> FetchAsync(List<PlannedSecret> plan, CancellationToken cancellationToken) =>
+        plan.Count == 0
+            ? new FetchedBatch(plan, [])
+            : new FetchedBatch(plan, await _store.GetSecretsAsync(plan.Select(item => item.Mapping.Reference).ToArray(), cancellationToken).ConfigureAwait(false));
 
     private List<SecretConfigurationMapping> FindReferencesInEarlierSources()
     {
@@ -269,4 +308,8 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "The optional secrets configuration source could not load ({ErrorType}: {ErrorMessage})")]
     private static partial void LogOptionalLoadFailed(ILogger logger, string errorType, string errorMessage);
+
+    private readonly record struct PlannedSecret(SecretConfigurationMapping Mapping, string Key, bool Flatten);
+
+    private sealed record FetchedBatch(List<PlannedSecret> Plan, IReadOnlyList<SecretResult> Results);
 }

@@ -57,7 +57,10 @@ public sealed unsafe class SecretValue : IDisposable
     /// <summary>Gets what the operating system agreed to do for this value's memory.</summary>
     public SecretMemoryProtection Protection => _protection;
 
-    /// <summary>Gets a value indicating whether the bytes have been wiped (every owner and lease is done).</summary>
+    /// <summary>
+    /// Gets a value indicating whether the value is released: every owner and lease is done, so no new lease can be
+    /// taken, and the bytes are wiped (by the thread that released it last, which may still be finishing).
+    /// </summary>
     public bool IsWiped => Volatile.Read(ref _references) == 0;
 
     /// <summary>Called with the wiped memory right after the wipe, before it is freed. Tests only.</summary>

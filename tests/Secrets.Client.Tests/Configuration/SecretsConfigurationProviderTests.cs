@@ -65,6 +65,33 @@ public class SecretsConfigurationProviderTests
     }
 
     [Fact]
+    public void A_long_listing_is_fetched_in_chunks_as_it_is_listed_and_later_sources_of_a_key_win()
+    {
+        var provider = NewProvider();
+        for (var i = 0; i < 120; i++)
+        {
+            provider.Set($"app/s{i:D3}", $"v{i}");
+        }
+
+        provider.Set("override", "from-reference");
+        var config = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["App:s000"] = "memory://override" })
+            .AddSecrets(source =>
+            {
+                source.Providers.Add(provider);
+                source.Add("memory://app/s001", "App:s001");
+                source.AddPrefix("memory", "app/", "App");
+            })
+            .Build();
+
+        Assert.Equal("v119", config["App:s119"]);
+        Assert.Equal("v1", config["App:s001"]);
+        Assert.Equal("from-reference", config["App:s000"]);
+        // Chunks of 50, 50 and 20 listed secrets, each fetched in batches of at most 20 (a lone secret is a single fetch).
+        Assert.Equal(3 + 3 + 1, provider.BatchCalls);
+    }
+
+    [Fact]
     public void References_written_in_earlier_sources_are_resolved_and_other_urls_left_alone()
     {
         var provider = NewProvider();
