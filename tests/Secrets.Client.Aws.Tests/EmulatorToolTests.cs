@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Amazon.Runtime;
 using static Secrets.Client.Aws.Tests.TestSupport;
+using Secrets.Client.Tests.Shared;
 
 namespace Secrets.Client.Aws.Tests;
 
@@ -10,57 +11,27 @@ public sealed class EmulatorToolTests
     [Fact]
     public async Task Prints_endpoint_and_credentials_serves_requests_and_stops_on_sigterm()
     {
-        var tool = Path.Combine(AppContext.BaseDirectory, "Secrets.Client.Emulator.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(tool);
-        start.ArgumentList.Add("aws");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
-        start.ArgumentList.Add("--region");
-        start.ArgumentList.Add("eu-west-2");
-        using var process = Process.Start(start)!;
-        try
+        await using var tool = await EmulatorToolProcess.StartAsync(4, "aws", "--port", "0", "--region", "eu-west-2");
+        var variables = tool.Variables;
+
+        Assert.StartsWith("http://127.0.0.1:", variables["AWS_ENDPOINT_URL"], StringComparison.Ordinal);
+        Assert.Equal("eu-west-2", variables["AWS_REGION"]);
+        await using var provider = new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions
         {
-            var variables = new Dictionary<string, string>();
-            while (variables.Count < 4 && await process.StandardOutput.ReadLineAsync() is { } line)
-            {
-                var equals = line.IndexOf('=', StringComparison.Ordinal);
-                variables[line[..equals]] = line[(equals + 1)..];
-            }
+            Region = variables["AWS_REGION"],
+            ServiceUrl = new Uri(variables["AWS_ENDPOINT_URL"]),
+            Credentials = new BasicAWSCredentials(variables["AWS_ACCESS_KEY_ID"], variables["AWS_SECRET_ACCESS_KEY"]),
+        });
 
-            Assert.StartsWith("http://127.0.0.1:", variables["AWS_ENDPOINT_URL"], StringComparison.Ordinal);
-            Assert.Equal("eu-west-2", variables["AWS_REGION"]);
-            await using var provider = new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions
-            {
-                Region = variables["AWS_REGION"],
-                ServiceUrl = new Uri(variables["AWS_ENDPOINT_URL"]),
-                Credentials = new BasicAWSCredentials(variables["AWS_ACCESS_KEY_ID"], variables["AWS_SECRET_ACCESS_KEY"]),
-            });
-
-            using (var value = SecretValue.FromText("from-the-tool"))
-            {
-                await provider.SetSecretAsync("tool/secret", value);
-            }
-
-            using var secret = await provider.GetSecretAsync(Ref("tool/secret"));
-            Assert.Equal("from-the-tool", Text(secret));
-
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.Equal(0, process.ExitCode);
-        }
-        finally
+        using (var value = SecretValue.FromText("from-the-tool"))
         {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
+            await provider.SetSecretAsync("tool/secret", value);
         }
+
+        using var secret = await provider.GetSecretAsync(Ref("tool/secret"));
+        Assert.Equal("from-the-tool", Text(secret));
+
+        Assert.Equal(0, await tool.StopAsync());
     }
 
     [Fact]

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Globalization;
+using Secrets.Client.Tests.Shared;
 
 namespace Secrets.Client.Vault.Tests.Emulator;
 
@@ -9,22 +8,11 @@ public sealed class EmulatorToolTests
     [Fact]
     public async Task Prints_address_root_token_and_approle_ids_and_serves_the_provider()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Secrets.Client.Emulator.dll"));
-        start.ArgumentList.Add("vault");
-        start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
-        using var process = Process.Start(start)!;
+        await using var tool = await EmulatorToolProcess.StartAsync(6, "vault", "--port", "0");
+        var variables = tool.Variables;
         var secretIdFile = Path.GetTempFileName();
         try
         {
-            var variables = new Dictionary<string, string>();
-            while (variables.Count < 6 && await process.StandardOutput.ReadLineAsync() is { } line)
-            {
-                var equals = line.IndexOf('=', StringComparison.Ordinal);
-                variables[line[..equals]] = line[(equals + 1)..];
-            }
-
             Assert.StartsWith("http://127.0.0.1:", variables["VAULT_ADDR"], StringComparison.Ordinal);
             Assert.False(variables["VAULT_ADDR"].EndsWith('/'));
             Assert.NotEmpty(variables["VAULT_TOKEN"]);
@@ -48,22 +36,11 @@ public sealed class EmulatorToolTests
             using var password = secret.Value.GetJsonField("password");
             Assert.Equal("from-the-tool", password.ExposeAsString());
 
-            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await kill.WaitForExitAsync();
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.Equal(0, process.ExitCode);
+            Assert.Equal(0, await tool.StopAsync());
         }
         finally
         {
             File.Delete(secretIdFile);
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
         }
     }
 }
