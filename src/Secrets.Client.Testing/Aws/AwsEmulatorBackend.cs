@@ -486,6 +486,12 @@ internal sealed class AwsEmulatorBackend
     private void DescribeSecret(JsonElement request, Utf8JsonWriter response)
     {
         var secret = Find(RequiredString(request, "SecretId"));
+        WriteSecretMetadata(response, secret, "VersionIdsToStages");
+    }
+
+    /// <summary>The metadata DescribeSecret answers and ListSecrets repeats per entry; only the stages map's name differs.</summary>
+    private static void WriteSecretMetadata(Utf8JsonWriter response, AwsEmulatedSecret secret, string stagesPropertyName)
+    {
         response.WriteString("ARN", secret.Arn);
         response.WriteString("Name", secret.Name);
         if (secret.Description is not null)
@@ -503,7 +509,7 @@ internal sealed class AwsEmulatorBackend
         WriteDate(response, "LastAccessedDate", secret.LastAccessedDate);
         WriteDate(response, "DeletedDate", secret.DeletedDate);
         WriteTags(response, secret);
-        WriteVersionsToStages(response, "VersionIdsToStages", secret);
+        WriteVersionsToStages(response, stagesPropertyName, secret);
         WriteDate(response, "CreatedDate", secret.CreatedDate);
     }
 
@@ -558,25 +564,7 @@ internal sealed class AwsEmulatorBackend
         foreach (var secret in page)
         {
             response.WriteStartObject();
-            response.WriteString("ARN", secret.Arn);
-            response.WriteString("Name", secret.Name);
-            if (secret.Description is not null)
-            {
-                response.WriteString("Description", secret.Description);
-            }
-
-            if (secret.RotationEnabled)
-            {
-                response.WriteBoolean("RotationEnabled", true);
-            }
-
-            WriteDate(response, "LastRotatedDate", secret.LastRotatedDate);
-            WriteDate(response, "LastChangedDate", secret.LastChangedDate);
-            WriteDate(response, "LastAccessedDate", secret.LastAccessedDate);
-            WriteDate(response, "DeletedDate", secret.DeletedDate);
-            WriteTags(response, secret);
-            WriteVersionsToStages(response, "SecretVersionsToStages", secret);
-            WriteDate(response, "CreatedDate", secret.CreatedDate);
+            WriteSecretMetadata(response, secret, "SecretVersionsToStages");
             response.WriteEndObject();
         }
 
