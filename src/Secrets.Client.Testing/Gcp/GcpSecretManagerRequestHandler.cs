@@ -312,7 +312,7 @@ internal sealed class GcpSecretManagerRequestHandler
                 return;
             }
 
-            if (expected != Crc32C.Compute(data))
+            if (expected != Secrets.Client.Gcp.Crc32C.Compute(data))
             {
                 await ErrorAsync(context, 400, "INVALID_ARGUMENT", "Checksum mismatch: the payload's data_crc32c does not match its data.").ConfigureAwait(false);
                 return;
@@ -421,7 +421,7 @@ internal sealed class GcpSecretManagerRequestHandler
                 }
                 else
                 {
-                    var checksum = (long)Crc32C.Compute(found.Data) + (_corruptChecksums ? 1 : 0);
+                    var checksum = (long)Secrets.Client.Gcp.Crc32C.Compute(found.Data) + (_corruptChecksums ? 1 : 0);
                     var data = found.Data;
                     body = Write(w =>
                     {
