@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Local secret provider '{Provider}' runs in the Production environment because AllowInProduction is set.")]
     internal static partial void RunningInProduction(ILogger logger, string provider);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Provider '{Provider}' loaded {Count} variables from direnv for '{Directory}'.")]
+    internal static partial void DirenvLoaded(ILogger logger, string provider, int count, string directory);
 }
