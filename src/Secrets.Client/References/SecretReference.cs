@@ -5,9 +5,9 @@ namespace Secrets.Client;
 
 /// <summary>
 /// Names a secret across every backend with one syntax:
-/// <c>provider://path[?version=V|stage=S][&amp;env=E1,E2][#field]</c>, for example <c>aws-sm://prod/db#password</c>,
+/// <c>provider://path[?version=V|stage=S][&amp;attribute=A][&amp;env=E1,E2][#field]</c>, for example <c>aws-sm://prod/db#password</c>,
 /// <c>azure-kv://my-vault/db-password</c>, <c>gcp-sm://my-project/api-key?version=5</c>, <c>vault://kv/app#key</c>,
-/// <c>env://API_KEY</c>, <c>dotenv://API_KEY</c>. Without <c>provider://</c> the store's default provider is meant.
+/// <c>env://API_KEY</c>, <c>dotenv://API_KEY</c>, and 1Password's own <c>op://vault/item/section/field?attribute=otp</c>. Without <c>provider://</c> the store's default provider is meant.
 /// </summary>
 /// <remarks>
 /// The provider is the name a provider was registered under (case-insensitive). The path is percent-decoded and means
@@ -37,7 +37,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
     {
     }
 
-    private SecretReference(string? provider, string path, string? version, string? stage, string? field, IReadOnlyList<string> environments, string? text)
+    private SecretReference(string? provider, string path, string? version, string? stage, string? field, IReadOnlyList<string> environments, string? text, string? attribute = null)
     {
         var shown = text ?? path ?? string.Empty;
         if (provider is not null && !IsValidProviderName(provider))
@@ -60,7 +60,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
             throw new InvalidSecretReferenceException(shown, "give a version or a stage, not both.", provider);
         }
 
-        if (field is { Length: 0 } || version is { Length: 0 } || stage is { Length: 0 })
+        if (field is { Length: 0 } || version is { Length: 0 } || stage is { Length: 0 } || attribute is { Length: 0 })
         {
             throw new InvalidSecretReferenceException(shown, "the field, version or stage is empty.", provider);
         }
@@ -71,6 +71,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
         Stage = stage;
         Field = field;
         Environments = environments;
+        Attribute = attribute;
     }
 
     /// <summary>Gets the provider name (lower case), or <see langword="null"/> for the store's default provider.</summary>
@@ -90,6 +91,12 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 
     /// <summary>Gets the environments this reference is limited to; empty means any.</summary>
     public IReadOnlyList<string> Environments { get; }
+
+    /// <summary>
+    /// Gets the attribute of the field to read instead of its value (<c>?attribute=otp</c> in 1Password's syntax: a
+    /// one-time password, or <c>type</c>, <c>id</c>, ...), if any; providers that have no attributes refuse it.
+    /// </summary>
+    public string? Attribute { get; }
 
     /// <summary>Parses a reference.</summary>
     /// <param name="text">The reference text.</param>
@@ -138,13 +145,13 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
     /// <summary>Returns this reference without its <see cref="Field"/>: the whole secret the field is read from.</summary>
     /// <returns>The reference to the whole secret.</returns>
     public SecretReference WithoutField() =>
-        Field is null ? this : new SecretReference(Provider, Path, Version, Stage, field: null, Environments, text: null);
+        Field is null ? this : new SecretReference(Provider, Path, Version, Stage, field: null, Environments, text: null, Attribute);
 
     /// <summary>Returns this reference resolved against a default provider when it names none.</summary>
     /// <param name="provider">The default provider name.</param>
     /// <returns>A reference that names a provider.</returns>
     public SecretReference WithProvider(string provider) =>
-        Provider is not null ? this : new SecretReference(provider, Path, Version, Stage, Field, Environments, text: null);
+        Provider is not null ? this : new SecretReference(provider, Path, Version, Stage, Field, Environments, text: null, Attribute);
 
     /// <summary>
     /// Gets the reference to the whole secret under <paramref name="provider"/>, the store's cache key; computed once per
@@ -160,7 +167,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 
         key = Field is null && string.Equals(Provider, provider, StringComparison.Ordinal)
             ? this
-            : new SecretReference(provider, Path, Version, Stage, field: null, Environments, text: null);
+            : new SecretReference(provider, Path, Version, Stage, field: null, Environments, text: null, Attribute);
         _cacheKey = key;
         return key;
     }
@@ -188,7 +195,8 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
         string.Equals(Path, other.Path, StringComparison.Ordinal) &&
         string.Equals(Version, other.Version, StringComparison.Ordinal) &&
         string.Equals(Stage, other.Stage, StringComparison.Ordinal) &&
-        string.Equals(Field, other.Field, StringComparison.Ordinal);
+        string.Equals(Field, other.Field, StringComparison.Ordinal) &&
+        string.Equals(Attribute, other.Attribute, StringComparison.Ordinal);
 
     /// <inheritdoc/>
     public override bool Equals(object? obj) => Equals(obj as SecretReference);
@@ -200,7 +208,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
         var hash = _hashCode;
         if (hash == 0)
         {
-            hash = HashCode.Combine(Provider, Path, Version, Stage, Field) | 1;
+            hash = HashCode.Combine(Provider, Path, Version, Stage, Field, Attribute) | 1;
             _hashCode = hash;
         }
 
@@ -235,7 +243,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
             rest = rest[..hash];
         }
 
-        string? version = null, stage = null;
+        string? version = null, stage = null, attribute = null;
         IReadOnlyList<string> environments = [];
         var question = rest.IndexOf('?');
         if (question >= 0)
@@ -253,11 +261,14 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
                     case "stage" or "label":
                         stage = value;
                         break;
+                    case "attribute":
+                        attribute = value;
+                        break;
                     case "env":
                         environments = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
                         break;
                     default:
-                        error = new InvalidSecretReferenceException(text, $"unknown option '{key}' (known: version, stage, env).", provider);
+                        error = new InvalidSecretReferenceException(text, $"unknown option '{key}' (known: version, stage, attribute, env).", provider);
                         return false;
                 }
             }
@@ -267,7 +278,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 
         try
         {
-            reference = new SecretReference(provider, Decode(rest), version, stage, field, environments, text);
+            reference = new SecretReference(provider, Decode(rest), version, stage, field, environments, text, attribute);
             return true;
         }
         catch (InvalidSecretReferenceException ex)
@@ -319,6 +330,12 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
         if (Stage is not null)
         {
             builder.Append(separator).Append("stage=").Append(Escape(Stage, keepSlashes: false));
+            separator = '&';
+        }
+
+        if (Attribute is not null)
+        {
+            builder.Append(separator).Append("attribute=").Append(Escape(Attribute, keepSlashes: false));
             separator = '&';
         }
 

@@ -1,0 +1,51 @@
+namespace Secrets.Client.OnePassword;
+
+/// <summary>Options for <see cref="OnePasswordSecretProvider"/>.</summary>
+public sealed class OnePasswordSecretProviderOptions : SecretProviderOptions
+{
+    /// <summary>The default provider name, the scheme of 1Password's own secret references.</summary>
+    public const string DefaultName = "op";
+
+    /// <summary>Gets or sets the provider's name, the scheme of its references. Defaults to <c>op</c>, so <c>op://vault/item/field</c> works as 1Password writes it.</summary>
+    public string Name { get; set; } = DefaultName;
+
+    /// <summary>Gets or sets how 1Password is reached. Defaults to <see cref="OnePasswordTransport.Cli"/>.</summary>
+    public OnePasswordTransport Transport { get; set; } = OnePasswordTransport.Cli;
+
+    /// <summary>
+    /// Gets or sets the application's environment name (the DI extensions set it from <c>IHostEnvironment</c>); when
+    /// <see langword="null"/>, read from <c>ASPNETCORE_ENVIRONMENT</c>/<c>DOTNET_ENVIRONMENT</c>, else Production.
+    /// </summary>
+    public string? Environment { get; set; }
+
+    /// <summary>Gets or sets a value indicating whether the CLI transport may run in Production. Defaults to <see langword="false"/>; Connect is not affected.</summary>
+    public bool AllowInProduction { get; set; }
+
+    /// <summary>Gets or sets the <c>op</c> executable: a name looked up on <c>PATH</c>, or a path. Defaults to <c>op</c>.</summary>
+    public string ExecutablePath { get; set; } = "op";
+
+    /// <summary>Gets or sets the account (<c>--account</c>: sign-in address, email or id) the CLI uses when several are signed in.</summary>
+    public string? Account { get; set; }
+
+    /// <summary>Gets or sets how long one <c>op</c> command may run before it is killed (a biometric prompt nobody answers). Defaults to 60 seconds.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Gets the variables set for the <c>op</c> child on top of the few it inherits (<c>PATH</c>, <c>HOME</c>, the
+    /// desktop-integration and <c>OP_SERVICE_ACCOUNT_TOKEN</c>/<c>OP_ACCOUNT</c>/<c>OP_SESSION_*</c> variables); a
+    /// <see langword="null"/> value removes an inherited one.
+    /// </summary>
+    public IDictionary<string, string?> ProcessEnvironment { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
+
+    /// <summary>Gets or sets the Connect server's address. Defaults to the <c>OP_CONNECT_HOST</c> variable.</summary>
+    public Uri? ConnectHost { get; set; }
+
+    /// <summary>Gets or sets the Connect token. Defaults to the <c>OP_CONNECT_TOKEN</c> variable; keep it out of committed configuration.</summary>
+    public string? ConnectToken { get; set; }
+
+    /// <summary>Gets or sets the HTTP handler Connect requests go through (a proxy, a pinned certificate, a test server), or <see langword="null"/> for a default one.</summary>
+    public HttpMessageHandler? HttpMessageHandler { get; set; }
+
+    /// <summary>Gets or sets how many items a batch load reads at once. Defaults to 4.</summary>
+    public int MaxConcurrency { get; set; } = 4;
+}
