@@ -125,3 +125,24 @@ public sealed class DirenvSecretProviderTests
         }
     }
 }
+
+public sealed class DirenvCanaryTests
+{
+    [Fact]
+    public async Task No_value_read_through_direnv_is_left_as_a_managed_string()
+    {
+        var canary = System.Text.Encoding.ASCII.GetBytes("CANARY" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
+        using var harness = new DirenvHarness();
+        var directory = harness.CreateDirectory("canary", "dotenv\n");
+        File.WriteAllBytes(Path.Combine(directory, ".env"), [.. "TOKEN="u8, .. canary, .. "\n"u8]);
+        await harness.AllowAsync(directory);
+
+        await using (var provider = new DirenvSecretProvider(harness.Options(directory)))
+        {
+            using var secret = await provider.GetSecretAsync(SecretReference.Parse("direnv://TOKEN"));
+            Assert.True(secret.Value.Use(canary, static (bytes, expected) => bytes.SequenceEqual(expected)));
+        }
+
+        Assert.Equal(0, Secrets.Client.Tests.Shared.ManagedHeap.CountStringsContaining(System.Text.Encoding.ASCII.GetChars(canary)));
+    }
+}

@@ -35,6 +35,22 @@ public class SecretReferenceTests
     }
 
     [Theory]
+    [InlineData("op://dev/Stripe/publishable-key", "dev/Stripe/publishable-key", null)]
+    [InlineData("op://Management/PagerDuty/Admin/email", "Management/PagerDuty/Admin/email", null)]
+    [InlineData("op://dev/GitHub/one-time password?attribute=otp", "dev/GitHub/one-time password", "otp")]
+    public void Accepts_1Password_secret_references_as_1Password_writes_them(string text, string path, string? attribute)
+    {
+        var reference = SecretReference.Parse(text);
+
+        Assert.Equal("op", reference.Provider);
+        Assert.Equal(path, reference.Path);
+        Assert.Equal(attribute, reference.Attribute);
+        Assert.Equal(text, reference.ToString());
+        Assert.Equal(reference, SecretReference.Parse(reference.ToString()));
+        Assert.NotEqual(reference, SecretReference.Parse(text.Split('?')[0] + "?attribute=type"));
+    }
+
+    [Theory]
     [InlineData("1bad://x", "not a valid provider name")]
     [InlineData("aws-sm://", "path is empty")]
     [InlineData("aws-sm://x?version=1&stage=AWSCURRENT", "not both")]
