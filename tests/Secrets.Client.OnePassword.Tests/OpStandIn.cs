@@ -2,32 +2,19 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Secrets.Client.OnePassword;
+using Secrets.Client.Tests.Shared;
 
 namespace Secrets.Client.OnePassword.Tests;
 
 /// <summary>A copy of the <c>op</c> stand-in (StandIn/op) in a temporary directory, with the items it serves.</summary>
-internal sealed class OpStandIn : IDisposable
+internal sealed class OpStandIn : CliStandIn
 {
     public OpStandIn()
+        : base("op")
     {
-        Directory = Path.Combine(Path.GetTempPath(), "op-standin-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "items"));
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "reads"));
-        Executable = Path.Combine(Directory, "op");
-        File.Copy(Path.Combine(AppContext.BaseDirectory, "StandIn", "op"), Executable);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(Executable, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
     }
-
-    public string Directory { get; }
-
-    public string Executable { get; }
-
-    public IReadOnlyList<string> Calls => File.Exists(Path.Combine(Directory, "calls.log")) ? File.ReadAllLines(Path.Combine(Directory, "calls.log")) : [];
-
-    public IReadOnlyList<string> EnvironmentNames => File.Exists(Path.Combine(Directory, "env.log")) ? File.ReadAllLines(Path.Combine(Directory, "env.log")).Distinct().ToList() : [];
 
     public bool SignedOut { set => Switch("signed-out", value); }
 
@@ -111,32 +98,9 @@ internal sealed class OpStandIn : IDisposable
 
     public void ClearCalls() => File.Delete(Path.Combine(Directory, "calls.log"));
 
-    public void Dispose()
-    {
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
     /// <summary>A stable 26-character lower-case id, as 1Password's look.</summary>
     public static string Id(string seed) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)))[..26];
 
     private static string ReadKey(string reference) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(reference.ToLowerInvariant())));
 
-    private void Switch(string name, bool on)
-    {
-        var path = Path.Combine(Directory, name);
-        if (on)
-        {
-            File.WriteAllText(path, string.Empty);
-        }
-        else
-        {
-            File.Delete(path);
-        }
-    }
 }
