@@ -96,8 +96,6 @@ internal sealed class OpStandIn : CliStandIn
         }
     }
 
-    public void ClearCalls() => File.Delete(Path.Combine(Directory, "calls.log"));
-
     /// <summary>A stable 26-character lower-case id, as 1Password's look.</summary>
     public static string Id(string seed) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(seed)))[..26];
 
