@@ -33,90 +33,26 @@ public class StoreDefectTests
     }
 
     [Fact]
-    public async Task D2a_a_late_version_check_does_not_put_an_older_value_back()
-    {
-        // Attempts never time out here, so that the held answer is the one that lands.
-        await using var f = new ScriptedStoreFixture(configureProvider: options => options.Resilience.AttemptTimeout = TimeSpan.FromHours(1));
-        var served = new List<int>();
-        f.Provider.Set("db", "1");
-        served.Add(await ReadVersionAsync(f));
-        var check = f.Provider.HoldNext("properties", "db");
-        f.Time.Advance(TimeSpan.FromMinutes(4));
-        served.Add(await ReadVersionAsync(f)); // starts the version check, which sees version 1 and is held
-        await check.Entered.WaitAsync(Failsafe);
-        f.Provider.Set("db", "2");
-
-        f.Time.Advance(TimeSpan.FromMinutes(1.5));
-        var read = ReadVersionAsync(f);
-        f.Time.Advance(TimeSpan.FromSeconds(2));
-        served.Add(await read.WaitAsync(Failsafe));
-        check.Release();
-        await Eventually.TrueAsync(() => f.Audit.Records.Any(r => r.Kind == SecretAccessKind.Refresh), "the late check finished");
-        served.Add(await ReadVersionAsync(f));
-
-        AssertNeverOlder(served);
-    }
+    public Task D2a_a_late_version_check_does_not_put_an_older_value_back() =>
+        LateAnswerScenarioAsync(held: "properties", rotateBeforeHold: false); // the check sees version 1 and is held
 
     [Fact]
-    public async Task D2b_a_slower_refresh_does_not_overwrite_a_newer_value()
-    {
-        // Attempts never time out here, so that the held answer is the one that lands.
-        await using var f = new ScriptedStoreFixture(configureProvider: options => options.Resilience.AttemptTimeout = TimeSpan.FromHours(1));
-        var served = new List<int>();
-        f.Provider.Set("db", "1");
-        served.Add(await ReadVersionAsync(f));
-        f.Provider.Set("db", "2");
-        var fetch = f.Provider.HoldNext("get", "db");
-        f.Time.Advance(TimeSpan.FromMinutes(4));
-        served.Add(await ReadVersionAsync(f)); // the refresh sees version 2 and fetches it; that fetch is held
-        await fetch.Entered.WaitAsync(Failsafe);
-        f.Provider.Set("db", "3");
-
-        f.Time.Advance(TimeSpan.FromMinutes(1.5));
-        var read = ReadVersionAsync(f);
-        f.Time.Advance(TimeSpan.FromSeconds(2));
-        served.Add(await read.WaitAsync(Failsafe));
-        fetch.Release();
-        await Eventually.TrueAsync(() => f.Audit.Records.Any(r => r.Kind == SecretAccessKind.Refresh), "the slow refresh finished");
-        served.Add(await ReadVersionAsync(f));
-
-        AssertNeverOlder(served);
-    }
+    public Task D2b_a_slower_refresh_does_not_overwrite_a_newer_value() =>
+        LateAnswerScenarioAsync(held: "get", rotateBeforeHold: true); // the refresh sees version 2 and its fetch is held
 
     [Fact]
     public async Task D3_a_cancelled_read_leaves_no_unobserved_exception()
     {
-        var name = "db-" + Guid.NewGuid().ToString("N");
-        var unobserved = 0;
-        EventHandler<UnobservedTaskExceptionEventArgs> handler = (_, args) =>
-        {
-            if (args.Exception.ToString().Contains(name, StringComparison.Ordinal))
-            {
-                Interlocked.Increment(ref unobserved);
-            }
-        };
-        TaskScheduler.UnobservedTaskException += handler;
-        try
-        {
-            await using var f = new ScriptedStoreFixture(configureProvider: options => options.Resilience.MaxRetryAttempts = 0);
-            using var errors = f.Collect("secrets.client.errors");
-            var hold = f.Provider.HoldNext("get", name);
-            await CancelledReadAsync(f, name, hold);
-            hold.Fail(new SecretUnavailableException("fake", name, "The backend failed."));
-            await Eventually.TrueAsync(() => errors.GetMeasurementSnapshot().Count > 0, "the shared fetch failed");
-            for (var i = 0; i < 20; i++)
-            {
-                await Task.Delay(1);
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-            }
+        using var unobserved = new UnobservedTaskExceptions("db");
+        var name = unobserved.Tag;
+        await using var f = new ScriptedStoreFixture(configureProvider: options => options.Resilience.MaxRetryAttempts = 0);
+        using var errors = f.Collect("secrets.client.errors");
+        var hold = f.Provider.HoldNext("get", name);
+        await CancelledReadAsync(f, name, hold);
+        hold.Fail(new SecretUnavailableException("fake", name, "The backend failed."));
+        await Eventually.TrueAsync(() => errors.GetMeasurementSnapshot().Count > 0, "the shared fetch failed");
 
-            Assert.Equal(0, Volatile.Read(ref unobserved));
-        }
-        finally
-        {
-            TaskScheduler.UnobservedTaskException -= handler;
-        }
+        Assert.Equal(0, await unobserved.CountAfterFullGcsAsync());
 
         static async Task CancelledReadAsync(ScriptedStoreFixture f, string name, ScriptedSecretProvider.Hold hold)
         {
@@ -244,6 +180,39 @@ public class StoreDefectTests
         Assert.Equal(1, f.Provider.Calls("get", "a") + f.Provider.Calls("batch", "a"));
         Assert.Equal(1, f.Provider.Calls("get", "gone") + f.Provider.Calls("batch", "gone"));
         Assert.Equal(4, misses.GetMeasurementSnapshot().Sum(m => m.Value)); // the single read's miss, then the bulk's three
+    }
+
+    /// <summary>
+    /// A refresh's answer is held while the secret rotates and expires; a read past expiry gets an answer of its own,
+    /// then the held (older) answer lands. The versions served must never go back.
+    /// </summary>
+    private static async Task LateAnswerScenarioAsync(string held, bool rotateBeforeHold)
+    {
+        // Attempts never time out here, so that the held answer is the one that lands.
+        await using var f = new ScriptedStoreFixture(configureProvider: options => options.Resilience.AttemptTimeout = TimeSpan.FromHours(1));
+        var served = new List<int>();
+        f.Provider.Set("db", "1");
+        served.Add(await ReadVersionAsync(f));
+        if (rotateBeforeHold)
+        {
+            f.Provider.Set("db", "2");
+        }
+
+        var hold = f.Provider.HoldNext(held, "db");
+        f.Time.Advance(TimeSpan.FromMinutes(4));
+        served.Add(await ReadVersionAsync(f));
+        await hold.Entered.WaitAsync(Failsafe);
+        f.Provider.Set("db", rotateBeforeHold ? "3" : "2");
+
+        f.Time.Advance(TimeSpan.FromMinutes(1.5));
+        var read = ReadVersionAsync(f);
+        f.Time.Advance(TimeSpan.FromSeconds(2));
+        served.Add(await read.WaitAsync(Failsafe));
+        hold.Release();
+        await Eventually.TrueAsync(() => f.Audit.Records.Any(r => r.Kind == SecretAccessKind.Refresh), "the late answer landed");
+        served.Add(await ReadVersionAsync(f));
+
+        AssertNeverOlder(served);
     }
 
     private static async Task<int> ReadVersionAsync(ScriptedStoreFixture f)
