@@ -28,44 +28,59 @@ internal sealed class MutationFuzzer
         _pool = [.. target.Seeds];
     }
 
-    /// <summary>Gets or sets how long one input may take before it counts as a hang; <see cref="Timeout.InfiniteTimeSpan"/> never (tests do not judge wall time).</summary>
+    /// <summary>Gets or sets how much CPU time one input may take before it counts as a hang; <see cref="Timeout.InfiniteTimeSpan"/> never (tests do not judge time).</summary>
     public TimeSpan HangLimit { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Runs every seed, then <paramref name="count"/> mutated inputs.</summary>
     /// <param name="count">How many mutated inputs to run.</param>
-    /// <param name="maxFindings">Stops after this many findings.</param>
+    /// <param name="keepFindings">How many findings to keep with their input; all are counted.</param>
     /// <returns>The report.</returns>
-    public FuzzReport Run(long count, int maxFindings = 20)
+    public FuzzReport Run(long count, int keepFindings = 20)
     {
         var findings = new List<FuzzFinding>();
-        var slowest = 0L;
+        var findingCount = 0L;
+        var slowestCpu = 0L;
+        var slowestWall = 0L;
         var largest = 0;
         var started = Stopwatch.GetTimestamp();
         var hangTicks = HangLimit == Timeout.InfiniteTimeSpan ? long.MaxValue : (long)(HangLimit.TotalSeconds * Stopwatch.Frequency);
         var seeds = _target.Seeds;
-        for (long i = 0; i < seeds.Count + count && findings.Count < maxFindings; i++)
+        var total = seeds.Count + count;
+        for (long i = 0; i < total; i++)
         {
             var input = i < seeds.Count ? seeds[(int)i] : Mutate();
             largest = Math.Max(largest, input.Length);
-            var before = Stopwatch.GetTimestamp();
+            var wallBefore = Stopwatch.GetTimestamp();
+            var cpuBefore = ThreadCpuTime.Now();
+            FuzzFinding? finding = null;
             try
             {
                 _target.Run(input);
             }
             catch (Exception ex)
             {
-                findings.Add(new FuzzFinding(_target.Name, ex.GetType().FullName!, ex.Message, input));
+                finding = new FuzzFinding(_target.Name, ex.GetType().FullName!, ex.Message, input);
             }
 
-            var took = Stopwatch.GetTimestamp() - before;
-            slowest = Math.Max(slowest, took);
-            if (took > hangTicks)
+            var cpu = ThreadCpuTime.Now() - cpuBefore;
+            slowestCpu = Math.Max(slowestCpu, cpu);
+            slowestWall = Math.Max(slowestWall, Stopwatch.GetTimestamp() - wallBefore);
+            if (finding is null && cpu > hangTicks)
             {
-                findings.Add(new FuzzFinding(_target.Name, "hang", $"{Stopwatch.GetElapsedTime(before, before + took).TotalMilliseconds:F0} ms", input));
+                finding = new FuzzFinding(_target.Name, "hang", $"{Stopwatch.GetElapsedTime(0, cpu).TotalMilliseconds:F0} ms of CPU", input);
+            }
+
+            if (finding is not null)
+            {
+                findingCount++;
+                if (findings.Count < keepFindings)
+                {
+                    findings.Add(finding);
+                }
             }
         }
 
-        return new FuzzReport(_target.Name, seeds.Count + count, Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(0, slowest), largest, findings);
+        return new FuzzReport(_target.Name, total, Stopwatch.GetElapsedTime(started), Stopwatch.GetElapsedTime(0, slowestCpu), Stopwatch.GetElapsedTime(0, slowestWall), largest, findingCount, findings);
     }
 
     private byte[] Mutate()
