@@ -3,10 +3,11 @@ using Secrets.Client.Fuzz;
 
 // Usage (see docs/fuzzing.md):
 //   list                                  the targets
-//   run <target|all> [--count N] [--seed S] [--max-length B] [--findings DIR]
+//   run <target|all> [--count N] [--seed S] [--max-length B] [--max-seconds T] [--findings DIR]
 //                                         in-process mutation fuzzing; exit code 1 when anything is found
 //   afl <target>                          one input per afl-fuzz execution, through SharpFuzz (instrument the DLLs first)
 //   seeds <target> <dir>                  writes the seed corpus, and <dir>.dict (afl's -x dictionary)
+//   bench [--rounds N]                    times the .env seeds (the crashers) in interleaved rounds
 //   repro <target> <file>                 runs one input and prints what it threw
 var command = args.Length > 0 ? args[0] : "list";
 switch (command)
@@ -24,13 +25,17 @@ switch (command)
         var seed = int.Parse(Option("--seed", "1"), CultureInfo.InvariantCulture);
         var maxLength = int.Parse(Option("--max-length", "65536"), CultureInfo.InvariantCulture);
         var findingsDirectory = Option("--findings", string.Empty);
+        var maxSeconds = double.Parse(Option("--max-seconds", "0"), CultureInfo.InvariantCulture);
         var found = 0;
         foreach (var name in args[1] == "all" ? FuzzTargets.Names : [args[1]])
         {
             var target = FuzzTargets.Create(name);
             try
             {
-                var report = new MutationFuzzer(target, seed, maxLength).Run(count);
+                var report = new MutationFuzzer(target, seed, maxLength).Run(
+                    count,
+                    budget: maxSeconds > 0 ? TimeSpan.FromSeconds(maxSeconds) : null,
+                    progress: done => Console.WriteLine($"{name}: {done:N0} inputs at {DateTime.UtcNow:HH:mm:ss}"));
                 Console.WriteLine(report);
                 foreach (var finding in report.Findings)
                 {
@@ -76,6 +81,10 @@ switch (command)
         (seedTarget as IDisposable)?.Dispose();
         return 0;
 
+    case "bench":
+        CrasherBenchmark.Run(FuzzTargets.Create("dotenv"), int.Parse(Option("--rounds", "5"), CultureInfo.InvariantCulture), Console.Out);
+        return 0;
+
     case "repro" when args.Length >= 3:
         var reproTarget = FuzzTargets.Create(args[1]);
         try
@@ -95,7 +104,7 @@ switch (command)
         }
 
     default:
-        Console.Error.WriteLine("usage: list | run <target|all> [--count N] [--seed S] [--max-length B] [--findings DIR] | afl <target> | seeds <target> <dir> | repro <target> <file>");
+        Console.Error.WriteLine("usage: list | run <target|all> [--count N] [--seed S] [--max-length B] [--max-seconds T] [--findings DIR] | afl <target> | seeds <target> <dir> | bench [--rounds N] | repro <target> <file>");
         return 2;
 }
 
