@@ -44,8 +44,8 @@ public sealed class MalformedAnswerTests
         Assert.Equal("MalformedResponse", error.ErrorCode);
     }
 
-    private static GcpSecretManagerProvider Create(string body) =>
-        new(new GcpSecretManagerProviderOptions
+    private static GcpSecretManagerSecretProvider Create(string body) =>
+        new(new GcpSecretManagerSecretProviderOptions
         {
             Endpoint = new Uri("https://secretmanager.googleapis.com/"),
             AccessTokenProvider = _ => new ValueTask<string>("t"),

@@ -13,11 +13,11 @@ internal sealed class GcpResponseTarget : FuzzTarget, IDisposable
 {
     private static readonly SecretReference Reference = new("gcp-sm", "fuzz-project/fuzz-secret");
     private readonly AnswerHandler _handler = new();
-    private readonly GcpSecretManagerProvider _provider;
+    private readonly GcpSecretManagerSecretProvider _provider;
 
     public GcpResponseTarget()
     {
-        _provider = new GcpSecretManagerProvider(new GcpSecretManagerProviderOptions
+        _provider = new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions
         {
             Endpoint = new Uri("https://gcp.fuzz.invalid/"),
             AccessTokenProvider = static _ => ValueTask.FromResult("fuzz-token"),
