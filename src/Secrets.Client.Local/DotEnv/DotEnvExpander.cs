@@ -160,7 +160,7 @@ internal sealed class DotEnvExpander
                         {
                             if (_ends.Count == MaxNestingDepth)
                             {
-                                throw new DotEnvSyntaxException(_source, line, $"the value of '{key}' nests defaults or alternatives more than {MaxNestingDepth} deep.");
+                                throw new DotEnvSyntaxException(_source, line, $"the value of '{key}' nests defaults or alternatives more than {MaxNestingDepth} deep.", strictHint: false);
                             }
 
                             _ends.Push(close);
@@ -273,7 +273,7 @@ internal sealed class DotEnvExpander
         var needed = (long)_written + count;
         if (needed > _limit)
         {
-            throw new DotEnvSyntaxException(_source, line, $"expanding variables makes the values longer than the file's plus {MaxGrowth} bytes (at key '{key}'); a key substituted into itself over and over does this.");
+            throw new DotEnvSyntaxException(_source, line, $"expanding variables makes the values longer than the file's plus {MaxGrowth} bytes (at key '{key}'); a key substituted into itself over and over does this.", strictHint: false);
         }
 
         if (needed <= _output.Length)
