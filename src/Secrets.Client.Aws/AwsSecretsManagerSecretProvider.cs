@@ -300,12 +300,12 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         try
         {
             using var response = await SendAsync("PutSecretValue", BuildWriteBody("SecretId", name, value), name, cancellationToken).ConfigureAwait(false);
-            result = AwsResponseReader.ReadWriteResult(response.WrittenSpan);
+            result = AwsResponseReader.ReadWriteResult(response.WrittenSpan, Name, name);
         }
         catch (SecretNotFoundException ex) when (ex.ErrorCode == "ResourceNotFoundException")
         {
             using var response = await SendAsync("CreateSecret", BuildWriteBody("Name", name, value), name, cancellationToken).ConfigureAwait(false);
-            result = AwsResponseReader.ReadWriteResult(response.WrittenSpan);
+            result = AwsResponseReader.ReadWriteResult(response.WrittenSpan, Name, name);
             result.Stages = [CurrentStage];
         }
 
@@ -326,7 +326,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         writer.Boolean("RotateImmediately", true);
         writer.End();
         using var response = await SendAsync("RotateSecret", body, reference.Path, cancellationToken).ConfigureAwait(false);
-        var result = AwsResponseReader.ReadWriteResult(response.WrittenSpan);
+        var result = AwsResponseReader.ReadWriteResult(response.WrittenSpan, Name, reference.Path);
         return new SecretProperties(Name, result.Name ?? reference.Path) { Version = result.VersionId, Stages = result.Stages };
     }
 
@@ -605,7 +605,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
             var page = new List<AwsSecretDescription>();
             using (var response = await SendAsync("ListSecrets", body, prefix, cancellationToken).ConfigureAwait(false))
             {
-                next = AwsResponseReader.ReadSecretList(response.WrittenSpan, page);
+                next = AwsResponseReader.ReadSecretList(response.WrittenSpan, Name, prefix, page);
             }
 
             foreach (var description in page)
@@ -629,7 +629,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         writer.String("SecretId", secretId);
         writer.End();
         using var response = await SendAsync("DescribeSecret", body, secretId, cancellationToken).ConfigureAwait(false);
-        return AwsResponseReader.ReadDescription(response.WrittenSpan);
+        return AwsResponseReader.ReadDescription(response.WrittenSpan, Name, secretId);
     }
 
     private async ValueTask<AWSCredentials> ResolveCredentialsAsync(CancellationToken cancellationToken)

@@ -376,6 +376,30 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
 
     private (string Version, SecretValue Value) ReadAccessResponse(GcpLocation location, ReadOnlySpan<byte> body)
     {
+        try
+        {
+            return ReadAccessResponseCore(location, body);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Malformed(location.DisplayName, "access");
+        }
+    }
+
+    /// <summary>
+    /// Whether reading an answer failed on its content: bad JSON, a property of the wrong type or a string that decodes to
+    /// a lone surrogate (<see cref="InvalidOperationException"/> from the reader), a required property missing
+    /// (<see cref="KeyNotFoundException"/>), or a number or name that is not what Secret Manager sends.
+    /// </summary>
+    private static bool IsMalformed(Exception exception) =>
+        exception is JsonException or InvalidOperationException or KeyNotFoundException or FormatException;
+
+    // No inner exception: the reader's message quotes bytes of the answer, which may be the secret.
+    private SecretFormatException Malformed(string secretName, string operation) =>
+        new(Name, secretName, $"Secret Manager's {operation} answer is not the JSON it sends.") { ErrorCode = "MalformedResponse" };
+
+    private (string Version, SecretValue Value) ReadAccessResponseCore(GcpLocation location, ReadOnlySpan<byte> body)
+    {
         var reader = new Utf8JsonReader(body);
         string? name = null;
         long? checksum = null;
@@ -497,6 +521,18 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     }
 
     private List<SecretProperties> ReadSecretsPage(JsonElement root, string displayPrefix, string idPrefix, out string? nextPageToken)
+    {
+        try
+        {
+            return ReadSecretsPageCore(root, displayPrefix, idPrefix, out nextPageToken);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Malformed(displayPrefix, "list");
+        }
+    }
+
+    private List<SecretProperties> ReadSecretsPageCore(JsonElement root, string displayPrefix, string idPrefix, out string? nextPageToken)
     {
         nextPageToken = root.TryGetProperty("nextPageToken", out var token) && token.ValueKind == JsonValueKind.String ? token.GetString() : null;
         var page = new List<SecretProperties>();

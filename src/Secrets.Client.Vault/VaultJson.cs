@@ -14,8 +14,34 @@ internal static class VaultJson
     private const int MaxErrorLength = 200;
 
     /// <summary>Finds <c>data.data</c> (its raw bytes' range, or <see langword="null"/> when it is null or absent) and <c>data.metadata</c>.</summary>
-    /// <exception cref="JsonException">The body is not the JSON Vault sends.</exception>
+    /// <exception cref="JsonException">The body is not the JSON Vault sends; the only exception any body raises.</exception>
     public static (Range? Data, VaultKvVersion? Metadata) ReadKvData(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return ReadKvDataCore(body);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw NotVaultJson();
+        }
+    }
+
+    /// <summary>Reads a write's answer, <c>{"data": {version, created_time, ...}}</c>.</summary>
+    /// <exception cref="JsonException">The body is not the JSON Vault sends; the only exception any body raises.</exception>
+    public static VaultKvVersion? ReadWriteResult(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            return ReadWriteResultCore(body);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw NotVaultJson();
+        }
+    }
+
+    private static (Range? Data, VaultKvVersion? Metadata) ReadKvDataCore(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 256 });
         Range? data = null;
@@ -67,8 +93,7 @@ internal static class VaultJson
         return (data, metadata);
     }
 
-    /// <summary>Reads a write's answer, <c>{"data": {version, created_time, ...}}</c>.</summary>
-    public static VaultKvVersion? ReadWriteResult(ReadOnlySpan<byte> body)
+    private static VaultKvVersion? ReadWriteResultCore(ReadOnlySpan<byte> body)
     {
         var reader = new Utf8JsonReader(body);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -129,7 +154,7 @@ internal static class VaultJson
                 return count == 0 ? null : errors.ToString();
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (IsMalformed(ex) || ex is JsonException)
         {
             // Not Vault's error shape (a proxy's HTML page, say): say nothing of it.
         }
@@ -206,6 +231,17 @@ internal static class VaultJson
 
         return map;
     }
+
+    /// <summary>
+    /// Whether the reader failed on content that is JSON but not Vault's shape: <see cref="InvalidOperationException"/>
+    /// from <c>GetString</c> on a token of another type or a string that decodes to a lone surrogate, and
+    /// <see cref="FormatException"/> from <c>GetInt32</c> on a number out of range. Callers already map
+    /// <see cref="JsonException"/> to the adapter's malformed-response error, so these become one.
+    /// </summary>
+    private static bool IsMalformed(Exception exception) => exception is InvalidOperationException or FormatException;
+
+    // No inner exception: the reader's message may quote bytes of the body, which may be the secret.
+    private static JsonException NotVaultJson() => new("Vault's response holds a value of the wrong type, a number out of range, or an invalid string.");
 
     private static DateTimeOffset? ReadTime(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.String ? ParseTime(reader.GetString()) : null;

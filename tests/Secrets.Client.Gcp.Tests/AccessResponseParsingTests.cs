@@ -45,9 +45,9 @@ public sealed class AccessResponseParsingTests
 
     [Theory]
     [InlineData("""{"name":"projects/p/secrets/s/versions/1","payload":{"data":"not base64!","dataCrc32c":"0"}}""", typeof(SecretFormatException))]
-    [InlineData("""{"name":"projects/p/secrets/s/versions/1","payload":{"data":"QQ==","dataCrc32c":"x"}}""", typeof(SecretStoreException))]
-    [InlineData("""{"payload":{"data":"QQ=="}}""", typeof(SecretStoreException))]
-    [InlineData("<html>", typeof(SecretStoreException))]
+    [InlineData("""{"name":"projects/p/secrets/s/versions/1","payload":{"data":"QQ==","dataCrc32c":"x"}}""", typeof(SecretFormatException))]
+    [InlineData("""{"payload":{"data":"QQ=="}}""", typeof(SecretFormatException))]
+    [InlineData("<html>", typeof(SecretFormatException))]
     public async Task Malformed_answers_are_typed_errors(string body, Type expected)
     {
         await using var provider = Create(body);

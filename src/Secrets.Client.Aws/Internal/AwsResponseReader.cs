@@ -16,6 +16,10 @@ internal static class AwsResponseReader
     public const string TextContentType = "text/plain";
     public const string BinaryContentType = "application/octet-stream";
 
+    // DateTimeOffset's range in Unix seconds (0001-01-01 to 9999-12-31).
+    private const double MinUnixSeconds = -62_135_596_800;
+    private const double MaxUnixSeconds = 253_402_300_799;
+
     public static Secret ReadSecretValue(ReadOnlySpan<byte> json, string provider, string fallbackName)
     {
         var reader = new Utf8JsonReader(json);
@@ -24,9 +28,9 @@ internal static class AwsResponseReader
             Expect(ref reader, JsonTokenType.StartObject);
             return ReadSecretEntry(ref reader, provider, fallbackName, out _);
         }
-        catch (JsonException)
+        catch (Exception ex) when (IsMalformed(ex))
         {
-            throw new SecretFormatException(provider, fallbackName, "The response is not valid JSON.");
+            throw Malformed(provider, fallbackName, "GetSecretValue");
         }
     }
 
@@ -85,7 +89,7 @@ internal static class AwsResponseReader
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (IsMalformed(ex))
         {
             foreach (var (secret, _) in values)
             {
@@ -93,20 +97,63 @@ internal static class AwsResponseReader
             }
 
             values.Clear();
-            throw new SecretFormatException(provider, null, "The BatchGetSecretValue response is not valid JSON.");
+            throw Malformed(provider, null, "BatchGetSecretValue");
         }
 
         return next;
     }
 
-    public static AwsSecretDescription ReadDescription(ReadOnlySpan<byte> json)
+    public static AwsSecretDescription ReadDescription(ReadOnlySpan<byte> json, string provider, string secretName)
     {
-        var reader = new Utf8JsonReader(json);
-        Expect(ref reader, JsonTokenType.StartObject);
-        return ReadDescriptionObject(ref reader);
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            Expect(ref reader, JsonTokenType.StartObject);
+            return ReadDescriptionObject(ref reader);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Malformed(provider, secretName, "DescribeSecret");
+        }
     }
 
-    public static string? ReadSecretList(ReadOnlySpan<byte> json, List<AwsSecretDescription> list)
+    public static string? ReadSecretList(ReadOnlySpan<byte> json, string provider, string? prefix, List<AwsSecretDescription> list)
+    {
+        try
+        {
+            return ReadSecretListCore(json, list);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Malformed(provider, prefix, "ListSecrets");
+        }
+    }
+
+    public static string? ReadVersionList(ReadOnlySpan<byte> json, string provider, string fallbackName, List<SecretProperties> versions)
+    {
+        try
+        {
+            return ReadVersionListCore(json, provider, fallbackName, versions);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Malformed(provider, fallbackName, "ListSecretVersionIds");
+        }
+    }
+
+    public static (string? Name, string? VersionId, string[] Stages) ReadWriteResult(ReadOnlySpan<byte> json, string provider, string secretName)
+    {
+        try
+        {
+            return ReadWriteResultCore(json);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Malformed(provider, secretName, "the write");
+        }
+    }
+
+    private static string? ReadSecretListCore(ReadOnlySpan<byte> json, List<AwsSecretDescription> list)
     {
         var reader = new Utf8JsonReader(json);
         string? next = null;
@@ -136,7 +183,7 @@ internal static class AwsResponseReader
         return next;
     }
 
-    public static string? ReadVersionList(ReadOnlySpan<byte> json, string provider, string fallbackName, List<SecretProperties> versions)
+    private static string? ReadVersionListCore(ReadOnlySpan<byte> json, string provider, string fallbackName, List<SecretProperties> versions)
     {
         var reader = new Utf8JsonReader(json);
         string? next = null, name = null;
@@ -192,7 +239,7 @@ internal static class AwsResponseReader
         return next;
     }
 
-    public static (string? Name, string? VersionId, string[] Stages) ReadWriteResult(ReadOnlySpan<byte> json)
+    private static (string? Name, string? VersionId, string[] Stages) ReadWriteResultCore(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         string? name = null, version = null;
@@ -238,7 +285,7 @@ internal static class AwsResponseReader
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (IsMalformed(ex))
         {
         }
 
@@ -467,10 +514,22 @@ internal static class AwsResponseReader
     private static DateTimeOffset? ReadDate(ref Utf8JsonReader reader) => reader.TokenType switch
     {
         // AWS JSON 1.1 timestamps are epoch seconds, possibly with a fraction.
-        JsonTokenType.Number => DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(reader.GetDouble() * 1000)),
+        JsonTokenType.Number when reader.TryGetDouble(out var seconds) && seconds is >= MinUnixSeconds and <= MaxUnixSeconds =>
+            DateTimeOffset.FromUnixTimeMilliseconds((long)Math.Round(seconds * 1000)),
         JsonTokenType.String when DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) => parsed,
         _ => null,
     };
+
+    /// <summary>
+    /// Whether the reader failed on the response: <see cref="JsonException"/> for bad syntax or shape, and
+    /// <see cref="InvalidOperationException"/> from <c>GetString</c>/<c>CopyString</c> on a token of another type or a
+    /// string that decodes to a lone surrogate.
+    /// </summary>
+    private static bool IsMalformed(Exception exception) => exception is JsonException or InvalidOperationException;
+
+    // No inner exception: the reader's message quotes bytes of the response, which may be the secret.
+    private static SecretFormatException Malformed(string provider, string? secretName, string operation) =>
+        new(provider, secretName, $"The {operation} response is not the JSON Secrets Manager sends.") { ErrorCode = "MalformedResponse" };
 
     private static void Expect(ref Utf8JsonReader reader, JsonTokenType type)
     {

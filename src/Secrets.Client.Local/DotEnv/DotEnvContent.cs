@@ -27,7 +27,7 @@ internal sealed class DotEnvContent : IDisposable
     /// <param name="source">The file path, for error messages.</param>
     /// <param name="readEnvironment">Reads an environment variable, for expansion.</param>
     /// <returns>The parsed content, owned by the caller.</returns>
-    /// <exception cref="DotEnvSyntaxException">The file has a syntax error (strict mode only).</exception>
+    /// <exception cref="DotEnvSyntaxException">The file has a syntax error (strict mode only), or its expansion nests too deep or grows too large.</exception>
     public static DotEnvContent Parse(Span<byte> content, bool strict, bool expand, string source, Func<string, string?> readEnvironment)
     {
         var text = content[..DotEnvParser.NormalizeLineEndings(content)];
@@ -67,10 +67,10 @@ internal sealed class DotEnvContent : IDisposable
             ReadOnlySpan<byte> values = decoded.AsSpan(0, written);
             if (expand)
             {
-                expander = new DotEnvExpander(readEnvironment, written);
+                expander = new DotEnvExpander(readEnvironment, written, source);
                 for (var i = 0; i < entries.Count; i++)
                 {
-                    entries[i] = entries[i] with { Value = expander.Add(entries[i].Key, values[entries[i].Value]) };
+                    entries[i] = entries[i] with { Value = expander.Add(entries[i].Key, values[entries[i].Value], entries[i].Line) };
                 }
 
                 values = expander.Output;

@@ -33,7 +33,13 @@ public class DotEnvSyntaxException : SecretFormatException
     /// <param name="lineNumber">The 1-based line number.</param>
     /// <param name="reason">What is wrong, without quoting the line.</param>
     public DotEnvSyntaxException(string filePath, int lineNumber, string reason)
-        : base($"Syntax error in .env file '{filePath}' on line {lineNumber}: {reason} Set Strict = false to skip such lines as the npm dotenv package does.")
+        : this(filePath, lineNumber, reason, strictHint: true)
+    {
+    }
+
+    /// <summary>Initializes a new instance naming the file and line; without the hint for errors <c>Strict = false</c> does not skip (expansion bounds).</summary>
+    internal DotEnvSyntaxException(string filePath, int lineNumber, string reason, bool strictHint)
+        : base($"Syntax error in .env file '{filePath}' on line {lineNumber}: {reason}" + (strictHint ? " Set Strict = false to skip such lines as the npm dotenv package does." : string.Empty))
     {
         FilePath = filePath;
         LineNumber = lineNumber;

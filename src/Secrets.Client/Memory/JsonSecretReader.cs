@@ -29,9 +29,9 @@ internal static class JsonSecretReader
                 reader.Skip();
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (IsMalformed(ex))
         {
-            throw new SecretFormatException("The secret is not valid JSON.");
+            throw NotValidJson();
         }
 
         throw new SecretFormatException($"The JSON secret has no field '{field}'.");
@@ -50,9 +50,9 @@ internal static class JsonSecretReader
 
             FlattenObject(ref reader, json, prefix: null, state, visit);
         }
-        catch (JsonException)
+        catch (Exception ex) when (IsMalformed(ex))
         {
-            throw new SecretFormatException("The secret is not valid JSON.");
+            throw NotValidJson();
         }
     }
 
@@ -79,6 +79,17 @@ internal static class JsonSecretReader
             return false;
         }
     }
+
+    /// <summary>
+    /// Whether the reader failed on the input: <see cref="JsonException"/> for bad syntax, and
+    /// <see cref="InvalidOperationException"/> from <c>GetString</c>, <c>CopyString</c> and <c>ValueTextEquals</c> when a
+    /// string's escapes decode to a lone surrogate (<c>"\ud800"</c>) or its bytes are not UTF-8.
+    /// </summary>
+    private static bool IsMalformed(Exception exception) => exception is JsonException or InvalidOperationException;
+
+    // No inner exception: the reader's message quotes the bytes around the error, which belong to the secret.
+    private static SecretFormatException NotValidJson() =>
+        new("The secret is not valid JSON, or one of its strings is not valid UTF-8 or holds a lone surrogate escape.");
 
     private static void FlattenObject<TState>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, string? prefix, TState state, Action<string, SecretValue, TState> visit)
     {

@@ -313,23 +313,26 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 
     private string Format()
     {
+        // Every part is escaped so that parsing the text gives this reference back (see Escape); a reference without a
+        // provider must not show '://' anywhere, or the text would name one.
+        var schemeFree = Provider is null;
         var builder = new StringBuilder();
         if (Provider is not null)
         {
             builder.Append(Provider).Append(SchemeSeparator);
         }
 
-        builder.Append(Escape(Path, keepSlashes: true));
+        Escape(builder, Path, schemeFree, string.Empty);
         var separator = '?';
         if (Version is not null)
         {
-            builder.Append(separator).Append("version=").Append(Escape(Version, keepSlashes: false));
+            Escape(builder.Append(separator).Append("version="), Version, schemeFree, string.Empty);
             separator = '&';
         }
 
         if (Stage is not null)
         {
-            builder.Append(separator).Append("stage=").Append(Escape(Stage, keepSlashes: false));
+            Escape(builder.Append(separator).Append("stage="), Stage, schemeFree, string.Empty);
             separator = '&';
         }
 
@@ -341,25 +344,51 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 
         if (Environments.Count > 0)
         {
-            builder.Append(separator).Append("env=").Append(string.Join(',', Environments.Select(e => Escape(e, keepSlashes: false))));
+            builder.Append(separator).Append("env=");
+            for (var i = 0; i < Environments.Count; i++)
+            {
+                Escape(i == 0 ? builder : builder.Append(','), Environments[i], schemeFree, ",");
+            }
         }
 
         if (Field is not null)
         {
-            builder.Append('#').Append(Escape(Field, keepSlashes: false));
+            Escape(builder.Append('#'), Field, schemeFree, string.Empty);
         }
 
         return builder.ToString();
     }
 
-    private static string Escape(string text, bool keepSlashes)
+    /// <summary>
+    /// Appends <paramref name="text"/> with the characters that parsing would take for syntax percent-encoded: <c>%</c>,
+    /// the separators <c>?</c> <c>#</c> <c>&amp;</c> <c>=</c> and <paramref name="alsoReserved"/>, whitespace at either end
+    /// (the text is trimmed before parsing), and, when <paramref name="schemeFree"/>, a ':' that starts '://'. Everything
+    /// else is kept as it is, so the text stays readable and a value that is not valid UTF-16 is never re-encoded.
+    /// </summary>
+    private static void Escape(StringBuilder builder, string text, bool schemeFree, string alsoReserved)
     {
-        if (text.AsSpan().IndexOfAny("%?#&=") < 0)
+        var leading = text.Length - text.AsSpan().TrimStart().Length;
+        var trailing = text.Length - text.AsSpan().TrimEnd().Length;
+        Span<byte> utf8 = stackalloc byte[4];
+        for (var i = 0; i < text.Length; i++)
         {
-            return text;
-        }
+            var c = text[i];
+            var reserved = c is '%' or '?' or '#' or '&' or '='
+                || alsoReserved.Contains(c, StringComparison.Ordinal)
+                || i < leading
+                || i >= text.Length - trailing
+                || (schemeFree && c == ':' && text.AsSpan(i).StartsWith(SchemeSeparator, StringComparison.Ordinal));
+            if (!reserved)
+            {
+                builder.Append(c);
+                continue;
+            }
 
-        var escaped = Uri.EscapeDataString(text);
-        return keepSlashes ? escaped.Replace("%2F", "/", StringComparison.Ordinal).Replace("%3A", ":", StringComparison.Ordinal) : escaped;
+            var count = new Rune(c).EncodeToUtf8(utf8);
+            foreach (var b in utf8[..count])
+            {
+                builder.Append('%').Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
     }
 }
