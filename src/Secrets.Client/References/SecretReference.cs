@@ -338,7 +338,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 
         if (Attribute is not null)
         {
-            builder.Append(separator).Append("attribute=").Append(Escape(Attribute, keepSlashes: false));
+            Escape(builder.Append(separator).Append("attribute="), Attribute, schemeFree, string.Empty);
             separator = '&';
         }
 
