@@ -129,6 +129,19 @@ internal sealed partial class AwsEmulatorBackend
         response.WriteString("Name", secret.Name);
     }
 
+    public void Tag(string secretId, IReadOnlyDictionary<string, string> tags)
+    {
+        lock (_lock)
+        {
+            var secret = FindLive(secretId);
+            foreach (var (key, value) in tags)
+            {
+                secret.Tags.RemoveAll(t => t.Key == key);
+                secret.Tags.Add(new(key, value));
+            }
+        }
+    }
+
     private void TagResource(JsonElement request)
     {
         var secret = FindLive(RequiredString(request, "SecretId"));
