@@ -16,7 +16,7 @@ public sealed class EmulatorToolTests
 
         Assert.StartsWith("http://127.0.0.1:", variables["AWS_ENDPOINT_URL_SECRETS_MANAGER"], StringComparison.Ordinal);
         Assert.Equal("eu-west-2", variables["AWS_REGION"]);
-        await using var provider = new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions
+        await using var provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
         {
             Region = variables["AWS_REGION"],
             ServiceUrl = new Uri(variables["AWS_ENDPOINT_URL_SECRETS_MANAGER"]),
@@ -56,7 +56,7 @@ public sealed class EmulatorToolTests
         using var background = Process.GetProcessById(int.Parse(exports["SECRETS_EMULATOR_PID"], System.Globalization.CultureInfo.InvariantCulture));
         try
         {
-            await using var provider = new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions
+            await using var provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
             {
                 Region = exports["AWS_REGION"],
                 ServiceUrl = new Uri(exports["AWS_ENDPOINT_URL_SECRETS_MANAGER"]),

@@ -12,7 +12,7 @@ public sealed class EmulatorToolTests
         var variables = tool.Variables;
 
         Assert.StartsWith("127.0.0.1:", variables["SECRET_MANAGER_EMULATOR_HOST"], StringComparison.Ordinal);
-        await using var provider = new GcpSecretManagerProvider(new GcpSecretManagerProviderOptions
+        await using var provider = new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions
         {
             Endpoint = new Uri("http://" + variables["SECRET_MANAGER_EMULATOR_HOST"]),
             DefaultProject = variables["GOOGLE_CLOUD_PROJECT"],
