@@ -7,7 +7,7 @@ using Amazon.Runtime.Signing;
 using Microsoft.Extensions.Time.Testing;
 using Secrets.Client.Testing;
 
-namespace Secrets.Client.Aws.Tests;
+namespace Secrets.Client.Testing.Tests.Aws;
 
 public sealed class AwsSecretsManagerEmulatorTests
 {
