@@ -50,7 +50,7 @@ internal static class BackgroundLauncher
             await Console.Out.WriteLineAsync($"export {line[..equals]}={ShellQuote(line[(equals + 1)..])}").ConfigureAwait(false);
         }
 
-        await Console.Out.WriteLineAsync("export SECRETS_EMULATOR_PID=" + child.Id.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        await Console.Out.WriteLineAsync("export SECRETS_EMULATOR_PID=" + ShellQuote(child.Id.ToString(CultureInfo.InvariantCulture))).ConfigureAwait(false);
         await Console.Out.FlushAsync().ConfigureAwait(false);
         return 0;
     }
