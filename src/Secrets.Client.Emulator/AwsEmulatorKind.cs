@@ -3,13 +3,14 @@ using Secrets.Client.Testing;
 namespace Secrets.Client.Emulator;
 
 /// <summary>Runs an <see cref="AwsSecretsManagerEmulator"/> and describes it with the variables the AWS SDKs and our adapter read.</summary>
-internal sealed class AwsEmulatorKind : IRunningEmulator
+internal sealed class AwsEmulatorKind : RunningEmulator
 {
     private readonly AwsSecretsManagerEmulator _emulator;
 
-    private AwsEmulatorKind(AwsSecretsManagerEmulator emulator) => _emulator = emulator;
+    private AwsEmulatorKind(AwsSecretsManagerEmulator emulator)
+        : base(emulator) => _emulator = emulator;
 
-    public IReadOnlyList<KeyValuePair<string, string>> Environment =>
+    public override IReadOnlyList<KeyValuePair<string, string>> Environment =>
     [
         new("AWS_ENDPOINT_URL_SECRETS_MANAGER", _emulator.Endpoint.ToString().TrimEnd('/')),
         new("AWS_ACCESS_KEY_ID", _emulator.AccessKeyId),
@@ -38,6 +39,4 @@ internal sealed class AwsEmulatorKind : IRunningEmulator
 
         return new AwsEmulatorKind(emulator);
     }
-
-    public ValueTask DisposeAsync() => _emulator.DisposeAsync();
 }

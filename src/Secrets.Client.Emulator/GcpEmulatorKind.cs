@@ -6,13 +6,14 @@ namespace Secrets.Client.Emulator;
 /// <c>secrets-emulator gcp</c>: the Secret Manager emulator over plain HTTP on 127.0.0.1 without authentication,
 /// described by Google's emulator convention (<c>SECRET_MANAGER_EMULATOR_HOST</c>) and <c>GOOGLE_CLOUD_PROJECT</c>.
 /// </summary>
-internal sealed class GcpEmulatorKind : IRunningEmulator
+internal sealed class GcpEmulatorKind : RunningEmulator
 {
     private readonly GcpSecretManagerEmulator _emulator;
 
-    private GcpEmulatorKind(GcpSecretManagerEmulator emulator) => _emulator = emulator;
+    private GcpEmulatorKind(GcpSecretManagerEmulator emulator)
+        : base(emulator) => _emulator = emulator;
 
-    public IReadOnlyList<KeyValuePair<string, string>> Environment =>
+    public override IReadOnlyList<KeyValuePair<string, string>> Environment =>
     [
         new("SECRET_MANAGER_EMULATOR_HOST", _emulator.Endpoint.Authority),
         new("GOOGLE_CLOUD_PROJECT", _emulator.ProjectId),
@@ -39,6 +40,4 @@ internal sealed class GcpEmulatorKind : IRunningEmulator
 
         return new GcpEmulatorKind(emulator);
     }
-
-    public ValueTask DisposeAsync() => _emulator.DisposeAsync();
 }

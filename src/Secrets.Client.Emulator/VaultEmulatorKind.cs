@@ -7,13 +7,14 @@ namespace Secrets.Client.Emulator;
 /// variables (<c>VAULT_ADDR</c>, <c>VAULT_TOKEN</c> = the root token, for the CLI and tools) plus the AppRole and
 /// Kubernetes credentials it accepts.
 /// </summary>
-internal sealed class VaultEmulatorKind : IRunningEmulator
+internal sealed class VaultEmulatorKind : RunningEmulator
 {
     private readonly HashiCorpVaultEmulator _emulator;
 
-    private VaultEmulatorKind(HashiCorpVaultEmulator emulator) => _emulator = emulator;
+    private VaultEmulatorKind(HashiCorpVaultEmulator emulator)
+        : base(emulator) => _emulator = emulator;
 
-    public IReadOnlyList<KeyValuePair<string, string>> Environment =>
+    public override IReadOnlyList<KeyValuePair<string, string>> Environment =>
     [
         new("VAULT_ADDR", _emulator.Address.ToString().TrimEnd('/')),
         new("VAULT_TOKEN", _emulator.RootToken),
@@ -49,6 +50,4 @@ internal sealed class VaultEmulatorKind : IRunningEmulator
 
         return new VaultEmulatorKind(emulator);
     }
-
-    public ValueTask DisposeAsync() => _emulator.DisposeAsync();
 }
