@@ -7,13 +7,14 @@ namespace Secrets.Client.Emulator;
 /// variables (<c>VAULT_ADDR</c>, <c>VAULT_TOKEN</c> = the root token, for the CLI and tools) plus the AppRole and
 /// Kubernetes credentials it accepts.
 /// </summary>
-internal sealed class VaultEmulatorKind : IRunningEmulator
+internal sealed class VaultEmulatorKind : RunningEmulator
 {
     private readonly HashiCorpVaultEmulator _emulator;
 
-    private VaultEmulatorKind(HashiCorpVaultEmulator emulator) => _emulator = emulator;
+    private VaultEmulatorKind(HashiCorpVaultEmulator emulator)
+        : base(emulator) => _emulator = emulator;
 
-    public IReadOnlyList<KeyValuePair<string, string>> Environment =>
+    public override IReadOnlyList<KeyValuePair<string, string>> Environment =>
     [
         new("VAULT_ADDR", _emulator.Address.ToString().TrimEnd('/')),
         new("VAULT_TOKEN", _emulator.RootToken),
@@ -31,8 +32,22 @@ internal sealed class VaultEmulatorKind : IRunningEmulator
         }
 
         var emulator = await HashiCorpVaultEmulator.StartAsync(new HashiCorpVaultEmulatorOptions { Port = settings.Port }, cancellationToken).ConfigureAwait(false);
+        foreach (var secret in settings.Seed?.Secrets ?? [])
+        {
+            // "mount/path/to/secret"; a name without a known mount goes to the default mount "secret".
+            var slash = secret.Name.IndexOf('/', StringComparison.Ordinal);
+            var (mount, path) = slash > 0 && secret.Name[..slash] == "secret" ? (secret.Name[..slash], secret.Name[(slash + 1)..]) : ("secret", secret.Name);
+            foreach (var version in secret.Versions)
+            {
+                emulator.WriteSecretJson(mount, path, version.DataJson ?? System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["value"] = version.AsText() }));
+            }
+
+            if (secret.Tags.Count > 0)
+            {
+                emulator.SetCustomMetadata(mount, path, secret.Tags);
+            }
+        }
+
         return new VaultEmulatorKind(emulator);
     }
-
-    public ValueTask DisposeAsync() => _emulator.DisposeAsync();
 }

@@ -19,7 +19,8 @@ internal sealed class AwsSigV4Verifier
 
     public AwsSigV4Verifier(AwsSecretsManagerEmulatorOptions options) => _options = options;
 
-    public void Verify(HttpRequest request, ReadOnlySpan<byte> body)
+    /// <summary>Verifies a request's signature with the secret key of the principal <paramref name="authenticate"/> maps its access key to.</summary>
+    public EmulatorPrincipal Verify(HttpRequest request, ReadOnlySpan<byte> body, Func<EmulatorCredential, EmulatorPrincipal?> authenticate)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(authorization))
@@ -61,11 +62,6 @@ internal sealed class AwsSigV4Verifier
             throw Incomplete($"Credential '{credential}' must have the form <access key>/<date>/<region>/<service>/aws4_request.");
         }
 
-        if (!string.Equals(scope[0], _options.AccessKeyId, StringComparison.Ordinal))
-        {
-            throw new AwsEmulatorException("UnrecognizedClientException", "The security token included in the request is invalid.");
-        }
-
         var amzDate = request.Headers["X-Amz-Date"].ToString();
         if (!DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var signedAt))
         {
@@ -100,8 +96,9 @@ internal sealed class AwsSigV4Verifier
             throw InvalidSignature($"Credential should be scoped to correct service: '{Service}'.");
         }
 
-        if (_options.SessionToken is { } token &&
-            (!headerNames.Contains("x-amz-security-token") || request.Headers["X-Amz-Security-Token"].ToString() != token))
+        var sessionToken = headerNames.Contains("x-amz-security-token") ? request.Headers["X-Amz-Security-Token"].ToString() : null;
+        var principal = authenticate(new EmulatorCredential(EmulatorCredential.AwsAccessKeyKind, scope[0], sessionToken));
+        if (principal?.SigningKey is not { } signingKey)
         {
             throw new AwsEmulatorException("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
@@ -127,7 +124,7 @@ internal sealed class AwsSigV4Verifier
         canonical.Append(declaredHash == "UNSIGNED-PAYLOAD" ? declaredHash : bodyHash);
 
         var stringToSign = $"{Algorithm}\n{amzDate}\n{scope[1]}/{scope[2]}/{scope[3]}/aws4_request\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + _options.SecretAccessKey), scope[1]);
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + signingKey), scope[1]);
         key = Hmac(key, scope[2]);
         key = Hmac(key, scope[3]);
         key = Hmac(key, "aws4_request");
@@ -138,6 +135,8 @@ internal sealed class AwsSigV4Verifier
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n" +
                 $"The Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{stringToSign}'\n");
         }
+
+        return principal;
     }
 
     private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));

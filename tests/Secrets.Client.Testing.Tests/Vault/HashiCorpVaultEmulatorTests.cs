@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using Secrets.Client.Testing;
 
-namespace Secrets.Client.Vault.Tests.Emulator;
+namespace Secrets.Client.Testing.Tests.Vault;
 
 /// <summary>The emulator answered over raw HTTP, as Vault answers: tokens, KV v2 versions, metadata, LIST, errors.</summary>
 public sealed class HashiCorpVaultEmulatorTests : IAsyncLifetime, IDisposable

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Secrets.Client.Testing;
 
-namespace Secrets.Client.Gcp.Tests.Emulator;
+namespace Secrets.Client.Testing.Tests.Gcp;
 
 /// <summary>The emulator's wire behaviour, over raw HTTP, where the provider would hide it.</summary>
 public sealed class GcpSecretManagerEmulatorTests : IAsyncLifetime, IDisposable

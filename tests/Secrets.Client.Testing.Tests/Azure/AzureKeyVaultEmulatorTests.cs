@@ -7,7 +7,7 @@ using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Time.Testing;
 using Secrets.Client.Testing;
 
-namespace Secrets.Client.Azure.Tests.Emulator;
+namespace Secrets.Client.Testing.Tests.Azure;
 
 /// <summary>The emulator's wire protocol, checked with raw HTTP and with the unmodified Azure SDK.</summary>
 public sealed class AzureKeyVaultEmulatorTests : IAsyncLifetime, IDisposable

@@ -7,12 +7,12 @@ using Amazon.Runtime.Signing;
 using Microsoft.Extensions.Time.Testing;
 using Secrets.Client.Testing;
 
-namespace Secrets.Client.Aws.Tests;
+namespace Secrets.Client.Testing.Tests.Aws;
 
 public sealed class AwsSecretsManagerEmulatorTests
 {
     private static async Task<(HttpStatusCode Status, string? ErrorType, JsonDocument Body)> SendAsync(
-        AwsSecretsManagerEmulator emulator, string operation, string json, Action<HttpRequestMessage>? tamper = null, bool sign = true, string? secretKey = null, DateTime? signedAt = null)
+        AwsSecretsManagerEmulator emulator, string operation, string json, Action<HttpRequestMessage>? tamper = null, bool sign = true, string? secretKey = null, DateTime? signedAt = null, string? accessKeyId = null)
     {
         using var http = new HttpClient();
         var body = Encoding.UTF8.GetBytes(json);
@@ -26,7 +26,7 @@ public sealed class AwsSecretsManagerEmulatorTests
             signing.Headers["X-Amz-Target"] = "secretsmanager." + operation;
             var signed = AWSSigV4Signer.Sign(signing, new AWSSigV4Parameters
             {
-                Credentials = new BasicAWSCredentials(emulator.AccessKeyId, secretKey ?? emulator.SecretAccessKey),
+                Credentials = new BasicAWSCredentials(accessKeyId ?? emulator.AccessKeyId, secretKey ?? emulator.SecretAccessKey),
                 Region = RegionEndpoint.GetBySystemName(emulator.Region),
                 Service = "secretsmanager",
                 SignedAt = signedAt,
@@ -42,6 +42,26 @@ public sealed class AwsSecretsManagerEmulatorTests
         var text = await response.Content.ReadAsStringAsync();
         var errorType = response.Headers.TryGetValues("x-amzn-ErrorType", out var values) ? values.First() : null;
         return (response.StatusCode, errorType, JsonDocument.Parse(text.Length == 0 ? "{}" : text));
+    }
+
+    [Fact]
+    public async Task An_authenticator_decides_which_keys_sign_and_the_principal_is_recorded()
+    {
+        const string Role = "arn:aws:sts::123456789012:assumed-role/app/session";
+        await using var emulator = await AwsSecretsManagerEmulator.StartAsync(new AwsSecretsManagerEmulatorOptions
+        {
+            Authenticator = credential => credential is { Kind: EmulatorCredential.AwsAccessKeyKind, Value: "ASIAIDENTITYEMULATOR" } ? new EmulatorPrincipal(Role, "identity-issued-secret") : null,
+        });
+
+        var issued = await SendAsync(emulator, "ListSecrets", "{}", accessKeyId: "ASIAIDENTITYEMULATOR", secretKey: "identity-issued-secret");
+        var wrongSecret = await SendAsync(emulator, "ListSecrets", "{}", accessKeyId: "ASIAIDENTITYEMULATOR", secretKey: "guessed");
+        var ownKey = await SendAsync(emulator, "ListSecrets", "{}");
+
+        Assert.Equal(HttpStatusCode.OK, issued.Status);
+        Assert.Equal("InvalidSignatureException", wrongSecret.ErrorType);
+        Assert.Equal("UnrecognizedClientException", ownKey.ErrorType);
+        Assert.Equal(Role, emulator.Traffic.LastPrincipal?.Name);
+        Assert.Equal([Role], emulator.Traffic.Principals);
     }
 
     [Fact]
@@ -163,7 +183,7 @@ public sealed class AwsSecretsManagerEmulatorTests
     {
         await using var emulator = await AwsSecretsManagerEmulator.StartAsync();
 
-        var unknown = await SendAsync(emulator, "TagResource", "{}");
+        var unknown = await SendAsync(emulator, "ReplicateSecretToRegions", "{}");
         var badToken = await SendAsync(emulator, "ListSecrets", """{"NextToken":"garbage"}""");
 
         Assert.Equal("UnknownOperationException", unknown.ErrorType);

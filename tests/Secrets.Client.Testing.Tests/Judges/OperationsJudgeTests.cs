@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using Secrets.Client.Testing;
+using Secrets.Client.Tests.Shared;
+
+namespace Secrets.Client.Testing.Tests.Judges;
+
+/// <summary>
+/// Each service's official npm client drives the operations the emulators gained (lifecycle and labels on AWS,
+/// policies, token creation, metadata writes and merge-patch on Vault, deleted listing and backup/restore on Azure,
+/// updateMask and payload checksums on GCP); the answers it decoded must be the service's.
+/// </summary>
+public sealed class OperationsJudgeTests
+{
+    [Fact]
+    public async Task Aws_sdk_updates_moves_stages_tags_generates_passwords_deletes_and_restores()
+    {
+        await using var emulator = await AwsSecretsManagerEmulator.StartAsync();
+        var answers = await RunAsync("aws/operations.mjs", "@aws-sdk/client-secrets-manager", null, emulator.Endpoint.ToString().TrimEnd('/'), emulator.Region, emulator.AccessKeyId, emulator.SecretAccessKey);
+
+        AssertJson("""{"newVersion":true,"current":"v2","currentIsUpdate":true}""", answers["update"]);
+        AssertJson("""{"current":"v1","previous":"v2","custom":"v2","moveWithoutRemove":"InvalidParameterException"}""", answers["stage"]);
+        AssertJson("""{"tags":[{"Key":"team","Value":"b"}],"description":"the database"}""", answers["tags"]);
+        AssertJson("""{"length":40,"alphanumeric":true,"digits":true}""", answers["password"]);
+        AssertJson("""{"both":"InvalidParameterException","shortWindow":"InvalidParameterException","readWhileDeleted":"InvalidRequestException","afterRestore":"v1"}""", answers["delete"]);
+        Assert.Equal(3, emulator.GetRequestCount("UpdateSecretVersionStage"));
+    }
+
+    [Fact]
+    public async Task Node_vault_writes_policies_creates_restricted_tokens_writes_metadata_and_patches()
+    {
+        await using var emulator = await HashiCorpVaultEmulator.StartAsync();
+        var answers = await RunAsync("vault/operations.mjs", "node-vault", null, emulator.Address.ToString(), emulator.RootToken);
+
+        AssertJson("""{"listed":true,"rulesKept":true}""", answers["policies"]);
+        AssertJson("""{"policies":["app","default"],"renewable":true}""", answers["token"]);
+        AssertJson("""{"readAllowed":"p1","readDenied":403,"writeDenied":403,"plusSegment":200,"lookupSelf":200,"escalate":403}""", answers["acl"]);
+        AssertJson("""{"maxVersions":2,"owner":"team-a","current":3,"oldest":2,"kept":2}""", answers["metadata"]);
+        AssertJson("""{"version":4,"data":{"password":"p4","port":5432}}""", answers["patch"]);
+        Assert.True(emulator.Counters.PermissionDenied >= 3);
+    }
+
+    [Fact]
+    public async Task Azure_sdk_lists_purges_recovers_deleted_secrets_and_restores_a_backup()
+    {
+        await using var emulator = await AzureKeyVaultEmulator.StartAsync(new AzureKeyVaultEmulatorOptions { MaxPageSize = 25 });
+        var pem = Path.Combine(Path.GetTempPath(), $"kv-judge-{Guid.NewGuid():N}.pem");
+        await File.WriteAllTextAsync(pem, emulator.ExportCertificatePem());
+        try
+        {
+            var answers = await RunAsync("azure/operations.mjs", "@azure/keyvault-secrets", new Dictionary<string, string?> { ["NODE_EXTRA_CA_CERTS"] = pem }, emulator.VaultUri.ToString(), emulator.TestToken);
+
+            AssertJson("""{"names":["ops-a","ops-b","ops-c"],"recoveryIdEndsWithName":true,"hasPurgeDate":true}""", answers["deleted"]);
+            AssertJson("""{"value":"b1","purgedGone":404}""", answers["recover"]);
+            AssertJson("""{"name":"ops-a","tags":{"env":"dev"},"value":"a2","versions":2,"again":{"status":409,"code":"Conflict"},"corrupt":400}""", answers["restore"]);
+        }
+        finally
+        {
+            File.Delete(pem);
+        }
+    }
+
+    [Fact]
+    public async Task Google_client_patches_labels_by_update_mask_and_reads_payload_checksum_flags()
+    {
+        await using var emulator = await GcpSecretManagerEmulator.StartAsync();
+        var answers = await RunAsync("gcp/operations.mjs", "@google-cloud/secret-manager", null, emulator.Endpoint.ToString(), emulator.TestToken, emulator.ProjectId);
+
+        AssertJson("""{"labels":{"env":"prod"},"annotations":{},"etagChanged":true,"badMask":3}""", answers["update"]);
+        AssertJson("""{"added":true,"read":true,"readWithout":false,"listed":[false,true]}""", answers["checksum"]);
+    }
+
+    private static async Task<JsonNode> RunAsync(string script, string module, IReadOnlyDictionary<string, string?>? environment, params string[] arguments) =>
+        JsonNode.Parse(await NodeJudgeProcess.RunAsync(script, [module], arguments, environment: environment))!;
+
+    private static void AssertJson(string expected, JsonNode? actual) =>
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), actual), $"expected {expected}\nactual   {actual?.ToJsonString()}");
+}
