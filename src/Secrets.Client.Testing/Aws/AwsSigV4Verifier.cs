@@ -14,12 +14,36 @@ namespace Secrets.Client.Testing;
 internal sealed class AwsSigV4Verifier
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
-    private const string Service = "secretsmanager";
-    private readonly AwsSecretsManagerEmulatorOptions _options;
+    private readonly string _service;
+    private readonly string? _region;
+    private readonly Func<string, AwsSigningKey?> _keys;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _maxClockSkew;
 
-    public AwsSigV4Verifier(AwsSecretsManagerEmulatorOptions options) => _options = options;
+    public AwsSigV4Verifier(AwsSecretsManagerEmulatorOptions options)
+        : this("secretsmanager", options.Region, accessKeyId => string.Equals(accessKeyId, options.AccessKeyId, StringComparison.Ordinal)
+            ? new AwsSigningKey(options.SecretAccessKey, options.SessionToken)
+            : null, options.TimeProvider, options.MaxClockSkew)
+    {
+    }
 
-    public void Verify(HttpRequest request, ReadOnlySpan<byte> body)
+    /// <summary>Initializes a verifier for <paramref name="service"/> whose keys come from <paramref name="keys"/> (temporary credentials).</summary>
+    /// <param name="service">The signing name, for example <c>sts</c>.</param>
+    /// <param name="region">The only region accepted, or <see langword="null"/> for any.</param>
+    /// <param name="keys">The secret key (and required session token) of an access key id, or <see langword="null"/> when unknown.</param>
+    /// <param name="time">The clock signatures are checked against.</param>
+    /// <param name="maxClockSkew">How far <c>X-Amz-Date</c> may be from the clock.</param>
+    public AwsSigV4Verifier(string service, string? region, Func<string, AwsSigningKey?> keys, TimeProvider time, TimeSpan maxClockSkew)
+    {
+        _service = service;
+        _region = region;
+        _keys = keys;
+        _time = time;
+        _maxClockSkew = maxClockSkew;
+    }
+
+    /// <summary>Verifies the request's signature and returns the access key id it was signed with.</summary>
+    public string Verify(HttpRequest request, ReadOnlySpan<byte> body)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(authorization))
@@ -61,7 +85,8 @@ internal sealed class AwsSigV4Verifier
             throw Incomplete($"Credential '{credential}' must have the form <access key>/<date>/<region>/<service>/aws4_request.");
         }
 
-        if (!string.Equals(scope[0], _options.AccessKeyId, StringComparison.Ordinal))
+        var signingKey = _keys(scope[0]);
+        if (signingKey is null)
         {
             throw new AwsEmulatorException("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
@@ -78,11 +103,11 @@ internal sealed class AwsSigV4Verifier
             throw InvalidSignature("'Host' and 'X-Amz-Date' must be signed.");
         }
 
-        var now = _options.TimeProvider.GetUtcNow();
-        if ((now - signedAt).Duration() > _options.MaxClockSkew)
+        var now = _time.GetUtcNow();
+        if ((now - signedAt).Duration() > _maxClockSkew)
         {
-            var earliest = (now - _options.MaxClockSkew).ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-            throw InvalidSignature($"Signature expired: {amzDate} is now earlier than {earliest} ({now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)} - {_options.MaxClockSkew.TotalMinutes} min.)");
+            var earliest = (now - _maxClockSkew).ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            throw InvalidSignature($"Signature expired: {amzDate} is now earlier than {earliest} ({now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)} - {_maxClockSkew.TotalMinutes} min.)");
         }
 
         if (scope[1] != amzDate[..8])
@@ -90,17 +115,17 @@ internal sealed class AwsSigV4Verifier
             throw InvalidSignature($"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope[1]}' != '{amzDate[..8]}'.");
         }
 
-        if (scope[2] != _options.Region)
+        if (_region is not null && scope[2] != _region)
         {
             throw InvalidSignature($"Credential should be scoped to a valid region, not '{scope[2]}'.");
         }
 
-        if (scope[3] != Service)
+        if (scope[3] != _service)
         {
-            throw InvalidSignature($"Credential should be scoped to correct service: '{Service}'.");
+            throw InvalidSignature($"Credential should be scoped to correct service: '{_service}'.");
         }
 
-        if (_options.SessionToken is { } token &&
+        if (signingKey.SessionToken is { } token &&
             (!headerNames.Contains("x-amz-security-token") || request.Headers["X-Amz-Security-Token"].ToString() != token))
         {
             throw new AwsEmulatorException("UnrecognizedClientException", "The security token included in the request is invalid.");
@@ -127,7 +152,7 @@ internal sealed class AwsSigV4Verifier
         canonical.Append(declaredHash == "UNSIGNED-PAYLOAD" ? declaredHash : bodyHash);
 
         var stringToSign = $"{Algorithm}\n{amzDate}\n{scope[1]}/{scope[2]}/{scope[3]}/aws4_request\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + _options.SecretAccessKey), scope[1]);
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + signingKey.SecretAccessKey), scope[1]);
         key = Hmac(key, scope[2]);
         key = Hmac(key, scope[3]);
         key = Hmac(key, "aws4_request");
@@ -138,6 +163,8 @@ internal sealed class AwsSigV4Verifier
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n" +
                 $"The Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{stringToSign}'\n");
         }
+
+        return scope[0];
     }
 
     private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
