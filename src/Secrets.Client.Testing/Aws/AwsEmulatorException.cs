@@ -2,14 +2,12 @@ using System.Net;
 
 namespace Secrets.Client.Testing;
 
-/// <summary>An error the emulator answers with, in the AWS JSON 1.1 shape (<c>__type</c> and <c>message</c>).</summary>
-internal sealed class AwsEmulatorException : Exception
+/// <summary>An error the AWS emulator answers with, in the AWS JSON 1.1 shape (<c>__type</c> and <c>message</c>).</summary>
+internal sealed class AwsEmulatorException : EmulatorException
 {
     public AwsEmulatorException(string code, string message, HttpStatusCode status = HttpStatusCode.BadRequest)
-        : base(message)
+        : base((int)status, code, message)
     {
-        Code = code;
-        Status = status;
     }
 
     public AwsEmulatorException()
@@ -25,13 +23,7 @@ internal sealed class AwsEmulatorException : Exception
     public AwsEmulatorException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Code = "InternalServiceError";
-        Status = HttpStatusCode.InternalServerError;
     }
-
-    public string Code { get; }
-
-    public HttpStatusCode Status { get; }
 
     public static AwsEmulatorException NotFound(string message = "Secrets Manager can't find the specified secret.") =>
         new("ResourceNotFoundException", message);

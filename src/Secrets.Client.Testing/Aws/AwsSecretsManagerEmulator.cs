@@ -1,10 +1,4 @@
-using System.Buffers;
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 
 namespace Secrets.Client.Testing;
 
@@ -21,20 +15,16 @@ namespace Secrets.Client.Testing;
 /// </remarks>
 public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
 {
-    private const string JsonContentType = "application/x-amz-json-1.1";
-    private const string TargetPrefix = "secretsmanager.";
     private readonly AwsSecretsManagerEmulatorOptions _options;
     private readonly AwsEmulatorBackend _backend;
-    private readonly AwsSigV4Verifier _verifier;
-    private readonly ConcurrentDictionary<string, long> _operationCounts = new(StringComparer.Ordinal);
+    private readonly AwsSecretsManagerProtocol _protocol;
     private LoopbackServer? _server;
-    private long _requestCount;
 
     private AwsSecretsManagerEmulator(AwsSecretsManagerEmulatorOptions options)
     {
         _options = options;
         _backend = new AwsEmulatorBackend(options);
-        _verifier = new AwsSigV4Verifier(options);
+        _protocol = new AwsSecretsManagerProtocol(options, _backend);
     }
 
     /// <summary>Gets the base address, for example <c>http://127.0.0.1:49152/</c>.</summary>
@@ -59,10 +49,13 @@ public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
     public X509Certificate2? Certificate => Server.Certificate;
 
     /// <summary>Gets the fault knobs: latency, throttling, server errors and dropped connections.</summary>
-    public EmulatorFaults Faults { get; } = new();
+    public EmulatorFaults Faults => _protocol.Faults;
+
+    /// <summary>Gets every request, counts per operation name, and the principals requests came from.</summary>
+    public EmulatorTraffic Traffic => _protocol.Traffic;
 
     /// <summary>Gets how many HTTP requests reached the emulator, whatever their outcome.</summary>
-    public long RequestCount => Interlocked.Read(ref _requestCount);
+    public long RequestCount => Traffic.Requests;
 
     /// <summary>Gets how many secrets exist (including those scheduled for deletion).</summary>
     public int SecretCount => _backend.Count;
@@ -76,22 +69,19 @@ public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
     public static async Task<AwsSecretsManagerEmulator> StartAsync(AwsSecretsManagerEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AwsSecretsManagerEmulatorOptions();
+        options.Validate();
         var emulator = new AwsSecretsManagerEmulator(options);
-        emulator._server = await LoopbackServer.StartAsync(emulator.HandleAsync, options.UseHttps, options.Port, cancellationToken).ConfigureAwait(false);
+        emulator._server = await LoopbackServer.StartAsync(emulator._protocol.HandleAsync, options.UseHttps, options.Port, cancellationToken).ConfigureAwait(false);
         return emulator;
     }
 
     /// <summary>Gets how many requests named <paramref name="operation"/> (for example <c>GetSecretValue</c>) reached the emulator.</summary>
     /// <param name="operation">The operation name, without the <c>secretsmanager.</c> prefix.</param>
     /// <returns>The count.</returns>
-    public long GetRequestCount(string operation) => _operationCounts.TryGetValue(operation, out var count) ? count : 0;
+    public long GetRequestCount(string operation) => Traffic.Count(operation);
 
     /// <summary>Sets every request counter back to zero.</summary>
-    public void ResetRequestCounts()
-    {
-        Interlocked.Exchange(ref _requestCount, 0);
-        _operationCounts.Clear();
-    }
+    public void ResetRequestCounts() => Traffic.Reset();
 
     /// <summary>Creates a secret holding text, its first version staged <c>AWSCURRENT</c>.</summary>
     /// <param name="name">The secret's name.</param>
@@ -182,147 +172,5 @@ public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
         {
             throw new InvalidOperationException($"{ex.Code}: {ex.Message}", ex);
         }
-    }
-
-    private static async Task WriteErrorAsync(HttpContext context, AwsEmulatorException error)
-    {
-        context.Response.StatusCode = (int)error.Status;
-        context.Response.ContentType = JsonContentType;
-        context.Response.Headers["x-amzn-ErrorType"] = error.Code;
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("__type", error.Code);
-            writer.WriteString("message", error.Message);
-            writer.WriteEndObject();
-        }
-
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private async Task HandleAsync(HttpContext context)
-    {
-        Interlocked.Increment(ref _requestCount);
-        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-        await Faults.DelayAsync(_options.TimeProvider, context.RequestAborted).ConfigureAwait(false);
-
-        switch (Faults.Next())
-        {
-            case EmulatorFault.DropConnection:
-                context.Abort();
-                return;
-            case EmulatorFault.Throttle:
-                if (Faults.RetryAfter is { } retryAfter)
-                {
-                    context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                }
-
-                await WriteErrorAsync(context, new AwsEmulatorException("ThrottlingException", "Rate exceeded")).ConfigureAwait(false);
-                return;
-            case EmulatorFault.ServerError:
-                await WriteErrorAsync(context, new AwsEmulatorException("InternalServiceError", "An error occurred on the server side.", HttpStatusCode.InternalServerError)).ConfigureAwait(false);
-                return;
-        }
-
-        try
-        {
-            if (HttpMethods.IsGet(context.Request.Method) && context.Request.Path == "/secretsmanager/get")
-            {
-                await HandleAgentAsync(context).ConfigureAwait(false);
-                return;
-            }
-
-            if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path != "/")
-            {
-                throw new AwsEmulatorException("UnknownOperationException", "Requests must be POST / with an X-Amz-Target header.", HttpStatusCode.NotFound);
-            }
-
-            var target = context.Request.Headers["X-Amz-Target"].ToString();
-            if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
-            {
-                throw new AwsEmulatorException("UnknownOperationException", $"Unknown target '{target}'.");
-            }
-
-            var operation = target[TargetPrefix.Length..];
-            _operationCounts.AddOrUpdate(operation, 1, static (_, count) => count + 1);
-            var body = await ReadBodyAsync(context).ConfigureAwait(false);
-            if (_options.RequireSignature)
-            {
-                _verifier.Verify(context.Request, body);
-            }
-
-            if (!context.Request.ContentType?.StartsWith(JsonContentType, StringComparison.OrdinalIgnoreCase) ?? true)
-            {
-                throw new AwsEmulatorException("SerializationException", $"Content-Type must be {JsonContentType}.");
-            }
-
-            JsonDocument document;
-            try
-            {
-                document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body);
-            }
-            catch (JsonException)
-            {
-                throw new AwsEmulatorException("SerializationException", "The request body is not valid JSON.");
-            }
-
-            var buffer = new ArrayBufferWriter<byte>();
-            using (document)
-            using (var writer = new Utf8JsonWriter(buffer))
-            {
-                if (document.RootElement.ValueKind != JsonValueKind.Object)
-                {
-                    throw new AwsEmulatorException("SerializationException", "The request body must be a JSON object.");
-                }
-
-                writer.WriteStartObject();
-                _backend.Dispatch(operation, document.RootElement, writer);
-                writer.WriteEndObject();
-            }
-
-            context.Response.StatusCode = 200;
-            context.Response.ContentType = JsonContentType;
-            await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (AwsEmulatorException ex)
-        {
-            await WriteErrorAsync(context, ex).ConfigureAwait(false);
-        }
-    }
-
-    private async Task HandleAgentAsync(HttpContext context)
-    {
-        _operationCounts.AddOrUpdate("Agent.GetSecretValue", 1, static (_, count) => count + 1);
-        var token = context.Request.Headers["X-Aws-Parameters-Secrets-Token"].ToString();
-        if (token != _options.AgentToken)
-        {
-            throw new AwsEmulatorException("AccessDeniedException", "Forbidden: missing or wrong X-Aws-Parameters-Secrets-Token.", HttpStatusCode.Forbidden);
-        }
-
-        var query = context.Request.Query;
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            _backend.AgentGet(query["secretId"].ToString(), NullIfEmpty(query["versionId"].ToString()), NullIfEmpty(query["versionStage"].ToString()), writer);
-        }
-
-        context.Response.StatusCode = 200;
-        context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
-
-    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
-    {
-        using var stream = new MemoryStream();
-        await context.Request.Body.CopyToAsync(stream, context.RequestAborted).ConfigureAwait(false);
-        if (stream.Length > 2 * 1024 * 1024)
-        {
-            throw new AwsEmulatorException("SerializationException", "The request body is too large.", HttpStatusCode.RequestEntityTooLarge);
-        }
-
-        return stream.ToArray();
     }
 }

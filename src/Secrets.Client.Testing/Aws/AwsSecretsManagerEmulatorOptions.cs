@@ -1,7 +1,7 @@
 namespace Secrets.Client.Testing;
 
 /// <summary>Settings for an <see cref="AwsSecretsManagerEmulator"/>.</summary>
-public sealed class AwsSecretsManagerEmulatorOptions
+public sealed class AwsSecretsManagerEmulatorOptions : EmulatorOptions
 {
     /// <summary>Gets or sets the region the emulator serves; requests signed for another region are refused. Default <c>us-east-1</c>.</summary>
     public string Region { get; set; } = "us-east-1";
@@ -33,14 +33,8 @@ public sealed class AwsSecretsManagerEmulatorOptions
     /// </summary>
     public string AgentToken { get; set; } = "emulator-agent-token";
 
-    /// <summary>Gets or sets the port to listen on; 0 (the default) picks a free one.</summary>
-    public int Port { get; set; }
-
     /// <summary>Gets or sets a value indicating whether to serve HTTPS with a certificate generated at start. Default <see langword="false"/>.</summary>
     public bool UseHttps { get; set; }
-
-    /// <summary>Gets or sets the clock used for version dates, signature expiry and injected latency. Default the system clock.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
     /// Gets or sets how <c>RotateSecret</c> produces the next value from the current one (name, current text or

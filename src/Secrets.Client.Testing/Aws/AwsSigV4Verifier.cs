@@ -16,34 +16,29 @@ internal sealed class AwsSigV4Verifier
     private const string Algorithm = "AWS4-HMAC-SHA256";
     private readonly string _service;
     private readonly string? _region;
-    private readonly Func<string, AwsSigningKey?> _keys;
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxClockSkew;
 
     public AwsSigV4Verifier(AwsSecretsManagerEmulatorOptions options)
-        : this("secretsmanager", options.Region, accessKeyId => string.Equals(accessKeyId, options.AccessKeyId, StringComparison.Ordinal)
-            ? new AwsSigningKey(options.SecretAccessKey, options.SessionToken)
-            : null, options.TimeProvider, options.MaxClockSkew)
+        : this("secretsmanager", options.Region, options.TimeProvider, options.MaxClockSkew)
     {
     }
 
-    /// <summary>Initializes a verifier for <paramref name="service"/> whose keys come from <paramref name="keys"/> (temporary credentials).</summary>
-    /// <param name="service">The signing name, for example <c>sts</c>.</param>
+    /// <summary>Initializes a verifier for <paramref name="service"/> (for example <c>sts</c>).</summary>
+    /// <param name="service">The signing name.</param>
     /// <param name="region">The only region accepted, or <see langword="null"/> for any.</param>
-    /// <param name="keys">The secret key (and required session token) of an access key id, or <see langword="null"/> when unknown.</param>
     /// <param name="time">The clock signatures are checked against.</param>
     /// <param name="maxClockSkew">How far <c>X-Amz-Date</c> may be from the clock.</param>
-    public AwsSigV4Verifier(string service, string? region, Func<string, AwsSigningKey?> keys, TimeProvider time, TimeSpan maxClockSkew)
+    public AwsSigV4Verifier(string service, string? region, TimeProvider time, TimeSpan maxClockSkew)
     {
         _service = service;
         _region = region;
-        _keys = keys;
         _time = time;
         _maxClockSkew = maxClockSkew;
     }
 
-    /// <summary>Verifies the request's signature and returns the access key id it was signed with.</summary>
-    public string Verify(HttpRequest request, ReadOnlySpan<byte> body)
+    /// <summary>Verifies a request's signature with the secret key of the principal <paramref name="authenticate"/> maps its access key to.</summary>
+    public EmulatorPrincipal Verify(HttpRequest request, ReadOnlySpan<byte> body, Func<EmulatorCredential, EmulatorPrincipal?> authenticate)
     {
         var authorization = request.Headers.Authorization.ToString();
         if (string.IsNullOrEmpty(authorization))
@@ -85,12 +80,6 @@ internal sealed class AwsSigV4Verifier
             throw Incomplete($"Credential '{credential}' must have the form <access key>/<date>/<region>/<service>/aws4_request.");
         }
 
-        var signingKey = _keys(scope[0]);
-        if (signingKey is null)
-        {
-            throw new AwsEmulatorException("UnrecognizedClientException", "The security token included in the request is invalid.");
-        }
-
         var amzDate = request.Headers["X-Amz-Date"].ToString();
         if (!DateTimeOffset.TryParseExact(amzDate, "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var signedAt))
         {
@@ -125,8 +114,9 @@ internal sealed class AwsSigV4Verifier
             throw InvalidSignature($"Credential should be scoped to correct service: '{_service}'.");
         }
 
-        if (signingKey.SessionToken is { } token &&
-            (!headerNames.Contains("x-amz-security-token") || request.Headers["X-Amz-Security-Token"].ToString() != token))
+        var sessionToken = headerNames.Contains("x-amz-security-token") ? request.Headers["X-Amz-Security-Token"].ToString() : null;
+        var principal = authenticate(new EmulatorCredential(EmulatorCredential.AwsAccessKeyKind, scope[0], sessionToken));
+        if (principal?.SigningKey is not { } signingKey)
         {
             throw new AwsEmulatorException("UnrecognizedClientException", "The security token included in the request is invalid.");
         }
@@ -152,7 +142,7 @@ internal sealed class AwsSigV4Verifier
         canonical.Append(declaredHash == "UNSIGNED-PAYLOAD" ? declaredHash : bodyHash);
 
         var stringToSign = $"{Algorithm}\n{amzDate}\n{scope[1]}/{scope[2]}/{scope[3]}/aws4_request\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}";
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + signingKey.SecretAccessKey), scope[1]);
+        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + signingKey), scope[1]);
         key = Hmac(key, scope[2]);
         key = Hmac(key, scope[3]);
         key = Hmac(key, "aws4_request");
@@ -164,7 +154,7 @@ internal sealed class AwsSigV4Verifier
                 $"The Canonical String for this request should have been\n'{canonical}'\n\nThe String-to-Sign should have been\n'{stringToSign}'\n");
         }
 
-        return scope[0];
+        return principal;
     }
 
     private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));

@@ -25,17 +25,16 @@ public sealed class GcpSecretManagerEmulator : IAsyncDisposable
 {
     private readonly LoopbackServer _server;
     private readonly GcpSecretState _state;
-    private readonly GcpSecretManagerRequestHandler _handler;
+    private readonly GcpSecretManagerProtocol _handler;
 
-    private GcpSecretManagerEmulator(LoopbackServer server, GcpSecretState state, GcpSecretManagerRequestHandler handler, string projectId, string testToken, EmulatorFaults faults, GcpSecretManagerEmulatorCounters counters)
+    private GcpSecretManagerEmulator(LoopbackServer server, GcpSecretState state, GcpSecretManagerProtocol handler, string projectId, string testToken)
     {
         _server = server;
         _state = state;
         _handler = handler;
         ProjectId = projectId;
         TestToken = testToken;
-        Faults = faults;
-        Counters = counters;
+        Counters = new GcpSecretManagerEmulatorCounters(handler.Traffic);
     }
 
     /// <summary>Gets the base address, for example <c>http://127.0.0.1:49152/</c>; requests go to <c>v1/projects/...</c> under it.</summary>
@@ -51,7 +50,10 @@ public sealed class GcpSecretManagerEmulator : IAsyncDisposable
     public X509Certificate2? Certificate => _server.Certificate;
 
     /// <summary>Gets the fault knobs: latency, throttling (429 <c>RESOURCE_EXHAUSTED</c> with <c>Retry-After</c>), 503 <c>UNAVAILABLE</c> and dropped connections.</summary>
-    public EmulatorFaults Faults { get; }
+    public EmulatorFaults Faults => _handler.Faults;
+
+    /// <summary>Gets every request and the principals they came from (see <see cref="EmulatorOptions.Authenticator"/>).</summary>
+    public EmulatorTraffic Traffic => _handler.Traffic;
 
     /// <summary>Gets the request counters.</summary>
     public GcpSecretManagerEmulatorCounters Counters { get; }
@@ -75,7 +77,7 @@ public sealed class GcpSecretManagerEmulator : IAsyncDisposable
     {
         options ??= new GcpSecretManagerEmulatorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPageSize, 1, nameof(options));
-        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        options.Validate();
         if (options.ProjectId is null || !GcpSecretState.IsValidProject(options.ProjectId))
         {
             throw new ArgumentException($"'{options.ProjectId}' is not a project id.", nameof(options));
@@ -83,11 +85,9 @@ public sealed class GcpSecretManagerEmulator : IAsyncDisposable
 
         var token = options.TestToken ?? "ya29.emulator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var state = new GcpSecretState(options.TimeProvider);
-        var faults = new EmulatorFaults();
-        var counters = new GcpSecretManagerEmulatorCounters();
-        var handler = new GcpSecretManagerRequestHandler(state, options, faults, token, counters);
+        var handler = new GcpSecretManagerProtocol(state, options, token);
         var server = await LoopbackServer.StartAsync(handler.HandleAsync, options.UseHttps, options.Port, cancellationToken).ConfigureAwait(false);
-        return new GcpSecretManagerEmulator(server, state, handler, options.ProjectId, token, faults, counters);
+        return new GcpSecretManagerEmulator(server, state, handler, options.ProjectId, token);
     }
 
     /// <summary>Creates an <see cref="HttpMessageHandler"/> that trusts exactly this emulator's certificate (or plain HTTP).</summary>

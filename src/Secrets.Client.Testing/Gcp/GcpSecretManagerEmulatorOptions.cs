@@ -1,11 +1,8 @@
 namespace Secrets.Client.Testing;
 
 /// <summary>Settings for <see cref="GcpSecretManagerEmulator"/>.</summary>
-public sealed class GcpSecretManagerEmulatorOptions
+public sealed class GcpSecretManagerEmulatorOptions : EmulatorOptions
 {
-    /// <summary>Gets or sets the port to listen on, or 0 (the default) for a free one.</summary>
-    public int Port { get; set; }
-
     /// <summary>
     /// Gets or sets a value indicating whether to serve HTTPS with a certificate generated at start instead of plain HTTP
     /// on 127.0.0.1. Default <see langword="false"/>: Google's clients accept plain HTTP to an emulator endpoint.
@@ -24,6 +21,10 @@ public sealed class GcpSecretManagerEmulatorOptions
     /// <summary>Gets or sets the largest page a listing returns, whatever <c>pageSize</c> asks for. Default 25000, the service's cap.</summary>
     public int MaxPageSize { get; set; } = 25000;
 
-    /// <summary>Gets or sets the clock for <c>createTime</c> and <c>destroyTime</c>. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <summary>
+    /// Gets or sets a value indicating whether requests without an <c>Authorization</c> header are served, as Google's
+    /// emulators do for clients pointed at them through <c>SECRET_MANAGER_EMULATOR_HOST</c>. A wrong token is still
+    /// refused. Default <see langword="false"/>.
+    /// </summary>
+    public bool AllowAnonymous { get; set; }
 }

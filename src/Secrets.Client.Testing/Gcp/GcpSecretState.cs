@@ -19,6 +19,8 @@ internal sealed partial class GcpSecretState
 
     public static bool IsValidProject(string project) => ProjectPattern().IsMatch(project);
 
+    public static bool IsValidLabelKey(string key) => LabelKeyPattern().IsMatch(key);
+
     public static string Key(string project, string secret) => $"projects/{project}/secrets/{secret}";
 
     public GcpStoredSecret Create(string project, string secret, IReadOnlyDictionary<string, string>? labels)
@@ -37,6 +39,9 @@ internal sealed partial class GcpSecretState
 
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
     private static partial Regex SecretIdPattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9_-]{0,62}$")]
+    private static partial Regex LabelKeyPattern();
 
     [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9.:-]{0,99}$")]
     private static partial Regex ProjectPattern();

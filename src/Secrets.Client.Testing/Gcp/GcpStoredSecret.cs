@@ -16,9 +16,14 @@ internal sealed class GcpStoredSecret
 
     public Dictionary<string, string> Labels { get; }
 
+    public Dictionary<string, string> Annotations { get; set; } = new(StringComparer.Ordinal);
+
     public List<GcpStoredVersion> Versions { get; } = [];
 
-    public string Etag => $"\"{Created.UtcTicks:x}{Labels.Count:x}\"";
+    /// <summary>Gets or sets how many times the secret's metadata changed; part of the etag.</summary>
+    public int Revision { get; set; }
+
+    public string Etag => $"\"{Created.UtcTicks:x}{Revision:x}\"";
 
     /// <summary>Resolves <c>latest</c> (the most recently created version, whatever its state, as the service documents) or a number.</summary>
     public GcpStoredVersion? Find(string version)

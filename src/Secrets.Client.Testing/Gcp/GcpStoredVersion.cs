@@ -18,6 +18,9 @@ internal sealed class GcpStoredVersion
 
     public DateTimeOffset? Destroyed { get; set; }
 
+    /// <summary>Gets or sets a value indicating whether the client sent <c>dataCrc32c</c> when it added the version.</summary>
+    public bool ClientSpecifiedChecksum { get; set; }
+
     public string State { get; set; } = GcpSecretVersionStates.Enabled;
 
     public string Etag => $"\"{Created.UtcTicks:x}{State.Length:x}\"";

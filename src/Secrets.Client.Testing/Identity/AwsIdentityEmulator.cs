@@ -120,6 +120,28 @@ public sealed class AwsIdentityEmulator : IAsyncDisposable
     /// <returns>The principal, or the reason for refusal.</returns>
     public IdentityCheck CheckAccessKey(string accessKeyId) => Ledger.Check(accessKeyId);
 
+    /// <summary>
+    /// The <see cref="EmulatorAuthenticator"/> that lets a cloud emulator accept exactly the credentials this emulator
+    /// issued, while they are valid: set <c>options.Authenticator = identity.Authenticate</c>. The principal is the
+    /// assumed-role ARN and carries the secret key the request's signature must verify with. Every decision is recorded
+    /// in <see cref="Requests"/> as <c>authenticate</c>.
+    /// </summary>
+    /// <param name="credential">The access key id and session token a request carried.</param>
+    /// <returns>The principal, or <see langword="null"/> to refuse the request.</returns>
+    public EmulatorPrincipal? Authenticate(EmulatorCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var check = CheckSession(credential);
+        if (!check.IsValid)
+        {
+            Calls.Failed("authenticate", check.Failure!, check.Principal);
+            return null;
+        }
+
+        Calls.Succeeded("authenticate", check.Principal);
+        return new EmulatorPrincipal(check.Principal!, Ledger.Find(credential.Value)!.Secret);
+    }
+
     /// <summary>Gets every secret value issued so far (tokens, secret access keys, session tokens), for canary scans of captured output.</summary>
     /// <returns>The values.</returns>
     public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), ContainerAuthorizationToken];
@@ -134,8 +156,24 @@ public sealed class AwsIdentityEmulator : IAsyncDisposable
         }
     }
 
-    internal AwsSigningKey? FindSigningKey(string accessKeyId) =>
-        Ledger.Find(accessKeyId) is { Secret: { } secret } issued ? new AwsSigningKey(secret, issued.SessionToken) : null;
+    internal IdentityCheck CheckSession(EmulatorCredential credential)
+    {
+        if (credential.Kind != EmulatorCredential.AwsAccessKeyKind)
+        {
+            return IdentityCheck.Refused("not an AWS access key");
+        }
+
+        var issued = Ledger.Find(credential.Value);
+        if (issued?.Secret is null)
+        {
+            return IdentityCheck.Refused("the access key was not issued by this identity emulator");
+        }
+
+        // Temporary credentials are only valid with the session token issued with them.
+        return string.Equals(credential.SessionToken, issued.SessionToken, StringComparison.Ordinal)
+            ? Ledger.Check(credential.Value)
+            : IdentityCheck.Refused("the session token is missing or does not belong to the access key", issued.Principal);
+    }
 
     internal IssuedCredential IssueSessionCredentials(string principal)
     {

@@ -27,7 +27,7 @@ internal sealed class AwsIdentityRequestHandler
     {
         _emulator = emulator;
         _options = options;
-        _verifier = new AwsSigV4Verifier("sts", region: null, emulator.FindSigningKey, options.TimeProvider, TimeSpan.FromMinutes(15));
+        _verifier = new AwsSigV4Verifier("sts", region: null, options.TimeProvider, TimeSpan.FromMinutes(15));
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -126,23 +126,22 @@ internal sealed class AwsIdentityRequestHandler
 
     private string Authenticate(HttpRequest request, byte[] body, string action)
     {
-        string accessKeyId;
+        IdentityCheck? refused = null;
         try
         {
-            accessKeyId = _verifier.Verify(request, body);
+            return _verifier.Verify(request, body, credential =>
+            {
+                var check = _emulator.CheckSession(credential);
+                refused = check.IsValid ? null : check;
+                return check.IsValid ? new EmulatorPrincipal(check.Principal!, _emulator.Ledger.Find(credential.Value)!.Secret) : null;
+            }).Name;
         }
         catch (AwsEmulatorException ex)
         {
-            throw new StsError(403, ex.Code == "UnrecognizedClientException" ? "InvalidClientTokenId" : "SignatureDoesNotMatch", ex.Message);
+            var expired = refused?.Failure?.Contains("expired", StringComparison.Ordinal) == true;
+            throw new StsError(403, expired ? "ExpiredToken" : ex.Code == "UnrecognizedClientException" ? "InvalidClientTokenId" : "SignatureDoesNotMatch",
+                refused is { } check ? $"The security token included in the {action} request is invalid: {check.Failure}." : ex.Message, refused?.Principal);
         }
-
-        var check = _emulator.Ledger.Check(accessKeyId);
-        if (!check.IsValid)
-        {
-            throw new StsError(403, check.Failure!.Contains("expired", StringComparison.Ordinal) ? "ExpiredToken" : "InvalidClientTokenId", $"The security token included in the {action} request is invalid: {check.Failure}.", check.Principal);
-        }
-
-        return check.Principal!;
     }
 
     private string RoleName(string roleArn, string? caller = null)

@@ -120,6 +120,27 @@ public sealed class GcpIdentityEmulator : IAsyncDisposable
     /// <returns>The principal, or the reason for refusal.</returns>
     public IdentityCheck CheckAccessToken(string accessToken) => Ledger.Check(accessToken);
 
+    /// <summary>
+    /// The <see cref="EmulatorAuthenticator"/> that lets a cloud emulator accept exactly the access tokens this emulator
+    /// issued, while they are valid: set <c>options.Authenticator = identity.Authenticate</c>. Every decision is recorded
+    /// in <see cref="Requests"/> as <c>authenticate</c>.
+    /// </summary>
+    /// <param name="credential">The bearer token a request carried.</param>
+    /// <returns>The principal (a service account e-mail or a federated principal), or <see langword="null"/> to refuse the request.</returns>
+    public EmulatorPrincipal? Authenticate(EmulatorCredential credential)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var check = credential.Kind == EmulatorCredential.BearerKind ? Ledger.Check(credential.Value) : IdentityCheck.Refused("not a bearer token");
+        if (!check.IsValid)
+        {
+            Calls.Failed("authenticate", check.Failure!, check.Principal);
+            return null;
+        }
+
+        Calls.Succeeded("authenticate", check.Principal);
+        return new EmulatorPrincipal(check.Principal!);
+    }
+
     /// <summary>Gets every token issued so far, for canary scans of captured output.</summary>
     /// <returns>The tokens.</returns>
     public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues()];

@@ -1,0 +1,133 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Secrets.Client.Testing;
+
+/// <summary>
+/// Answers the AWS JSON 1.1 protocol (<c>POST /</c>, <c>X-Amz-Target: secretsmanager.*</c>) with SigV4 verification,
+/// and the local agent endpoint (<c>GET /secretsmanager/get</c>); errors as <c>{"__type","message"}</c> with
+/// <c>x-amzn-ErrorType</c>. Operations are counted by name in <see cref="EmulatorProtocol.Traffic"/>.
+/// </summary>
+internal sealed class AwsSecretsManagerProtocol : EmulatorProtocol
+{
+    private const string JsonContentType = "application/x-amz-json-1.1";
+    private const string TargetPrefix = "secretsmanager.";
+    private const string AgentOperation = "Agent.GetSecretValue";
+    private readonly AwsSecretsManagerEmulatorOptions _options;
+    private readonly AwsSigV4Verifier _verifier;
+
+    public AwsSecretsManagerProtocol(AwsSecretsManagerEmulatorOptions options, AwsEmulatorBackend backend)
+        : base(options)
+    {
+        _options = options;
+        Backend = backend;
+        _verifier = new AwsSigV4Verifier(options);
+    }
+
+    public AwsEmulatorBackend Backend { get; }
+
+    public override string ContentType => JsonContentType;
+
+    public override EmulatorException TooLarge() =>
+        new AwsEmulatorException("SerializationException", "The request body is too large.", HttpStatusCode.RequestEntityTooLarge);
+
+    protected override void OnRequestStarted(EmulatorCall call) =>
+        call.Context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+
+    protected override async Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
+    {
+        if (IsAgent(call))
+        {
+            Traffic.CountOperation(AgentOperation);
+            return call.Header("X-Aws-Parameters-Secrets-Token") == _options.AgentToken
+                ? new EmulatorPrincipal("agent")
+                : throw new AwsEmulatorException("AccessDeniedException", "Forbidden: missing or wrong X-Aws-Parameters-Secrets-Token.", HttpStatusCode.Forbidden);
+        }
+
+        if (!HttpMethods.IsPost(call.Method) || call.Path != "/")
+        {
+            throw new AwsEmulatorException("UnknownOperationException", "Requests must be POST / with an X-Amz-Target header.", HttpStatusCode.NotFound);
+        }
+
+        var target = call.Header("X-Amz-Target");
+        if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
+        {
+            throw new AwsEmulatorException("UnknownOperationException", $"Unknown target '{target}'.");
+        }
+
+        Traffic.CountOperation(target[TargetPrefix.Length..]);
+        var body = await call.ReadBodyAsync().ConfigureAwait(false);
+        return _options.RequireSignature
+            ? _verifier.Verify(call.Request, body, credential => Authenticate(credential, DefaultPrincipal))
+            : new EmulatorPrincipal($"arn:aws:iam::{_options.AccountId}:user/emulator");
+    }
+
+    protected override EmulatorException Throttled(EmulatorCall call) => new AwsEmulatorException("ThrottlingException", "Rate exceeded");
+
+    protected override EmulatorException ServerError() =>
+        new AwsEmulatorException("InternalServiceError", "An error occurred on the server side.", HttpStatusCode.InternalServerError);
+
+    protected override void WriteError(Utf8JsonWriter writer, EmulatorException error)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("__type", error.Code);
+        writer.WriteString("message", error.Message);
+        writer.WriteEndObject();
+    }
+
+    protected override Task WriteErrorAsync(EmulatorCall call, EmulatorException error)
+    {
+        call.Context.Response.Headers["x-amzn-ErrorType"] = error.Code;
+        return base.WriteErrorAsync(call, error);
+    }
+
+    protected override async Task RouteAsync(EmulatorCall call)
+    {
+        if (IsAgent(call))
+        {
+            var query = call.Request.Query;
+            var agentBody = EmulatorJson.Write(w => Backend.AgentGet(query["secretId"].ToString(), NullIfEmpty(query["versionId"].ToString()), NullIfEmpty(query["versionStage"].ToString()), w));
+            call.Context.Response.StatusCode = 200;
+            call.Context.Response.ContentType = "application/json";
+            await call.Context.Response.Body.WriteAsync(agentBody, call.Aborted).ConfigureAwait(false);
+            return;
+        }
+
+        if (!call.Request.ContentType?.StartsWith(JsonContentType, StringComparison.OrdinalIgnoreCase) ?? true)
+        {
+            throw new AwsEmulatorException("SerializationException", $"Content-Type must be {JsonContentType}.");
+        }
+
+        var body = await call.ReadBodyAsync().ConfigureAwait(false);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body.Length == 0 ? "{}"u8.ToArray() : body);
+        }
+        catch (JsonException)
+        {
+            throw new AwsEmulatorException("SerializationException", "The request body is not valid JSON.");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                throw new AwsEmulatorException("SerializationException", "The request body must be a JSON object.");
+            }
+
+            var operation = call.Header("X-Amz-Target")[TargetPrefix.Length..];
+            await call.ObjectAsync(200, w => Backend.Dispatch(operation, document.RootElement, w)).ConfigureAwait(false);
+        }
+    }
+
+    private static bool IsAgent(EmulatorCall call) => HttpMethods.IsGet(call.Method) && call.Path == "/secretsmanager/get";
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    private EmulatorPrincipal? DefaultPrincipal(EmulatorCredential credential) =>
+        credential.Value == _options.AccessKeyId && (_options.SessionToken is null || credential.SessionToken == _options.SessionToken)
+            ? new EmulatorPrincipal($"arn:aws:iam::{_options.AccountId}:user/emulator", _options.SecretAccessKey)
+            : null;
+}

@@ -1,0 +1,500 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace Secrets.Client.Testing;
+
+/// <summary>
+/// Answers the Secret Manager v1 REST API the way the service does: bearer authentication (none when the emulator
+/// allows anonymous access, as Google's <c>*_EMULATOR_HOST</c> convention expects), JSON bodies with int64 as strings,
+/// CRC32C checksums both ways, <c>updateMask</c> patches, <c>nextPageToken</c> paging and Google's error shape
+/// <c>{"error":{"code","message","status"}}</c>.
+/// </summary>
+internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
+{
+    private const int MaxPayloadBytes = 64 * 1024;
+    private static readonly string[] UpdatableFields = ["labels", "annotations"];
+    private readonly GcpSecretState _state;
+    private readonly GcpSecretManagerEmulatorOptions _options;
+    private readonly string _token;
+    private volatile bool _corruptChecksums;
+
+    public GcpSecretManagerProtocol(GcpSecretState state, GcpSecretManagerEmulatorOptions options, string token)
+        : base(options)
+    {
+        _state = state;
+        _options = options;
+        _token = token;
+    }
+
+    public bool CorruptChecksums
+    {
+        get => _corruptChecksums;
+        set => _corruptChecksums = value;
+    }
+
+    public override string ContentType => "application/json; charset=UTF-8";
+
+    internal static string FormatTime(DateTimeOffset time) =>
+        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
+    {
+        var authorization = call.Request.Headers.Authorization.ToString();
+        var token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
+        if (token is null && _options.AllowAnonymous)
+        {
+            return Task.FromResult(EmulatorPrincipal.Anonymous);
+        }
+
+        var principal = token is null ? null : Authenticate(new EmulatorCredential(EmulatorCredential.BearerKind, token), c =>
+            string.Equals(c.Value, _token, StringComparison.Ordinal) ? new EmulatorPrincipal("emulator@" + _options.ProjectId + ".iam.gserviceaccount.com") : null);
+        if (principal is null)
+        {
+            Traffic.CountOperation(GcpSecretManagerEmulatorCounters.Unauthenticated401);
+            call.Context.Response.Headers.WWWAuthenticate = "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"";
+            throw Error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.");
+        }
+
+        return Task.FromResult(principal);
+    }
+
+    protected override EmulatorException Throttled(EmulatorCall call) =>
+        Error(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Access requests' and limit 'Access requests per minute' of service 'secretmanager.googleapis.com'.");
+
+    protected override EmulatorException ServerError() => Error(503, "UNAVAILABLE", "The service is currently unavailable.");
+
+    protected override void WriteError(Utf8JsonWriter w, EmulatorException error)
+    {
+        w.WriteStartObject();
+        w.WriteStartObject("error");
+        w.WriteNumber("code", error.Status);
+        w.WriteString("message", error.Message);
+        w.WriteString("status", error.Code);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    protected override async Task RouteAsync(EmulatorCall call)
+    {
+        var segments = call.Segments;
+        if (segments.Length < 4 || segments[0] != "v1" || segments[1] != "projects" || !GcpSecretState.IsValidProject(segments[2]) || !segments[3].StartsWith("secrets", StringComparison.Ordinal))
+        {
+            throw NotFoundPath(call);
+        }
+
+        var project = segments[2];
+        if (segments.Length == 4 && segments[3] == "secrets" && call.Method is "GET" or "POST")
+        {
+            await (call.Method == "GET" ? ListSecretsAsync(call, project) : CreateSecretAsync(call, project)).ConfigureAwait(false);
+            return;
+        }
+
+        if (segments.Length < 5)
+        {
+            throw NotFoundPath(call);
+        }
+
+        var (secret, secretVerb) = SplitVerb(segments[4]);
+        if (!GcpSecretState.IsValidSecretId(secret))
+        {
+            throw InvalidArgument($"Invalid resource field value in the request: secret id '{secret}'.");
+        }
+
+        var key = GcpSecretState.Key(project, secret);
+        var version = segments.Length == 7 && segments[5] == "versions" ? SplitVerb(segments[6]) : default;
+        Task answer = (segments.Length, call.Method, secretVerb, version.Verb) switch
+        {
+            (5, "GET", null, _) => SecretAnswerAsync(call, key, _ => { }),
+            (5, "PATCH", null, _) => UpdateSecretAsync(call, key),
+            (5, "DELETE", null, _) => DeleteSecretAsync(call, key),
+            (5, "POST", "addVersion", _) => AddVersionAsync(call, key),
+            (6, "GET", null, _) when segments[5] == "versions" => ListVersionsAsync(call, key),
+            (7, "GET", null, null) => VersionAnswerAsync(call, key, version.Id, null),
+            (7, "GET", null, "access") => AccessAsync(call, key, version.Id),
+            (7, "POST", null, "enable") => VersionAnswerAsync(call, key, version.Id, GcpSecretVersionStates.Enabled),
+            (7, "POST", null, "disable") => VersionAnswerAsync(call, key, version.Id, GcpSecretVersionStates.Disabled),
+            (7, "POST", null, "destroy") => VersionAnswerAsync(call, key, version.Id, GcpSecretVersionStates.Destroyed),
+            _ => throw NotFoundPath(call),
+        };
+        await answer.ConfigureAwait(false);
+    }
+
+    private static EmulatorException Error(int status, string code, string message) => new(status, code, message);
+
+    private static EmulatorException InvalidArgument(string message) => Error(400, "INVALID_ARGUMENT", message);
+
+    private static EmulatorException SecretNotFound(string key) => Error(404, "NOT_FOUND", $"Secret [{key}] not found.");
+
+    private static EmulatorException NotFoundPath(EmulatorCall call) => Error(404, "NOT_FOUND", $"The requested URL {call.Path} was not found on this server.");
+
+    private async Task ListSecretsAsync(EmulatorCall call, string project)
+    {
+        var filter = call.Query("filter");
+        if (!GcpSecretFilter.TryParse(filter, out var predicate))
+        {
+            throw InvalidArgument($"Invalid filter: '{filter}'. The emulator understands 'name:TEXT', 'labels.KEY=VALUE' and 'labels.KEY:*', joined by spaces.");
+        }
+
+        var (offset, pageSize) = ReadPaging(call);
+        byte[] body;
+        lock (_state.Sync)
+        {
+            var prefix = $"projects/{project}/secrets/";
+            var matching = _state.Secrets.Values.Where(s => s.Name.StartsWith(prefix, StringComparison.Ordinal) && predicate(s)).ToList();
+            body = WritePage(matching, "secrets", offset, pageSize, WriteSecret);
+        }
+
+        await call.SendAsync(200, body).ConfigureAwait(false);
+    }
+
+    private async Task CreateSecretAsync(EmulatorCall call, string project)
+    {
+        var secretId = call.Query("secretId");
+        if (!GcpSecretState.IsValidSecretId(secretId))
+        {
+            throw InvalidArgument($"Invalid secretId '{secretId}': use 1 to 255 letters, digits, '_' and '-'.");
+        }
+
+        using var document = await call.ReadObjectAsync(() => InvalidArgument("Secret.replication is required.")).ConfigureAwait(false);
+        if (!document.RootElement.TryGetProperty("replication", out var replication) || replication.ValueKind != JsonValueKind.Object)
+        {
+            throw InvalidArgument("Secret.replication is required.");
+        }
+
+        byte[] body;
+        lock (_state.Sync)
+        {
+            var key = GcpSecretState.Key(project, secretId);
+            if (_state.Secrets.ContainsKey(key))
+            {
+                throw Error(409, "ALREADY_EXISTS", $"Secret [{key}] already exists.");
+            }
+
+            var created = _state.Create(project, secretId, EmulatorJson.ReadStringMap(document.RootElement, "labels"));
+            created.Annotations = EmulatorJson.ReadStringMap(document.RootElement, "annotations") ?? created.Annotations;
+            body = EmulatorJson.Write(w => WriteSecret(w, created));
+        }
+
+        await call.SendAsync(200, body).ConfigureAwait(false);
+    }
+
+    /// <summary>PATCH with <c>updateMask</c>: replaces exactly the named fields (labels, annotations) and answers the secret.</summary>
+    private async Task UpdateSecretAsync(EmulatorCall call, string key)
+    {
+        var mask = call.Query("updateMask").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (mask.Length == 0)
+        {
+            throw InvalidArgument("update_mask is required.");
+        }
+
+        if (mask.FirstOrDefault(f => !UpdatableFields.Contains(f, StringComparer.Ordinal)) is { } unknown)
+        {
+            throw InvalidArgument($"Invalid update_mask path '{unknown}': the emulator updates {string.Join(" and ", UpdatableFields)}.");
+        }
+
+        using var document = await call.ReadObjectAsync(() => InvalidArgument("The request body must be a Secret.")).ConfigureAwait(false);
+        var labels = EmulatorJson.ReadStringMap(document.RootElement, "labels") ?? [];
+        if (labels.Keys.FirstOrDefault(k => !GcpSecretState.IsValidLabelKey(k)) is { } badKey)
+        {
+            throw InvalidArgument($"Invalid label key '{badKey}': use 1 to 63 lowercase letters, digits, '_' and '-', starting with a letter.");
+        }
+
+        var annotations = EmulatorJson.ReadStringMap(document.RootElement, "annotations") ?? [];
+        await SecretAnswerAsync(call, key, secret =>
+        {
+            if (mask.Contains("labels"))
+            {
+                secret.Labels.Clear();
+                foreach (var (name, value) in labels)
+                {
+                    secret.Labels[name] = value;
+                }
+            }
+
+            if (mask.Contains("annotations"))
+            {
+                secret.Annotations = annotations;
+            }
+
+            secret.Revision++;
+        }).ConfigureAwait(false);
+    }
+
+    private async Task SecretAnswerAsync(EmulatorCall call, string key, Action<GcpStoredSecret> change)
+    {
+        byte[] body;
+        lock (_state.Sync)
+        {
+            var secret = _state.Secrets.GetValueOrDefault(key) ?? throw SecretNotFound(key);
+            change(secret);
+            body = EmulatorJson.Write(w => WriteSecret(w, secret));
+        }
+
+        await call.SendAsync(200, body).ConfigureAwait(false);
+    }
+
+    private async Task DeleteSecretAsync(EmulatorCall call, string key)
+    {
+        lock (_state.Sync)
+        {
+            if (!_state.Secrets.Remove(key))
+            {
+                throw SecretNotFound(key);
+            }
+        }
+
+        await call.SendAsync(200, "{}"u8.ToArray()).ConfigureAwait(false);
+    }
+
+    private async Task AddVersionAsync(EmulatorCall call, string key)
+    {
+        using var document = await call.ReadObjectAsync(() => InvalidArgument("Payload data is required.")).ConfigureAwait(false);
+        if (!document.RootElement.TryGetProperty("payload", out var payload)
+            || payload.ValueKind != JsonValueKind.Object
+            || !payload.TryGetProperty("data", out var dataElement)
+            || dataElement.ValueKind != JsonValueKind.String)
+        {
+            throw InvalidArgument("Payload data is required.");
+        }
+
+        byte[] data;
+        try
+        {
+            data = dataElement.GetBytesFromBase64();
+        }
+        catch (FormatException)
+        {
+            throw InvalidArgument("Invalid value at 'payload.data' (TYPE_BYTES): not valid base64.");
+        }
+
+        if (data.Length > MaxPayloadBytes)
+        {
+            throw InvalidArgument($"Secret payload data cannot be larger than {MaxPayloadBytes} bytes.");
+        }
+
+        var clientChecksum = false;
+        if (payload.TryGetProperty("dataCrc32c", out var crcElement) && crcElement.ValueKind != JsonValueKind.Null)
+        {
+            if (!TryReadInt64(crcElement, out var expected))
+            {
+                throw InvalidArgument("Invalid value at 'payload.data_crc32c' (TYPE_INT64).");
+            }
+
+            if (expected != Secrets.Client.Gcp.Crc32C.Compute(data))
+            {
+                throw InvalidArgument("Checksum mismatch: the payload's data_crc32c does not match its data.");
+            }
+
+            clientChecksum = true;
+        }
+
+        byte[] body;
+        lock (_state.Sync)
+        {
+            var secret = _state.Secrets.GetValueOrDefault(key) ?? throw SecretNotFound(key);
+            var version = _state.AddVersion(secret, data);
+            version.ClientSpecifiedChecksum = clientChecksum;
+            body = EmulatorJson.Write(w => WriteVersion(w, secret, version));
+        }
+
+        await call.SendAsync(200, body).ConfigureAwait(false);
+    }
+
+    private async Task ListVersionsAsync(EmulatorCall call, string key)
+    {
+        var filter = call.Query("filter");
+        string? state = null;
+        if (filter.Length > 0)
+        {
+            state = filter.StartsWith("state:", StringComparison.Ordinal)
+                ? filter["state:".Length..]
+                : throw InvalidArgument($"Invalid filter: '{filter}'. The emulator understands 'state:ENABLED|DISABLED|DESTROYED'.");
+        }
+
+        var (offset, pageSize) = ReadPaging(call);
+        byte[] body;
+        lock (_state.Sync)
+        {
+            var secret = _state.Secrets.GetValueOrDefault(key) ?? throw SecretNotFound(key);
+
+            // The service lists versions newest first.
+            var matching = Enumerable.Reverse(secret.Versions).Where(v => state is null || v.State == state).ToList();
+            body = WritePage(matching, "versions", offset, pageSize, (w, v) => WriteVersion(w, secret, v));
+        }
+
+        await call.SendAsync(200, body).ConfigureAwait(false);
+    }
+
+    /// <summary>Answers a version's metadata, after moving it to <paramref name="newState"/> when one is given.</summary>
+    private async Task VersionAnswerAsync(EmulatorCall call, string key, string version, string? newState)
+    {
+        byte[] body;
+        lock (_state.Sync)
+        {
+            var (secret, found) = FindVersion(key, version);
+            if (newState is not null)
+            {
+                if (found.State == GcpSecretVersionStates.Destroyed && newState != GcpSecretVersionStates.Destroyed)
+                {
+                    throw Error(400, "FAILED_PRECONDITION", $"Secret Version [{key}/versions/{version}] is in DESTROYED state.");
+                }
+
+                GcpSecretManagerEmulator.ApplyState(found, newState, _state.Now);
+            }
+
+            body = EmulatorJson.Write(w => WriteVersion(w, secret, found));
+        }
+
+        await call.SendAsync(200, body).ConfigureAwait(false);
+    }
+
+    private async Task AccessAsync(EmulatorCall call, string key, string version)
+    {
+        byte[] body;
+        lock (_state.Sync)
+        {
+            var (_, found) = FindVersion(key, version);
+            var name = $"{key}/versions/{found.Number.ToString(CultureInfo.InvariantCulture)}";
+            if (found.State != GcpSecretVersionStates.Enabled)
+            {
+                throw Error(400, "FAILED_PRECONDITION", $"Secret Version [{name}] is in {found.State} state.");
+            }
+
+            var checksum = (long)Secrets.Client.Gcp.Crc32C.Compute(found.Data) + (_corruptChecksums ? 1 : 0);
+            body = EmulatorJson.WriteObject(w =>
+            {
+                w.WriteString("name", name);
+                w.WriteStartObject("payload");
+                w.WriteBase64String("data", found.Data);
+                w.WriteString("dataCrc32c", checksum.ToString(CultureInfo.InvariantCulture));
+                w.WriteEndObject();
+            });
+        }
+
+        Traffic.CountOperation(GcpSecretManagerEmulatorCounters.Access);
+        await call.SendAsync(200, body).ConfigureAwait(false);
+    }
+
+    private (GcpStoredSecret Secret, GcpStoredVersion Version) FindVersion(string key, string version)
+    {
+        var secret = _state.Secrets.GetValueOrDefault(key);
+        if (secret?.Find(version) is { } found)
+        {
+            return (secret, found);
+        }
+
+        throw secret is { Versions.Count: > 0 } && version != "latest"
+            ? Error(404, "NOT_FOUND", $"Secret Version [{key}/versions/{version}] not found.")
+            : Error(404, "NOT_FOUND", $"Secret [{key}] not found or has no versions.");
+    }
+
+    private (int Offset, int PageSize) ReadPaging(EmulatorCall call)
+    {
+        var pageSize = _options.MaxPageSize;
+        var size = call.Query("pageSize");
+        var token = call.Query("pageToken");
+        var offset = 0;
+        var valid = size.Length == 0 || (int.TryParse(size, NumberStyles.None, CultureInfo.InvariantCulture, out var requested) && requested <= 25000 && (requested == 0 || (pageSize = Math.Min(requested, pageSize)) > 0));
+        if (!valid || (token.Length > 0 && !TryDecodeToken(token, out offset)))
+        {
+            throw InvalidArgument("Invalid pageSize or pageToken.");
+        }
+
+        return (offset, pageSize);
+    }
+
+    private static byte[] WritePage<T>(List<T> matching, string property, int offset, int pageSize, Action<Utf8JsonWriter, T> writeItem) =>
+        EmulatorJson.WriteObject(w =>
+        {
+            var page = matching.Skip(offset).Take(pageSize).ToList();
+            if (page.Count > 0)
+            {
+                w.WriteStartArray(property);
+                page.ForEach(item => writeItem(w, item));
+                w.WriteEndArray();
+            }
+
+            if (offset + pageSize < matching.Count)
+            {
+                w.WriteString("nextPageToken", Convert.ToBase64String(Encoding.ASCII.GetBytes("offset:" + (offset + pageSize).ToString(CultureInfo.InvariantCulture))));
+            }
+
+            w.WriteNumber("totalSize", matching.Count);
+        });
+
+    private static bool TryDecodeToken(string token, out int offset)
+    {
+        offset = 0;
+        try
+        {
+            var text = Encoding.ASCII.GetString(Convert.FromBase64String(token));
+            return text.StartsWith("offset:", StringComparison.Ordinal)
+                && int.TryParse(text.AsSpan("offset:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out offset);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryReadInt64(JsonElement element, out long value)
+    {
+        value = 0;
+        return element.ValueKind switch
+        {
+            JsonValueKind.String => long.TryParse(element.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value),
+            JsonValueKind.Number => element.TryGetInt64(out value),
+            _ => false,
+        };
+    }
+
+    private static (string Id, string? Verb) SplitVerb(string segment)
+    {
+        var colon = segment.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (segment, null) : (segment[..colon], segment[(colon + 1)..]);
+    }
+
+    private static void WriteSecret(Utf8JsonWriter w, GcpStoredSecret secret)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", secret.Name);
+        w.WriteStartObject("replication");
+        w.WriteStartObject("automatic");
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteString("createTime", FormatTime(secret.Created));
+        if (secret.Labels.Count > 0)
+        {
+            EmulatorJson.WriteStringMap(w, "labels", secret.Labels);
+        }
+
+        if (secret.Annotations.Count > 0)
+        {
+            EmulatorJson.WriteStringMap(w, "annotations", secret.Annotations);
+        }
+
+        w.WriteString("etag", secret.Etag);
+        w.WriteEndObject();
+    }
+
+    private static void WriteVersion(Utf8JsonWriter w, GcpStoredSecret secret, GcpStoredVersion version)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", $"{secret.Name}/versions/{version.Number.ToString(CultureInfo.InvariantCulture)}");
+        w.WriteString("createTime", FormatTime(version.Created));
+        if (version.Destroyed is { } destroyed)
+        {
+            w.WriteString("destroyTime", FormatTime(destroyed));
+        }
+
+        w.WriteString("state", version.State);
+        w.WriteStartObject("replicationStatus");
+        w.WriteStartObject("automatic");
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteString("etag", version.Etag);
+        w.WriteBoolean("clientSpecifiedPayloadChecksum", version.ClientSpecifiedChecksum);
+        w.WriteEndObject();
+    }
+}
