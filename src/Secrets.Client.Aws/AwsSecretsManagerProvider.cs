@@ -121,6 +121,34 @@ public class AwsSecretsManagerProvider : SecretProvider
     /// </summary>
     public override string? Identity => Volatile.Read(ref _identity);
 
+    /// <summary>
+    /// Resolves <see cref="Identity"/> without reading a secret: credentials from the chain and, for temporary ones, STS
+    /// <c>GetCallerIdentity</c>. A failure names the link of the chain that failed.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the resolution.</param>
+    /// <returns>The caller ARN or access key id; <see langword="null"/> through the local agent, which signs for us.</returns>
+    /// <exception cref="SecretAccessDeniedException">No credentials could be obtained, or the caller could not be resolved.</exception>
+    public override async ValueTask<string?> ResolveIdentityAsync(CancellationToken cancellationToken = default)
+    {
+        if (_agentUrl is not null)
+        {
+            return null;
+        }
+
+        AWSCredentials? credentials = null;
+        try
+        {
+            credentials = await ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false);
+            await RememberIdentityAsync(credentials, _endpoint.Value.Region, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or InvalidOperationException)
+        {
+            throw new SecretAccessDeniedException(Name, null, AwsCredentialLink.Explain(credentials, ex), ex);
+        }
+
+        return Identity;
+    }
+
     /// <summary>Gets 20, the most secret ids one <c>BatchGetSecretValue</c> call takes.</summary>
     public override int MaxBatchSize => BatchLimit;
 
@@ -884,8 +912,15 @@ public class AwsSecretsManagerProvider : SecretProvider
             }
             catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException)
             {
+                var code = ex is AmazonServiceException service ? service.ErrorCode : ex.GetType().Name;
+                if (Options.ProductionIdentities.Count > 0)
+                {
+                    // Scoping needs the principal: an unknown one cannot be shown not to be a production one.
+                    throw new SecretAccessDeniedException(Name, null, $"Resolving the caller identity (STS GetCallerIdentity) for credentials from {AwsCredentialLink.Describe(credentials)} failed: {code}. Production-identity scoping needs it.", ex);
+                }
+
                 // The principal is for the audit; a failed lookup must not fail the read. Keep the access key id.
-                AwsLog.CallerIdentityFailed(_logger, AwsCredentialLink.Describe(credentials), ex is AmazonServiceException service ? service.ErrorCode : ex.GetType().Name);
+                AwsLog.CallerIdentityFailed(_logger, AwsCredentialLink.Describe(credentials), code);
             }
         }
 

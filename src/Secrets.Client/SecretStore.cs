@@ -288,6 +288,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         var slot = Route(reference, SecretAccessKind.Metadata);
         try
         {
+            await EnsureIdentityInScopeAsync(slot, reference, SecretAccessKind.Metadata, cancellationToken).ConfigureAwait(false);
             var properties = await slot.Pipeline.ExecuteAsync(
                 static (state, ct) => state.Provider.GetPropertiesAsync(state.Reference, ct),
                 (slot.Provider, Reference: reference.GetCacheKey(slot.Provider.Name)),
@@ -311,6 +312,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
             : _providers.TryGetValue(provider.ToLowerInvariant(), out var named) ? named : throw UnknownProvider(provider, prefix ?? string.Empty);
         var probe = new SecretReference(slot.Provider.Name, string.IsNullOrEmpty(prefix) ? "*" : prefix);
         EnsureInScope(slot, probe, SecretAccessKind.List);
+        await EnsureIdentityInScopeAsync(slot, probe, SecretAccessKind.List, cancellationToken).ConfigureAwait(false);
         if (!slot.Provider.SupportsListing)
         {
             throw new NotSupportedException($"Provider '{slot.Provider.Name}' cannot list secrets.");
@@ -340,6 +342,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         try
         {
             // Writes are not retried: a timed-out write may have landed.
+            await EnsureIdentityInScopeAsync(slot, reference, SecretAccessKind.Write, cancellationToken).ConfigureAwait(false);
             var properties = await slot.Provider.SetSecretAsync(reference.Path, value, cancellationToken).ConfigureAwait(false);
             Invalidate(reference);
             AuditSuccess(slot, reference, SecretAccessKind.Write, properties.Version);
@@ -363,6 +366,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         var slot = Route(reference, SecretAccessKind.Rotate);
         try
         {
+            await EnsureIdentityInScopeAsync(slot, reference, SecretAccessKind.Rotate, cancellationToken).ConfigureAwait(false);
             var properties = await slot.Provider.RotateSecretAsync(reference.GetCacheKey(slot.Provider.Name), cancellationToken).ConfigureAwait(false);
             Invalidate(reference);
             AuditSuccess(slot, reference, SecretAccessKind.Rotate, properties.Version);
@@ -687,6 +691,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         var started = _time.GetTimestamp();
         try
         {
+            await EnsureIdentityInScopeAsync(slot, keys[0], SecretAccessKind.Fetch, cancellationToken).ConfigureAwait(false);
             fetched = await slot.Pipeline.ExecuteAsync(
                 static (state, ct) => state.Provider.GetSecretsAsync(state.keys, ct),
                 (slot.Provider, keys),
@@ -743,6 +748,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         var started = _time.GetTimestamp();
         try
         {
+            await EnsureIdentityInScopeAsync(slot, key, kind, _lifetime.Token).ConfigureAwait(false);
             var secret = await slot.Pipeline.ExecuteAsync(
                 static (state, ct) => state.Provider.GetSecretAsync(state.key, ct),
                 (slot.Provider, key),
@@ -920,6 +926,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         try
         {
             var current = entry.Secret!.Properties;
+            await EnsureIdentityInScopeAsync(slot, key, SecretAccessKind.Refresh, cancellationToken).ConfigureAwait(false);
             var latest = await slot.Pipeline.ExecuteAsync(
                 static (state, ct) => state.Provider.GetPropertiesAsync(state.key, ct),
                 (slot.Provider, key),

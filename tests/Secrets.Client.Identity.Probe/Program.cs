@@ -36,7 +36,7 @@ while (Console.ReadLine() is { } line)
                 store.Invalidate(reference);
                 using (var secret = await store.GetSecretAsync(reference))
                 {
-                    var hash = secret.Value.Use(static bytes => Convert.ToHexStringLower(SHA256.HashData(bytes)));
+                    var hash = secret.Value.Use(0, static (bytes, _) => Convert.ToHexStringLower(SHA256.HashData(bytes)));
                     Answer(new { ok = true, sha256 = hash, identity = provider.Identity, audit = audit.Last?.Identity });
                 }
 
@@ -70,7 +70,7 @@ static SecretProvider CreateProvider(string platform, Dictionary<string, string>
     var productionIdentities = settings.GetValueOrDefault("production-identity");
     SecretProvider provider = platform switch
     {
-        "aws" => new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions { Region = settings["region"], ServiceUrl = new Uri(settings["endpoint"]) }, loggers),
+        "aws" => new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions { Region = settings.GetValueOrDefault("region"), ServiceUrl = new Uri(settings["endpoint"]) }, loggers),
         "gcp" => new GcpSecretManagerProvider(GcpSecretManagerProvider.DefaultName, new GcpSecretManagerProviderOptions { Endpoint = new Uri(settings["endpoint"]), DefaultProject = settings["project"] }, loggers.CreateLogger<GcpSecretManagerProvider>()),
         "azure" => new AzureKeyVaultSecretProvider(AzureKeyVaultSecretProvider.DefaultName, AzureOptions(settings), loggers.CreateLogger<AzureKeyVaultSecretProvider>()),
         _ => throw new ArgumentException("Unknown platform " + platform),

@@ -34,25 +34,28 @@ internal static class AwsCredentialLink
     {
         var link = Describe(credentials);
         var innermost = exception;
+        var service = exception as AmazonServiceException;
         while (innermost.InnerException is not null)
         {
             innermost = innermost.InnerException;
+            service ??= innermost as AmazonServiceException;
         }
 
-        var what = (credentials, exception) switch
+        // The SDK wraps an STS refusal in a client exception; the service's error code is what names the cause.
+        var what = (credentials, service is { ErrorCode.Length: > 0 } ? service : exception) switch
         {
             (AssumeRoleWithWebIdentityCredentials web, InvalidOperationException) when !File.Exists(web.WebIdentityTokenFile) =>
                 $"web identity token file missing: '{web.WebIdentityTokenFile}' (AWS_WEB_IDENTITY_TOKEN_FILE) does not exist",
             (AssumeRoleWithWebIdentityCredentials, InvalidOperationException) => "web identity token file unreadable (AWS_WEB_IDENTITY_TOKEN_FILE)",
-            (AssumeRoleWithWebIdentityCredentials, AmazonServiceException service) when service.ErrorCode is { Length: > 0 } =>
-                $"STS AssumeRoleWithWebIdentity refused the web identity token: {service.ErrorCode}",
+            (AssumeRoleWithWebIdentityCredentials, AmazonServiceException refused) when refused.ErrorCode is { Length: > 0 } =>
+                $"STS AssumeRoleWithWebIdentity refused the web identity token: {refused.ErrorCode}",
             (AssumeRoleWithWebIdentityCredentials or AssumeRoleAWSCredentials, _) when innermost is HttpRequestException or System.Net.Sockets.SocketException =>
                 "STS unreachable (AWS_ENDPOINT_URL_STS or the regional STS endpoint)",
             (GenericContainerCredentials, _) when innermost is FileNotFoundException or DirectoryNotFoundException =>
                 "container authorization token file missing (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)",
             (GenericContainerCredentials, _) => "container credentials endpoint unreachable or refused the request: " + innermost.Message,
             _ when link == InstanceMetadata => "IMDS unreachable or no instance profile attached: " + innermost.Message,
-            (_, AmazonServiceException service) when service.ErrorCode is { Length: > 0 } => service.ErrorCode,
+            (_, AmazonServiceException refused) when refused.ErrorCode is { Length: > 0 } => refused.ErrorCode,
             _ => innermost.Message,
         };
         return $"Getting AWS credentials from {link} failed: {what}.";
