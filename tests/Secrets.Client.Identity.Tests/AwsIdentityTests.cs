@@ -196,7 +196,7 @@ public sealed class AwsIdentityTests
         public async Task AssertReadsAndRollsAsync(IdentityProbe probe, string principal, string issuingOperation, Action? refreshPlatformToken)
         {
             var first = await probe.ReadAsync(Reference);
-            Assert.True(first.Ok, first.ToString());
+            Assert.True(first.Ok, first + string.Join("\n", Identity.Requests));
             Assert.Equal(Sha256(Canary), first.Sha256);
             Assert.Equal(principal, first.Identity);
             Assert.Equal(principal, first.Audit);

@@ -51,13 +51,20 @@ internal static class AwsCredentialLink
                 $"STS AssumeRoleWithWebIdentity refused the web identity token: {refused.ErrorCode}",
             (AssumeRoleWithWebIdentityCredentials or AssumeRoleAWSCredentials, _) when innermost is HttpRequestException or System.Net.Sockets.SocketException =>
                 "STS unreachable (AWS_ENDPOINT_URL_STS or the regional STS endpoint)",
-            (GenericContainerCredentials, _) when innermost is FileNotFoundException or DirectoryNotFoundException =>
+            (GenericContainerCredentials, _) when innermost is FileNotFoundException or DirectoryNotFoundException || ContainerTokenFileMissing() =>
                 "container authorization token file missing (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)",
             (GenericContainerCredentials, _) => "container credentials endpoint unreachable or refused the request: " + innermost.Message,
             _ when link == InstanceMetadata => "IMDS unreachable or no instance profile attached: " + innermost.Message,
+            (null, _) when exception.Message.Contains("EC2 instance metadata", StringComparison.OrdinalIgnoreCase) =>
+                "no link produced credentials; the last, EC2 instance metadata, failed: IMDS unreachable or no instance profile attached. " + exception.Message.ReplaceLineEndings(" "),
+            (null, _) => "no link produced credentials. " + exception.Message.ReplaceLineEndings(" "),
             (_, AmazonServiceException refused) when refused.ErrorCode is { Length: > 0 } => refused.ErrorCode,
             _ => innermost.Message,
         };
-        return $"Getting AWS credentials from {link} failed: {what}.";
+        return $"Getting AWS credentials from {link} failed: {what.TrimEnd('.', ' ')}.";
     }
+
+    // The container link reads the file on every fetch and reports only the I/O message; the variable says which file.
+    private static bool ContainerTokenFileMissing() =>
+        Environment.GetEnvironmentVariable("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") is { Length: > 0 } file && !File.Exists(file);
 }

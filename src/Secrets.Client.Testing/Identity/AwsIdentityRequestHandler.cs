@@ -225,11 +225,11 @@ internal sealed class AwsIdentityRequestHandler
                 ["InstanceProfileId"] = "AIPAEMULATOR00000001",
             }).ConfigureAwait(false);
         }
-        else if (path == CredentialsPath)
+        else if (path == CredentialsPath || path == CredentialsPath.TrimEnd('/'))
         {
             await WriteTextAsync(context, 200, role).ConfigureAwait(false);
         }
-        else if (path == CredentialsPath + role)
+        else if (path.TrimEnd('/') == CredentialsPath + role)
         {
             await WriteCredentialsJsonAsync(context, _emulator.InstancePrincipal!, "IMDS role credentials", includeRole: false).ConfigureAwait(false);
         }
