@@ -28,6 +28,14 @@ internal sealed class AzureEmulatorKind : IRunningEmulator
     public static async Task<IRunningEmulator> StartAsync(EmulatorSettings settings, CancellationToken cancellationToken)
     {
         var emulator = await AzureKeyVaultEmulator.StartAsync(new AzureKeyVaultEmulatorOptions { Port = settings.Port }, cancellationToken).ConfigureAwait(false);
+        foreach (var secret in settings.Seed?.Secrets ?? [])
+        {
+            foreach (var version in secret.Versions)
+            {
+                emulator.SetSecret(secret.Name, version.AsText(), tags: secret.Tags.Count == 0 ? null : secret.Tags);
+            }
+        }
+
         var pem = Path.Combine(Path.GetTempPath(), $"secrets-emulator-azure-{System.Environment.ProcessId}.pem");
         await File.WriteAllTextAsync(pem, emulator.ExportCertificatePem(), cancellationToken).ConfigureAwait(false);
         return new AzureEmulatorKind(emulator, pem);

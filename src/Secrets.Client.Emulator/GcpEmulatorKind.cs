@@ -3,60 +3,42 @@ using Secrets.Client.Testing;
 namespace Secrets.Client.Emulator;
 
 /// <summary>
-/// <c>secrets-emulator gcp</c>: the Secret Manager emulator, over plain HTTP on 127.0.0.1 unless <c>--https</c> is given
-/// (then the certificate is written to a PEM file whose path is printed, for <c>NODE_EXTRA_CA_CERTS</c> and the like).
+/// <c>secrets-emulator gcp</c>: the Secret Manager emulator over plain HTTP on 127.0.0.1 without authentication,
+/// described by Google's emulator convention (<c>SECRET_MANAGER_EMULATOR_HOST</c>) and <c>GOOGLE_CLOUD_PROJECT</c>.
 /// </summary>
 internal sealed class GcpEmulatorKind : IRunningEmulator
 {
     private readonly GcpSecretManagerEmulator _emulator;
-    private readonly string? _pemPath;
 
-    private GcpEmulatorKind(GcpSecretManagerEmulator emulator, string? pemPath)
-    {
-        _emulator = emulator;
-        _pemPath = pemPath;
-    }
+    private GcpEmulatorKind(GcpSecretManagerEmulator emulator) => _emulator = emulator;
 
-    public IReadOnlyList<KeyValuePair<string, string>> Environment
-    {
-        get
-        {
-            List<KeyValuePair<string, string>> variables =
-            [
-                new("GCP_SECRET_MANAGER_ENDPOINT", _emulator.Endpoint.ToString()),
-                new("GCP_PROJECT", _emulator.ProjectId),
-                new("GCP_ACCESS_TOKEN", _emulator.TestToken),
-            ];
-            if (_pemPath is not null)
-            {
-                variables.Add(new("GCP_SECRET_MANAGER_CERTIFICATE_PEM", _pemPath));
-                variables.Add(new("NODE_EXTRA_CA_CERTS", _pemPath));
-            }
-
-            return variables;
-        }
-    }
+    public IReadOnlyList<KeyValuePair<string, string>> Environment =>
+    [
+        new("SECRET_MANAGER_EMULATOR_HOST", _emulator.Endpoint.Authority),
+        new("GOOGLE_CLOUD_PROJECT", _emulator.ProjectId),
+    ];
 
     public static async Task<IRunningEmulator> StartAsync(EmulatorSettings settings, CancellationToken cancellationToken)
     {
-        var emulator = await GcpSecretManagerEmulator.StartAsync(new GcpSecretManagerEmulatorOptions { Port = settings.Port, UseHttps = settings.UseHttps }, cancellationToken).ConfigureAwait(false);
-        if (emulator.Certificate is null)
+        if (settings.UseHttps)
         {
-            return new GcpEmulatorKind(emulator, pemPath: null);
+            throw new ArgumentException("The GCP emulator serves plain HTTP, as SECRET_MANAGER_EMULATOR_HOST expects; drop --https.");
         }
 
-        var pem = Path.Combine(Path.GetTempPath(), $"secrets-emulator-gcp-{System.Environment.ProcessId}.pem");
-        await File.WriteAllTextAsync(pem, emulator.Certificate.ExportCertificatePem(), cancellationToken).ConfigureAwait(false);
-        return new GcpEmulatorKind(emulator, pem);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_pemPath is not null)
+        var options = new GcpSecretManagerEmulatorOptions { Port = settings.Port, AllowAnonymous = true };
+        var emulator = await GcpSecretManagerEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        foreach (var secret in settings.Seed?.Secrets ?? [])
         {
-            File.Delete(_pemPath);
+            foreach (var version in secret.Versions)
+            {
+                emulator.AddVersion(secret.Name, version.Binary ?? System.Text.Encoding.UTF8.GetBytes(version.AsText()));
+            }
+
+            emulator.SetLabels(secret.Name, secret.Tags);
         }
 
-        await _emulator.DisposeAsync().ConfigureAwait(false);
+        return new GcpEmulatorKind(emulator);
     }
+
+    public ValueTask DisposeAsync() => _emulator.DisposeAsync();
 }

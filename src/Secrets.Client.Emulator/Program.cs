@@ -4,8 +4,10 @@ using System.Runtime.InteropServices;
 namespace Secrets.Client.Emulator;
 
 /// <summary>
-/// <c>secrets-emulator &lt;kind&gt; [--port N] [--region R] [--https]</c>: prints the <c>NAME=value</c> lines a client
-/// needs, then serves until Ctrl+C or SIGTERM.
+/// <c>secrets-emulator &lt;kind&gt; [--port N] [--region R] [--https] [--seed FILE] [--print-env]</c>. Without
+/// <c>--print-env</c> it prints <c>NAME=value</c> lines and an empty line, then serves until Ctrl+C or SIGTERM. With
+/// <c>--print-env</c> it starts the emulator as a background process, prints <c>export NAME='value'</c> lines (and
+/// <c>SECRETS_EMULATOR_PID</c>) and exits, as <c>ssh-agent -s</c> does: <c>eval "$(secrets-emulator aws --print-env)"</c>.
 /// </summary>
 internal static class Program
 {
@@ -14,13 +16,15 @@ internal static class Program
         var help = args.Length == 0 || args[0] is "-h" or "--help";
         if (help || !EmulatorKinds.All.TryGetValue(args[0], out var start))
         {
-            await Console.Error.WriteLineAsync($"usage: secrets-emulator <{string.Join('|', EmulatorKinds.All.Keys.Order())}> [--port N] [--region NAME] [--https]").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"usage: secrets-emulator <{string.Join('|', EmulatorKinds.All.Keys.Order())}> [--port N] [--region NAME] [--https] [--seed FILE] [--print-env]").ConfigureAwait(false);
             return help ? 0 : 2;
         }
 
         var port = 0;
         string? region = null;
+        string? seedPath = null;
         var https = false;
+        var printEnv = false;
         for (var i = 1; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,13 +36,35 @@ internal static class Program
                 case "--region" when i + 1 < args.Length:
                     region = args[++i];
                     break;
+                case "--seed" when i + 1 < args.Length:
+                    seedPath = args[++i];
+                    break;
                 case "--https":
                     https = true;
+                    break;
+                case "--print-env":
+                    printEnv = true;
                     break;
                 default:
                     await Console.Error.WriteLineAsync($"secrets-emulator: unknown or incomplete option '{args[i]}'.").ConfigureAwait(false);
                     return 2;
             }
+        }
+
+        EmulatorSeed? seed;
+        try
+        {
+            seed = seedPath is null ? null : EmulatorSeed.Load(seedPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException)
+        {
+            await Console.Error.WriteLineAsync($"secrets-emulator: cannot read the seed file: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        if (printEnv)
+        {
+            return await BackgroundLauncher.RunAsync([.. args.Where(a => a != "--print-env")]).ConfigureAwait(false);
         }
 
         using var stop = new CancellationTokenSource();
@@ -50,7 +76,7 @@ internal static class Program
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var emulator = await start(new EmulatorSettings(port, region, https), stop.Token).ConfigureAwait(false);
+        var emulator = await start(new EmulatorSettings(port, region, https, seed), stop.Token).ConfigureAwait(false);
         await using (emulator.ConfigureAwait(false))
         {
             foreach (var (name, value) in emulator.Environment)
@@ -58,6 +84,8 @@ internal static class Program
                 await Console.Out.WriteLineAsync($"{name}={value}").ConfigureAwait(false);
             }
 
+            // The empty line ends the list: a reader (or --print-env) knows every variable has been printed.
+            await Console.Out.WriteLineAsync().ConfigureAwait(false);
             await Console.Out.FlushAsync().ConfigureAwait(false);
             try
             {

@@ -31,6 +31,22 @@ internal sealed class VaultEmulatorKind : IRunningEmulator
         }
 
         var emulator = await HashiCorpVaultEmulator.StartAsync(new HashiCorpVaultEmulatorOptions { Port = settings.Port }, cancellationToken).ConfigureAwait(false);
+        foreach (var secret in settings.Seed?.Secrets ?? [])
+        {
+            // "mount/path/to/secret"; a name without a known mount goes to the default mount "secret".
+            var slash = secret.Name.IndexOf('/', StringComparison.Ordinal);
+            var (mount, path) = slash > 0 && secret.Name[..slash] == "secret" ? (secret.Name[..slash], secret.Name[(slash + 1)..]) : ("secret", secret.Name);
+            foreach (var version in secret.Versions)
+            {
+                emulator.WriteSecretJson(mount, path, version.DataJson ?? System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["value"] = version.AsText() }));
+            }
+
+            if (secret.Tags.Count > 0)
+            {
+                emulator.SetCustomMetadata(mount, path, secret.Tags);
+            }
+        }
+
         return new VaultEmulatorKind(emulator);
     }
 

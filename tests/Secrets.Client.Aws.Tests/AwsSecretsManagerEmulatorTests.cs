@@ -163,7 +163,7 @@ public sealed class AwsSecretsManagerEmulatorTests
     {
         await using var emulator = await AwsSecretsManagerEmulator.StartAsync();
 
-        var unknown = await SendAsync(emulator, "TagResource", "{}");
+        var unknown = await SendAsync(emulator, "ReplicateSecretToRegions", "{}");
         var badToken = await SendAsync(emulator, "ListSecrets", """{"NextToken":"garbage"}""");
 
         Assert.Equal("UnknownOperationException", unknown.ErrorType);

@@ -14,12 +14,12 @@ public sealed class EmulatorToolTests
         await using var tool = await EmulatorToolProcess.StartAsync(4, "aws", "--port", "0", "--region", "eu-west-2");
         var variables = tool.Variables;
 
-        Assert.StartsWith("http://127.0.0.1:", variables["AWS_ENDPOINT_URL"], StringComparison.Ordinal);
+        Assert.StartsWith("http://127.0.0.1:", variables["AWS_ENDPOINT_URL_SECRETS_MANAGER"], StringComparison.Ordinal);
         Assert.Equal("eu-west-2", variables["AWS_REGION"]);
-        await using var provider = new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions
+        await using var provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
         {
             Region = variables["AWS_REGION"],
-            ServiceUrl = new Uri(variables["AWS_ENDPOINT_URL"]),
+            ServiceUrl = new Uri(variables["AWS_ENDPOINT_URL_SECRETS_MANAGER"]),
             Credentials = new BasicAWSCredentials(variables["AWS_ACCESS_KEY_ID"], variables["AWS_SECRET_ACCESS_KEY"]),
         });
 
@@ -32,6 +32,46 @@ public sealed class EmulatorToolTests
         Assert.Equal("from-the-tool", Text(secret));
 
         Assert.Equal(0, await tool.StopAsync());
+    }
+
+    [Fact]
+    public async Task Print_env_prints_shell_exports_and_exits_while_the_seeded_emulator_keeps_serving()
+    {
+        var seed = Path.Combine(Path.GetTempPath(), $"seed-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(seed, """{"secrets":[{"name":"app/db","versions":[{"value":"v1"},{"value":"it's v2"}],"tags":{"env":"dev"}}]}""");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "Secrets.Client.Emulator.dll"), "aws", "--port", "0", "--seed", seed, "--print-env" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var launcher = Process.Start(start)!;
+        var output = await launcher.StandardOutput.ReadToEndAsync();
+        await launcher.WaitForExitAsync();
+        File.Delete(seed);
+        Assert.Equal(0, launcher.ExitCode);
+        var exports = output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => Assert.IsType<string>(line.StartsWith("export ", StringComparison.Ordinal) ? line["export ".Length..] : null))
+            .ToDictionary(line => line[..line.IndexOf('=', StringComparison.Ordinal)], line => line[(line.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim('\''));
+        using var background = Process.GetProcessById(int.Parse(exports["SECRETS_EMULATOR_PID"], System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            await using var provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
+            {
+                Region = exports["AWS_REGION"],
+                ServiceUrl = new Uri(exports["AWS_ENDPOINT_URL_SECRETS_MANAGER"]),
+                Credentials = new BasicAWSCredentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"]),
+            });
+            using var current = await provider.GetSecretAsync(Ref("app/db"));
+            using var previous = await provider.GetSecretAsync(Ref("app/db", stage: "AWSPREVIOUS"));
+            Assert.Equal("it's v2", Text(current));
+            Assert.Equal("v1", Text(previous));
+        }
+        finally
+        {
+            background.Kill();
+            await background.WaitForExitAsync();
+        }
     }
 
     [Fact]

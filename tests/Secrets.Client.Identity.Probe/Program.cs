@@ -70,8 +70,8 @@ static SecretProvider CreateProvider(string platform, Dictionary<string, string>
     var productionIdentities = settings.GetValueOrDefault("production-identity");
     SecretProvider provider = platform switch
     {
-        "aws" => new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions { Region = settings.GetValueOrDefault("region"), ServiceUrl = new Uri(settings["endpoint"]) }, loggers),
-        "gcp" => new GcpSecretManagerProvider(GcpSecretManagerProvider.DefaultName, new GcpSecretManagerProviderOptions { Endpoint = new Uri(settings["endpoint"]), DefaultProject = settings["project"] }, loggers.CreateLogger<GcpSecretManagerProvider>()),
+        "aws" => new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = settings.GetValueOrDefault("region"), ServiceUrl = new Uri(settings["endpoint"]) }, loggers),
+        "gcp" => new GcpSecretManagerSecretProvider(GcpSecretManagerSecretProvider.DefaultName, new GcpSecretManagerSecretProviderOptions { Endpoint = new Uri(settings["endpoint"]), DefaultProject = settings["project"] }, loggers.CreateLogger<GcpSecretManagerSecretProvider>()),
         "azure" => new AzureKeyVaultSecretProvider(AzureKeyVaultSecretProvider.DefaultName, AzureOptions(settings), loggers.CreateLogger<AzureKeyVaultSecretProvider>()),
         _ => throw new ArgumentException("Unknown platform " + platform),
     };

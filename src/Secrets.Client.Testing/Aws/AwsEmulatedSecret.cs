@@ -26,6 +26,8 @@ internal sealed class AwsEmulatedSecret
 
     public DateTimeOffset? DeletedDate { get; set; }
 
+    public int RecoveryWindowInDays { get; set; } = 30;
+
     public DateTimeOffset? LastRotatedDate { get; set; }
 
     public bool RotationEnabled { get; set; }

@@ -6,7 +6,7 @@ using System.Text.Json;
 namespace Secrets.Client.Testing;
 
 /// <summary>The emulator's secrets and the Secrets Manager operations over them, with AWS's semantics.</summary>
-internal sealed class AwsEmulatorBackend
+internal sealed partial class AwsEmulatorBackend
 {
     public const int MaxValueBytes = 65536;
     private const string Alphanumerics = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -45,6 +45,12 @@ internal sealed class AwsEmulatorBackend
                 case "ListSecrets": ListSecrets(request, response); break;
                 case "RotateSecret": RotateSecret(request, response); break;
                 case "DeleteSecret": DeleteSecret(request, response); break;
+                case "RestoreSecret": RestoreSecret(request, response); break;
+                case "UpdateSecret": UpdateSecret(request, response); break;
+                case "UpdateSecretVersionStage": UpdateSecretVersionStage(request, response); break;
+                case "TagResource": TagResource(request); break;
+                case "UntagResource": UntagResource(request); break;
+                case "GetRandomPassword": GetRandomPassword(request, response); break;
                 default: throw new AwsEmulatorException("UnknownOperationException", $"Operation '{operation}' is not supported by this emulator.");
             }
         }
@@ -648,24 +654,5 @@ internal sealed class AwsEmulatorBackend
         version.Stages.Remove(AwsStages.Pending);
         secret.LastRotatedDate = Now;
         response.WriteString("VersionId", version.VersionId);
-    }
-
-    private void DeleteSecret(JsonElement request, Utf8JsonWriter response)
-    {
-        var secret = Find(RequiredString(request, "SecretId"));
-        var force = request.TryGetProperty("ForceDeleteWithoutRecovery", out var flag) && flag.ValueKind == JsonValueKind.True;
-        var days = request.TryGetProperty("RecoveryWindowInDays", out var window) && window.TryGetInt32(out var d) ? d : 30;
-        if (force)
-        {
-            _byName.Remove(secret.Name);
-        }
-        else
-        {
-            secret.DeletedDate ??= Now;
-        }
-
-        response.WriteString("ARN", secret.Arn);
-        response.WriteString("Name", secret.Name);
-        WriteDate(response, "DeletionDate", force ? Now : secret.DeletedDate!.Value.AddDays(days));
     }
 }

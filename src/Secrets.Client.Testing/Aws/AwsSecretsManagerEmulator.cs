@@ -145,6 +145,20 @@ public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
         return null;
     });
 
+    /// <summary>Adds or replaces tags on a secret, as <c>TagResource</c> does.</summary>
+    /// <param name="secretId">The secret's name or ARN.</param>
+    /// <param name="tags">The tags.</param>
+    public void TagSecret(string secretId, IReadOnlyDictionary<string, string> tags)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secretId);
+        ArgumentNullException.ThrowIfNull(tags);
+        Seed<object?>(() =>
+        {
+            _backend.Tag(secretId, tags);
+            return null;
+        });
+    }
+
     /// <summary>Creates an <see cref="HttpMessageHandler"/> that trusts this emulator's certificate when it serves HTTPS.</summary>
     /// <returns>A handler.</returns>
     public HttpMessageHandler CreateHandler() => Server.CreateHandler();

@@ -24,13 +24,15 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     private readonly LoopbackServer _server;
     private readonly KeyVaultState _state;
 
-    private AzureKeyVaultEmulator(LoopbackServer server, KeyVaultState state, string testToken, EmulatorFaults faults, AzureKeyVaultEmulatorCounters counters)
+    private readonly KeyVaultProtocol _protocol;
+
+    private AzureKeyVaultEmulator(LoopbackServer server, KeyVaultState state, KeyVaultProtocol protocol, string testToken)
     {
         _server = server;
         _state = state;
+        _protocol = protocol;
         TestToken = testToken;
-        Faults = faults;
-        Counters = counters;
+        Counters = new AzureKeyVaultEmulatorCounters(protocol.Traffic);
     }
 
     /// <summary>Gets the vault's address, for example <c>https://127.0.0.1:49152/</c>.</summary>
@@ -43,7 +45,10 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     public string TestToken { get; }
 
     /// <summary>Gets the fault knobs: latency, throttling (429 with <c>Retry-After</c>), 5xx and dropped connections.</summary>
-    public EmulatorFaults Faults { get; }
+    public EmulatorFaults Faults => _protocol.Faults;
+
+    /// <summary>Gets every request and the principals they came from (see <see cref="EmulatorOptions.Authenticator"/>).</summary>
+    public EmulatorTraffic Traffic => _protocol.Traffic;
 
     /// <summary>Gets the request counters.</summary>
     public AzureKeyVaultEmulatorCounters Counters { get; }
@@ -56,15 +61,13 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     {
         options ??= new AzureKeyVaultEmulatorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPageSize, 1, nameof(options));
-        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        options.Validate();
         var token = options.TestToken ?? "emulator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var state = new KeyVaultState(options.TimeProvider);
-        var faults = new EmulatorFaults();
-        var counters = new AzureKeyVaultEmulatorCounters();
-        var handler = new KeyVaultRequestHandler(state, options, faults, token, counters);
-        var server = await LoopbackServer.StartAsync(handler.HandleAsync, useHttps: true, options.Port, cancellationToken).ConfigureAwait(false);
-        handler.VaultUri = server.Endpoint;
-        return new AzureKeyVaultEmulator(server, state, token, faults, counters);
+        var protocol = new KeyVaultProtocol(state, options, token);
+        var server = await LoopbackServer.StartAsync(protocol.HandleAsync, useHttps: true, options.Port, cancellationToken).ConfigureAwait(false);
+        protocol.VaultUri = server.Endpoint;
+        return new AzureKeyVaultEmulator(server, state, protocol, token);
     }
 
     /// <summary>Creates an <see cref="HttpMessageHandler"/> that trusts exactly this emulator's certificate.</summary>

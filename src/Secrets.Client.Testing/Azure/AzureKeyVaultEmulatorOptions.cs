@@ -1,11 +1,8 @@
 namespace Secrets.Client.Testing;
 
 /// <summary>Settings for <see cref="AzureKeyVaultEmulator"/>.</summary>
-public sealed class AzureKeyVaultEmulatorOptions
+public sealed class AzureKeyVaultEmulatorOptions : EmulatorOptions
 {
-    /// <summary>Gets or sets the port to listen on, or 0 (the default) for a free one.</summary>
-    public int Port { get; set; }
-
     /// <summary>
     /// Gets or sets the bearer token the emulator accepts; <see langword="null"/> (the default) makes a random one at start.
     /// Any other token is refused with 401, as the service refuses a token it did not issue.
@@ -24,6 +21,4 @@ public sealed class AzureKeyVaultEmulatorOptions
     /// </summary>
     public bool EnforceValidityPeriod { get; set; } = true;
 
-    /// <summary>Gets or sets the clock for creation/update stamps and validity checks. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 }

@@ -79,6 +79,13 @@ internal sealed partial class KeyVaultState
     public (KeyVaultStoredVersion Current, DateTimeOffset DeletedOn)? FindDeleted(string name) =>
         _deleted.TryGetValue(name, out var entry) ? (entry.Versions[^1], entry.DeletedOn) : null;
 
+    /// <summary>Deleted secrets (their current version and deletion time), ordered by name.</summary>
+    public List<(KeyVaultStoredVersion Current, DateTimeOffset DeletedOn)> ListDeleted() =>
+        [.. _deleted.Values.Select(d => (d.Versions[^1], d.DeletedOn)).OrderBy(d => d.Item1.Name, StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>Adds a restored secret's versions, oldest first. Caller holds <see cref="Sync"/> and checked the name is free.</summary>
+    public void Restore(List<KeyVaultStoredVersion> versions) => _secrets[versions[0].Name] = versions;
+
     public bool Purge(string name) => _deleted.Remove(name);
 
     public bool Recover(string name)

@@ -22,9 +22,9 @@ public sealed class GcpSecretManagerEmulatorOptions : EmulatorOptions
     public int MaxPageSize { get; set; } = 25000;
 
     /// <summary>
-    /// Gets or sets a value indicating whether requests without an <c>Authorization</c> header are served, as Google's
-    /// emulators do for clients pointed at them through <c>SECRET_MANAGER_EMULATOR_HOST</c>. A wrong token is still
-    /// refused. Default <see langword="false"/>.
+    /// Gets or sets a value indicating whether every request is served whatever token it carries (or none), as Google's
+    /// emulators do for clients pointed at them through <c>SECRET_MANAGER_EMULATOR_HOST</c>; an
+    /// <see cref="EmulatorOptions.Authenticator"/>, when set, still decides. Default <see langword="false"/>.
     /// </summary>
     public bool AllowAnonymous { get; set; }
 }

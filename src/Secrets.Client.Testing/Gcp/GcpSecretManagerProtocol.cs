@@ -42,7 +42,7 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
     {
         var authorization = call.Request.Headers.Authorization.ToString();
         var token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
-        if (token is null && _options.AllowAnonymous)
+        if (_options.AllowAnonymous && _options.Authenticator is null)
         {
             return Task.FromResult(EmulatorPrincipal.Anonymous);
         }

@@ -19,18 +19,20 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
 {
     private readonly LoopbackServer _server;
     private readonly VaultEmulatorState _state;
+    private readonly VaultProtocol _protocol;
+    private readonly HashiCorpVaultEmulatorOptions _options;
 
-    private HashiCorpVaultEmulator(LoopbackServer server, VaultEmulatorState state, HashiCorpVaultEmulatorOptions options, string rootToken, string jwt, string roleId, string secretId, EmulatorFaults faults, HashiCorpVaultEmulatorCounters counters)
+    private HashiCorpVaultEmulator(LoopbackServer server, VaultEmulatorState state, VaultProtocol protocol, HashiCorpVaultEmulatorOptions options, string rootToken, string jwt, string roleId, string secretId)
     {
         _server = server;
         _state = state;
+        _protocol = protocol;
         RootToken = rootToken;
         KubernetesRole = options.KubernetesRole;
+        _options = options;
         KubernetesJwt = jwt;
         AppRoleRoleId = roleId;
         AppRoleSecretId = secretId;
-        Faults = faults;
-        Counters = counters;
     }
 
     /// <summary>Gets the address, for example <c>http://127.0.0.1:49152/</c> (what <c>VAULT_ADDR</c> holds).</summary>
@@ -52,10 +54,13 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
     public string AppRoleSecretId { get; }
 
     /// <summary>Gets the fault knobs: latency, throttling (429 with <c>Retry-After</c>), 500 and dropped connections.</summary>
-    public EmulatorFaults Faults { get; }
+    public EmulatorFaults Faults => _protocol.Faults;
 
     /// <summary>Gets the request counters.</summary>
-    public HashiCorpVaultEmulatorCounters Counters { get; }
+    public HashiCorpVaultEmulatorCounters Counters => _protocol.Counters;
+
+    /// <summary>Gets every request, counts per operation, and the principals requests came from.</summary>
+    public EmulatorTraffic Traffic => _protocol.Traffic;
 
     /// <summary>Gets or sets a value indicating whether the Vault is sealed: every request but <c>sys/health</c> then gets 503 <c>Vault is sealed</c>.</summary>
     public bool Sealed
@@ -84,7 +89,7 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
     public static async Task<HashiCorpVaultEmulator> StartAsync(HashiCorpVaultEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new HashiCorpVaultEmulatorOptions();
-        ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        options.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.TokenTtl, TimeSpan.Zero, nameof(options));
         if (options.Mounts.Count == 0 || options.Mounts.Any(m => string.IsNullOrWhiteSpace(m) || m.Trim('/').Contains('/', StringComparison.Ordinal)))
         {
@@ -97,11 +102,9 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
         var secretId = options.AppRoleSecretId ?? Guid.NewGuid().ToString();
         var state = new VaultEmulatorState(options.TimeProvider, options.Mounts);
         state.Tokens[root] = new VaultEmulatedToken { Token = root, Accessor = VaultEmulatorState.NewId(string.Empty), Method = "root", IssuedAt = state.Now };
-        var faults = new EmulatorFaults();
-        var counters = new HashiCorpVaultEmulatorCounters();
-        var handler = new VaultRequestHandler(state, options, faults, counters, root, jwt, roleId, secretId);
-        var server = await LoopbackServer.StartAsync(handler.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
-        return new HashiCorpVaultEmulator(server, state, options, root, jwt, roleId, secretId, faults, counters);
+        var protocol = new VaultProtocol(state, options, jwt, roleId, secretId);
+        var server = await LoopbackServer.StartAsync(protocol.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
+        return new HashiCorpVaultEmulator(server, state, protocol, options, root, jwt, roleId, secretId);
     }
 
     /// <summary>Writes a new version of a KV v2 secret directly, without a request.</summary>
@@ -170,6 +173,36 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
             v.Destroyed = true;
             v.DataJson = "{}";
         });
+
+    /// <summary>Writes (or replaces) an ACL policy, as <c>PUT sys/policies/acl/{name}</c> does.</summary>
+    /// <param name="name">The policy's name (lower case).</param>
+    /// <param name="policy">The policy in Vault's HCL or JSON form, for example <c>path "secret/data/app/*" { capabilities = ["read"] }</c>.</param>
+    /// <exception cref="ArgumentException">The policy cannot be parsed, or the name is <c>root</c>.</exception>
+    public void WritePolicy(string name, string policy)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(policy);
+        try
+        {
+            _protocol.WritePolicy(name.ToLowerInvariant(), policy);
+        }
+        catch (EmulatorException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(policy));
+        }
+    }
+
+    /// <summary>Creates a token that carries exactly <paramref name="policies"/> (and <c>default</c>), as <c>auth/token/create</c> does.</summary>
+    /// <param name="policies">The policy names.</param>
+    /// <returns>The token.</returns>
+    public string CreateToken(params string[] policies)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        lock (_state.Sync)
+        {
+            return _state.Issue("token", _options.TokenTtl, _options.TokenMaxTtl, [.. policies.Append("default").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)]).Token;
+        }
+    }
 
     /// <summary>Revokes every token issued by a login (not the root token): later requests with them get 403.</summary>
     public void RevokeLoginTokens()

@@ -3,39 +3,37 @@ namespace Secrets.Client.Testing;
 /// <summary>Counts what reached a <see cref="HashiCorpVaultEmulator"/>, so that tests can assert on logins, renewals, retries and change checks.</summary>
 public sealed class HashiCorpVaultEmulatorCounters
 {
-    private long _requests;
-    private long _logins;
-    private long _renewals;
-    private long _valueReads;
-    private long _metadataReads;
-    private long _writes;
-    private long _permissionDenied;
+    internal const string LoginOperation = "auth.login";
+    internal const string RenewalOperation = "auth.renew-self";
+    internal const string ValueReadOperation = "kv.read";
+    internal const string MetadataReadOperation = "kv.metadata.read";
+    internal const string WriteOperation = "kv.write";
+    internal const string PermissionDeniedOperation = "permission-denied";
+    private readonly EmulatorTraffic _traffic;
     private string? _lastNamespace;
 
-    internal HashiCorpVaultEmulatorCounters()
-    {
-    }
+    internal HashiCorpVaultEmulatorCounters(EmulatorTraffic traffic) => _traffic = traffic;
 
     /// <summary>Gets the number of requests that reached the emulator (logins and injected faults included).</summary>
-    public long Requests => Interlocked.Read(ref _requests);
+    public long Requests => _traffic.Requests;
 
     /// <summary>Gets the number of successful logins (Kubernetes or AppRole).</summary>
-    public long Logins => Interlocked.Read(ref _logins);
+    public long Logins => _traffic.Count(LoginOperation);
 
     /// <summary>Gets the number of successful <c>renew-self</c> calls.</summary>
-    public long Renewals => Interlocked.Read(ref _renewals);
+    public long Renewals => _traffic.Count(RenewalOperation);
 
     /// <summary>Gets the number of KV reads that returned a secret's data.</summary>
-    public long ValueReads => Interlocked.Read(ref _valueReads);
+    public long ValueReads => _traffic.Count(ValueReadOperation);
 
     /// <summary>Gets the number of successful KV metadata reads.</summary>
-    public long MetadataReads => Interlocked.Read(ref _metadataReads);
+    public long MetadataReads => _traffic.Count(MetadataReadOperation);
 
-    /// <summary>Gets the number of KV versions written through the API.</summary>
-    public long Writes => Interlocked.Read(ref _writes);
+    /// <summary>Gets the number of KV versions written through the API (writes and patches).</summary>
+    public long Writes => _traffic.Count(WriteOperation);
 
-    /// <summary>Gets the number of requests refused with 403 (missing, unknown, revoked or expired token; failed Kubernetes login).</summary>
-    public long PermissionDenied => Interlocked.Read(ref _permissionDenied);
+    /// <summary>Gets the number of requests refused with 403 (missing, unknown, revoked or expired token; a path its policies deny; failed Kubernetes login).</summary>
+    public long PermissionDenied => _traffic.Count(PermissionDeniedOperation);
 
     /// <summary>Gets the <c>X-Vault-Namespace</c> header of the last request that carried one.</summary>
     public string? LastNamespace => Volatile.Read(ref _lastNamespace);
@@ -43,33 +41,12 @@ public sealed class HashiCorpVaultEmulatorCounters
     /// <summary>Sets every counter to zero.</summary>
     public void Reset()
     {
-        Interlocked.Exchange(ref _requests, 0);
-        Interlocked.Exchange(ref _logins, 0);
-        Interlocked.Exchange(ref _renewals, 0);
-        Interlocked.Exchange(ref _valueReads, 0);
-        Interlocked.Exchange(ref _metadataReads, 0);
-        Interlocked.Exchange(ref _writes, 0);
-        Interlocked.Exchange(ref _permissionDenied, 0);
+        _traffic.Reset();
         Volatile.Write(ref _lastNamespace, null);
     }
 
     /// <inheritdoc/>
-    public override string ToString() =>
-        $"requests={Requests}, logins={Logins}, renewals={Renewals}, valueReads={ValueReads}, metadataReads={MetadataReads}, writes={Writes}, permissionDenied={PermissionDenied}";
-
-    internal void CountRequest() => Interlocked.Increment(ref _requests);
-
-    internal void CountLogin() => Interlocked.Increment(ref _logins);
-
-    internal void CountRenewal() => Interlocked.Increment(ref _renewals);
-
-    internal void CountValueRead() => Interlocked.Increment(ref _valueReads);
-
-    internal void CountMetadataRead() => Interlocked.Increment(ref _metadataReads);
-
-    internal void CountWrite() => Interlocked.Increment(ref _writes);
-
-    internal void CountPermissionDenied() => Interlocked.Increment(ref _permissionDenied);
+    public override string ToString() => _traffic.ToString();
 
     internal void SeeNamespace(string value) => Volatile.Write(ref _lastNamespace, value);
 }

@@ -1,11 +1,8 @@
 namespace Secrets.Client.Testing;
 
 /// <summary>Settings for <see cref="HashiCorpVaultEmulator"/>.</summary>
-public sealed class HashiCorpVaultEmulatorOptions
+public sealed class HashiCorpVaultEmulatorOptions : EmulatorOptions
 {
-    /// <summary>Gets or sets the port to listen on, or 0 (the default) for a free one.</summary>
-    public int Port { get; set; }
-
     /// <summary>Gets the KV v2 mounts the emulator serves. Default: <c>secret</c>, as in Vault's dev server.</summary>
     public IList<string> Mounts { get; } = new List<string> { "secret" };
 
@@ -42,6 +39,10 @@ public sealed class HashiCorpVaultEmulatorOptions
     /// </summary>
     public IList<string> DeniedPaths { get; } = new List<string>();
 
-    /// <summary>Gets or sets the clock for version stamps and token leases. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <summary>
+    /// Gets the ACL policies tokens issued by a Kubernetes or AppRole login carry (plus <c>default</c>). Empty (the
+    /// default) leaves login tokens unrestricted but for <see cref="DeniedPaths"/>. Write policies with
+    /// <see cref="HashiCorpVaultEmulator.WritePolicy"/> or <c>sys/policies/acl</c>.
+    /// </summary>
+    public IList<string> LoginPolicies { get; } = new List<string>();
 }

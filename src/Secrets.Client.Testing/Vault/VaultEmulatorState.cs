@@ -22,6 +22,8 @@ internal sealed class VaultEmulatorState
 
     public Dictionary<string, VaultEmulatedToken> Tokens { get; } = new(StringComparer.Ordinal);
 
+    public Dictionary<string, VaultPolicy> Policies { get; } = new(StringComparer.Ordinal);
+
     public bool Sealed { get; set; }
 
     public DateTimeOffset Now => _time.GetUtcNow();
@@ -41,10 +43,11 @@ internal sealed class VaultEmulatorState
         var version = new VaultKvStoredVersion { Version = secret.Versions.Count + 1, DataJson = dataJson, Created = now };
         secret.Versions.Add(version);
         secret.Updated = now;
+        secret.Prune();
         return version;
     }
 
-    public VaultEmulatedToken Issue(string method, TimeSpan ttl, TimeSpan maxTtl)
+    public VaultEmulatedToken Issue(string method, TimeSpan ttl, TimeSpan maxTtl, IReadOnlyList<string>? policies = null, string? displayName = null)
     {
         var now = Now;
         var token = new VaultEmulatedToken
@@ -56,6 +59,8 @@ internal sealed class VaultEmulatorState
             ExpiresAt = now + ttl,
             MaxExpiresAt = now + maxTtl,
             Renewable = true,
+            Policies = policies,
+            DisplayName = displayName,
         };
         Tokens[token.Token] = token;
         return token;
@@ -73,9 +78,36 @@ internal sealed class VaultKvSecret
 
     public Dictionary<string, string>? CustomMetadata { get; set; }
 
+    /// <summary>Gets or sets how many versions are kept; 0 keeps them all (the emulator's mount has no limit).</summary>
+    public int MaxVersions { get; set; }
+
+    public bool CasRequired { get; set; }
+
+    public string DeleteVersionAfter { get; set; } = "0s";
+
+    /// <summary>Gets the oldest version still kept; older ones were pruned by <see cref="MaxVersions"/>.</summary>
+    public int OldestVersion { get; private set; }
+
     public int CurrentVersion => Versions.Count;
 
-    public VaultKvStoredVersion? Find(int version) => version >= 1 && version <= Versions.Count ? Versions[version - 1] : null;
+    public IEnumerable<VaultKvStoredVersion> KeptVersions => Versions.Where(v => v.Version >= OldestVersion);
+
+    public VaultKvStoredVersion? Find(int version) => version >= Math.Max(1, OldestVersion) && version <= Versions.Count ? Versions[version - 1] : null;
+
+    /// <summary>Forgets the oldest versions beyond <see cref="MaxVersions"/>, as Vault's KV v2 does.</summary>
+    public void Prune()
+    {
+        var keep = MaxVersions;
+        if (keep > 0 && Versions.Count > keep)
+        {
+            OldestVersion = Versions.Count - keep + 1;
+            foreach (var pruned in Versions.Take(OldestVersion - 1))
+            {
+                pruned.DataJson = "{}";
+                pruned.Destroyed = true;
+            }
+        }
+    }
 }
 
 /// <summary>One version of a KV v2 secret.</summary>
@@ -108,6 +140,11 @@ internal sealed class VaultEmulatedToken
     public DateTimeOffset? MaxExpiresAt { get; init; }
 
     public bool Renewable { get; init; }
+
+    /// <summary>Gets the ACL policies; <see langword="null"/> for tokens that may use every path (root, and logins by default).</summary>
+    public IReadOnlyList<string>? Policies { get; init; }
+
+    public string? DisplayName { get; init; }
 
     public bool Revoked { get; set; }
 }

@@ -6,18 +6,17 @@ namespace Secrets.Client.Gcp.Tests.Emulator;
 public sealed class EmulatorToolTests
 {
     [Fact]
-    public async Task Prints_endpoint_project_and_token_and_serves_the_provider()
+    public async Task Prints_emulator_host_and_project_and_serves_without_authentication()
     {
-        await using var tool = await EmulatorToolProcess.StartAsync(3, "gcp", "--port", "0");
+        await using var tool = await EmulatorToolProcess.StartAsync(2, "gcp", "--port", "0");
         var variables = tool.Variables;
 
-        Assert.StartsWith("http://127.0.0.1:", variables["GCP_SECRET_MANAGER_ENDPOINT"], StringComparison.Ordinal);
-        var token = variables["GCP_ACCESS_TOKEN"];
-        await using var provider = new GcpSecretManagerProvider(new GcpSecretManagerProviderOptions
+        Assert.StartsWith("127.0.0.1:", variables["SECRET_MANAGER_EMULATOR_HOST"], StringComparison.Ordinal);
+        await using var provider = new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions
         {
-            Endpoint = new Uri(variables["GCP_SECRET_MANAGER_ENDPOINT"]),
-            DefaultProject = variables["GCP_PROJECT"],
-            AccessTokenProvider = _ => new ValueTask<string>(token),
+            Endpoint = new Uri("http://" + variables["SECRET_MANAGER_EMULATOR_HOST"]),
+            DefaultProject = variables["GOOGLE_CLOUD_PROJECT"],
+            AccessTokenProvider = _ => new ValueTask<string>("any-token-the-emulator-ignores"),
         });
 
         using (var value = SecretValue.FromText("from-the-tool"))
