@@ -41,7 +41,7 @@ internal sealed class IdentityProbe : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Secrets.Client.Identity.Probe.dll"));
+        start.ArgumentList.Add(ProbeAssembly());
         start.ArgumentList.Add(platform);
         foreach (var setting in settings)
         {
@@ -65,6 +65,16 @@ internal sealed class IdentityProbe : IAsyncDisposable
         }
 
         return new IdentityProbe(Process.Start(start) ?? throw new InvalidOperationException("The probe did not start."), home);
+    }
+
+    /// <summary>The probe as built in its own folder (…/tests/Secrets.Client.Identity.Probe/bin/CONFIG/TFM/), next to this project's.</summary>
+    private static string ProbeAssembly()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var framework = output.Name;
+        var configuration = output.Parent!.Name;
+        var tests = output.Parent.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(tests, "Secrets.Client.Identity.Probe", "bin", configuration, framework, "Secrets.Client.Identity.Probe.dll");
     }
 
     /// <summary>Invalidates the cached value and reads <paramref name="reference"/> through the store.</summary>
