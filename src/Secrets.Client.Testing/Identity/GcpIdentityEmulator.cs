@@ -127,19 +127,7 @@ public sealed class GcpIdentityEmulator : IAsyncDisposable
     /// </summary>
     /// <param name="credential">The bearer token a request carried.</param>
     /// <returns>The principal (a service account e-mail or a federated principal), or <see langword="null"/> to refuse the request.</returns>
-    public EmulatorPrincipal? Authenticate(EmulatorCredential credential)
-    {
-        ArgumentNullException.ThrowIfNull(credential);
-        var check = credential.Kind == EmulatorCredential.BearerKind ? Ledger.Check(credential.Value) : IdentityCheck.Refused("not a bearer token");
-        if (!check.IsValid)
-        {
-            Calls.Failed("authenticate", check.Failure!, check.Principal);
-            return null;
-        }
-
-        Calls.Succeeded("authenticate", check.Principal);
-        return new EmulatorPrincipal(check.Principal!);
-    }
+    public EmulatorPrincipal? Authenticate(EmulatorCredential credential) => Ledger.AuthenticateBearer(credential, Calls);
 
     /// <summary>Gets every token issued so far, for canary scans of captured output.</summary>
     /// <returns>The tokens.</returns>

@@ -70,6 +70,21 @@ internal sealed class IssuedCredentialLedger
             : IdentityCheck.Valid(issued.Principal);
     }
 
+    /// <summary>Accepts a bearer token this ledger issued while it is valid, recording the decision as <c>authenticate</c>.</summary>
+    public EmulatorPrincipal? AuthenticateBearer(EmulatorCredential credential, IdentityCallLog calls)
+    {
+        ArgumentNullException.ThrowIfNull(credential);
+        var check = credential.Kind == EmulatorCredential.BearerKind ? Check(credential.Value) : IdentityCheck.Refused("not a bearer token");
+        if (!check.IsValid)
+        {
+            calls.Failed("authenticate", check.Failure!, check.Principal);
+            return null;
+        }
+
+        calls.Succeeded("authenticate", check.Principal);
+        return new EmulatorPrincipal(check.Principal!);
+    }
+
     /// <summary>Every issued value (tokens, secret keys, session tokens), for canary scans of captured output.</summary>
     public IEnumerable<string> IssuedValues()
     {
