@@ -53,6 +53,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly bool _fixedSigningTime;
+    private readonly AwsCallerIdentity _callerIdentity = new();
     private string? _identity;
 
     /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerSecretProvider"/> class with the default region and credential chains.</summary>
@@ -113,8 +114,40 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         }
     }
 
-    /// <summary>Gets the access key id requests are signed with, once known (never the secret key).</summary>
+    /// <summary>
+    /// Gets the principal requests are signed as, once known: for temporary credentials from the default chain (web
+    /// identity, container credentials, instance metadata) the ARN STS <c>GetCallerIdentity</c> reports (an assumed role),
+    /// resolved once per credential and again when they roll; otherwise the access key id. Never the secret key.
+    /// </summary>
     public override string? Identity => Volatile.Read(ref _identity);
+
+    /// <summary>
+    /// Resolves <see cref="Identity"/> without reading a secret: credentials from the chain and, for temporary ones, STS
+    /// <c>GetCallerIdentity</c>. A failure names the link of the chain that failed.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the resolution.</param>
+    /// <returns>The caller ARN or access key id; <see langword="null"/> through the local agent, which signs for us.</returns>
+    /// <exception cref="SecretAccessDeniedException">No credentials could be obtained, or the caller could not be resolved.</exception>
+    public override async ValueTask<string?> ResolveIdentityAsync(CancellationToken cancellationToken = default)
+    {
+        if (_agentUrl is not null)
+        {
+            return null;
+        }
+
+        AWSCredentials? credentials = null;
+        try
+        {
+            credentials = await ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false);
+            await RememberIdentityAsync(credentials, _endpoint.Value.Region, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or InvalidOperationException)
+        {
+            throw new SecretAccessDeniedException(Name, null, AwsCredentialLink.Explain(credentials, ex), ex);
+        }
+
+        return Identity;
+    }
 
     /// <summary>Gets 20, the most secret ids one <c>BatchGetSecretValue</c> call takes.</summary>
     public override int MaxBatchSize => BatchLimit;
@@ -658,6 +691,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         request.Content = content;
         request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
 
+        AWSCredentials? credentials = null;
         try
         {
             // Hash the written bytes ourselves: the pooled array is longer than the body, and handing the signer the
@@ -669,7 +703,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
             signing.Headers["Content-Type"] = AmzJson;
             signing.Headers["X-Amz-Target"] = target;
             signing.Headers["X-Amz-Content-SHA256"] = contentHash;
-            var credentials = await ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false);
+            credentials = await ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false);
             var parameters = new AWSSigV4Parameters
             {
                 Credentials = credentials,
@@ -691,17 +725,23 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
                 request.Headers.TryAddWithoutValidation("X-Amz-Content-SHA256", contentHash);
             }
 
-            await RememberIdentityAsync(credentials).ConfigureAwait(false);
+            await RememberIdentityAsync(credentials, region, cancellationToken).ConfigureAwait(false);
         }
         catch (AmazonServiceException ex)
         {
+            var explained = AwsCredentialLink.Explain(credentials, ex);
             throw Record(operation, secretName, started, activity, (int)ex.StatusCode >= 500
-                ? new SecretUnavailableException(Name, secretName, "Resolving AWS credentials failed: " + ex.ErrorCode, ex)
-                : new SecretAccessDeniedException(Name, secretName, "Resolving AWS credentials failed: " + ex.ErrorCode, ex), (int)ex.StatusCode);
+                ? new SecretUnavailableException(Name, secretName, explained, ex)
+                : new SecretAccessDeniedException(Name, secretName, explained, ex), (int)ex.StatusCode);
         }
         catch (AmazonClientException ex)
         {
-            throw Record(operation, secretName, started, activity, new SecretAccessDeniedException(Name, secretName, "No usable AWS credentials: " + ex.Message, ex), 0);
+            throw Record(operation, secretName, started, activity, new SecretAccessDeniedException(Name, secretName, AwsCredentialLink.Explain(credentials, ex), ex), 0);
+        }
+        catch (InvalidOperationException ex) when (credentials is not null && _credentialChain is not null)
+        {
+            // The web identity link reports an unreadable token file this way.
+            throw Record(operation, secretName, started, activity, new SecretAccessDeniedException(Name, secretName, AwsCredentialLink.Explain(credentials, ex), ex), 0);
         }
 
         return await ExchangeAsync(request, operation, secretName, started, activity, cancellationToken).ConfigureAwait(false);
@@ -855,12 +895,38 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         return error;
     }
 
-    private async ValueTask RememberIdentityAsync(AWSCredentials credentials)
+    private async ValueTask RememberIdentityAsync(AWSCredentials credentials, RegionEndpoint region, CancellationToken cancellationToken)
     {
         var resolved = await credentials.GetCredentialsAsync().ConfigureAwait(false);
-        if (resolved?.AccessKey is { Length: > 0 } accessKey && !string.Equals(Volatile.Read(ref _identity), accessKey, StringComparison.Ordinal))
+        if (resolved?.AccessKey is not { Length: > 0 } accessKey)
         {
-            Volatile.Write(ref _identity, accessKey);
+            return;
+        }
+
+        var identity = accessKey;
+        if (_credentialChain is not null && resolved.UseToken && AwsCredentialLink.IsRefreshing(credentials))
+        {
+            try
+            {
+                identity = await _callerIdentity.ResolveAsync(credentials, accessKey, region).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException)
+            {
+                var code = ex is AmazonServiceException service ? service.ErrorCode : ex.GetType().Name;
+                if (Options.ProductionIdentities.Count > 0)
+                {
+                    // Scoping needs the principal: an unknown one cannot be shown not to be a production one.
+                    throw new SecretAccessDeniedException(Name, null, $"Resolving the caller identity (STS GetCallerIdentity) for credentials from {AwsCredentialLink.Describe(credentials)} failed: {code}. Production-identity scoping needs it.", ex);
+                }
+
+                // The principal is for the audit; a failed lookup must not fail the read. Keep the access key id.
+                AwsLog.CallerIdentityFailed(_logger, AwsCredentialLink.Describe(credentials), code);
+            }
+        }
+
+        if (!string.Equals(Volatile.Read(ref _identity), identity, StringComparison.Ordinal))
+        {
+            Volatile.Write(ref _identity, identity);
         }
     }
 }

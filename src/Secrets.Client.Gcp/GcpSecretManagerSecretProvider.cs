@@ -42,6 +42,8 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     private readonly Func<CancellationToken, ValueTask<string>> _tokens = null!;
     private readonly string _environment = string.Empty;
     private readonly string? _identity;
+    private readonly Func<CancellationToken, Task<string?>>? _resolvePrincipal;
+    private Task<string?>? _principal;
 
     /// <summary>Initializes a new instance of the <see cref="GcpSecretManagerSecretProvider"/> class, for mocking.</summary>
     protected GcpSecretManagerSecretProvider()
@@ -68,7 +70,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         Validate(options);
         _environment = SecretEnvironment.Resolve(options.Environment);
-        (_tokens, _identity) = CreateTokenSource(options);
+        (_tokens, _identity, _resolvePrincipal) = CreateTokenSource(options);
         var handler = options.HttpMessageHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
         var endpoint = options.Endpoint.ToString();
         _http = new HttpClient(handler, disposeHandler: options.HttpMessageHandler is null)
@@ -79,8 +81,22 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Secrets.Client.Gcp", typeof(GcpSecretManagerSecretProvider).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"));
     }
 
-    /// <summary>Gets the kind of credential in use (and the service account's email when known); never a token.</summary>
-    public override string? Identity => _identity;
+    /// <summary>
+    /// Gets the principal the API sees once known: the service account e-mail (from the metadata server, the key file or
+    /// the impersonation a workload identity federation configuration names); before that, or for an access token
+    /// callback, the kind of credential in use. Never a token.
+    /// </summary>
+    public override string? Identity => Volatile.Read(ref _principal) is { IsCompletedSuccessfully: true } principal ? principal.Result ?? _identity : _identity;
+
+    /// <summary>Resolves <see cref="Identity"/> without reading a secret (the metadata server's e-mail, or the credential's configuration).</summary>
+    /// <param name="cancellationToken">Cancels the resolution.</param>
+    /// <returns>The service account e-mail or the kind of credential.</returns>
+    /// <exception cref="SecretAccessDeniedException">The credential could not be loaded; the message names the link that failed.</exception>
+    public override async ValueTask<string?> ResolveIdentityAsync(CancellationToken cancellationToken = default)
+    {
+        await ResolvePrincipalAsync(throwOnFailure: true, cancellationToken).ConfigureAwait(false);
+        return Identity;
+    }
 
     /// <inheritdoc/>
     public override bool SupportsListing => true;
@@ -647,10 +663,12 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         }
         catch (Exception ex) when (!IsCallerCancellation(ex, cancellationToken) && ex is not SecretStoreException)
         {
-            // Application Default Credentials throw InvalidOperationException when none is configured: a setup problem, not a blip.
-            throw ex is InvalidOperationException
-                ? new SecretAccessDeniedException($"No Google credential is available for provider '{Name}': {ex.Message}", ex) { ErrorCode = "CredentialUnavailable" }
-                : new SecretUnavailableException($"Getting a Google access token for provider '{Name}' failed: {ex.GetType().Name}.", ex) { ErrorCode = "AuthenticationFailed" };
+            throw CredentialFailure(ex);
+        }
+
+        if (_resolvePrincipal is not null && Volatile.Read(ref _principal) is not { IsCompletedSuccessfully: true })
+        {
+            await ResolvePrincipalAsync(throwOnFailure: Options.ProductionIdentities.Count > 0, cancellationToken).ConfigureAwait(false);
         }
 
         return string.IsNullOrEmpty(token)
@@ -816,21 +834,66 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         return (project, slash < 0 ? string.Empty : project + "/", idPrefix);
     }
 
-    private static (Func<CancellationToken, ValueTask<string>> Tokens, string Identity) CreateTokenSource(GcpSecretManagerSecretProviderOptions options)
+    private static (Func<CancellationToken, ValueTask<string>> Tokens, string Identity, Func<CancellationToken, Task<string?>>? Principal) CreateTokenSource(GcpSecretManagerSecretProviderOptions options)
     {
         if (options.AccessTokenProvider is { } provider)
         {
-            return (provider, "access token provider");
+            return (provider, "access token provider", null);
         }
 
         if (options.Credential is { } credential)
         {
             var scoped = credential.IsCreateScopedRequired ? credential.CreateScoped(CloudPlatformScope) : credential;
-            return (ct => new ValueTask<string>(((ITokenAccess)scoped).GetAccessTokenForRequestAsync(authUri: null, ct)), "GoogleCredential (" + credential.UnderlyingCredential.GetType().Name + ")");
+            return (ct => new ValueTask<string>(((ITokenAccess)scoped).GetAccessTokenForRequestAsync(authUri: null, ct)), "GoogleCredential (" + credential.UnderlyingCredential.GetType().Name + ")",
+                ct => GoogleCredentialLink.ResolvePrincipalAsync(credential, ct));
         }
 
-        return (new ApplicationDefaultTokenSource(CloudPlatformScope).GetTokenAsync, "Application Default Credentials");
+        var adc = new ApplicationDefaultTokenSource(CloudPlatformScope);
+        return (adc.GetTokenAsync, "Application Default Credentials", adc.ResolvePrincipalAsync);
     }
+
+    /// <summary>Resolves the principal once per provider (a credential's service account does not change); a failed attempt is retried next time.</summary>
+    private async Task ResolvePrincipalAsync(bool throwOnFailure, CancellationToken cancellationToken)
+    {
+        if (_resolvePrincipal is null)
+        {
+            return;
+        }
+
+        var current = Volatile.Read(ref _principal);
+        if (current is null || current.IsFaulted || current.IsCanceled)
+        {
+            var fresh = _resolvePrincipal(CancellationToken.None);
+            current = Interlocked.CompareExchange(ref _principal, fresh, current) == current ? fresh : Volatile.Read(ref _principal)!;
+        }
+
+        try
+        {
+            await current.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!IsCallerCancellation(ex, cancellationToken))
+        {
+            if (throwOnFailure)
+            {
+                throw CredentialFailure(ex);
+            }
+
+            // The principal is for the audit; not knowing it must not fail a read that has a token.
+            GcpSecretManagerLog.PrincipalUnresolved(_logger, Name, ex.GetType().Name);
+        }
+    }
+
+    private SecretStoreException CredentialFailure(Exception exception)
+    {
+        var explained = GoogleCredentialLink.Explain(exception);
+
+        // A token service that cannot be reached may be a blip; anything else is a setup or revocation problem.
+        return exception is HttpRequestException or TaskCanceledException && Environment_IsUnset("GCE_METADATA_HOST")
+            ? new SecretUnavailableException($"Getting a Google access token for provider '{Name}' failed: {explained}.", exception) { ErrorCode = "AuthenticationFailed" }
+            : new SecretAccessDeniedException($"Getting a Google access token for provider '{Name}' failed: {explained}.", exception) { ErrorCode = "CredentialUnavailable" };
+    }
+
+    private static bool Environment_IsUnset(string name) => string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(name));
 
     private static void Validate(GcpSecretManagerSecretProviderOptions options)
     {

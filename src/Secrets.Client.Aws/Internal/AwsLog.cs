@@ -16,4 +16,7 @@ internal static partial class AwsLog
 
     [LoggerMessage(4, LogLevel.Information, "BatchGetSecretValue was denied; fetching {Count} secrets one at a time instead.")]
     public static partial void BatchDenied(ILogger logger, int count);
+
+    [LoggerMessage(5, LogLevel.Warning, "STS GetCallerIdentity for credentials from {Link} failed ({ErrorCode}); audit records name the access key id instead.")]
+    public static partial void CallerIdentityFailed(ILogger logger, string link, string? errorCode);
 }

@@ -10,11 +10,21 @@ namespace Secrets.Client.Gcp;
 internal sealed class ApplicationDefaultTokenSource
 {
     private readonly string _scope;
-    private Task<ITokenAccess>? _credential;
+    private Task<GoogleCredential>? _credential;
 
     public ApplicationDefaultTokenSource(string scope) => _scope = scope;
 
     public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        var credential = await GetCredentialAsync(cancellationToken).ConfigureAwait(false);
+        return await ((ITokenAccess)credential).GetAccessTokenForRequestAsync(authUri: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resolves the principal the credential acts as (for example the metadata server's service account e-mail).</summary>
+    public async Task<string?> ResolvePrincipalAsync(CancellationToken cancellationToken) =>
+        await GoogleCredentialLink.ResolvePrincipalAsync(await GetCredentialAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    private Task<GoogleCredential> GetCredentialAsync(CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref _credential);
         if (current is null || current.IsFaulted || current.IsCanceled)
@@ -24,11 +34,10 @@ internal sealed class ApplicationDefaultTokenSource
             current = Interlocked.CompareExchange(ref _credential, fresh, current) == current ? fresh : Volatile.Read(ref _credential)!;
         }
 
-        var credential = await current.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return await credential.GetAccessTokenForRequestAsync(authUri: null, cancellationToken).ConfigureAwait(false);
+        return current.WaitAsync(cancellationToken);
     }
 
-    private async Task<ITokenAccess> LoadAsync()
+    private async Task<GoogleCredential> LoadAsync()
     {
         var found = await GoogleCredential.GetApplicationDefaultAsync().ConfigureAwait(false);
         return found.IsCreateScopedRequired ? found.CreateScoped(_scope) : found;

@@ -14,10 +14,28 @@ namespace Secrets.Client.Testing;
 internal sealed class AwsSigV4Verifier
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
-    private const string Service = "secretsmanager";
-    private readonly AwsSecretsManagerEmulatorOptions _options;
+    private readonly string _service;
+    private readonly string? _region;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _maxClockSkew;
 
-    public AwsSigV4Verifier(AwsSecretsManagerEmulatorOptions options) => _options = options;
+    public AwsSigV4Verifier(AwsSecretsManagerEmulatorOptions options)
+        : this("secretsmanager", options.Region, options.TimeProvider, options.MaxClockSkew)
+    {
+    }
+
+    /// <summary>Initializes a verifier for <paramref name="service"/> (for example <c>sts</c>).</summary>
+    /// <param name="service">The signing name.</param>
+    /// <param name="region">The only region accepted, or <see langword="null"/> for any.</param>
+    /// <param name="time">The clock signatures are checked against.</param>
+    /// <param name="maxClockSkew">How far <c>X-Amz-Date</c> may be from the clock.</param>
+    public AwsSigV4Verifier(string service, string? region, TimeProvider time, TimeSpan maxClockSkew)
+    {
+        _service = service;
+        _region = region;
+        _time = time;
+        _maxClockSkew = maxClockSkew;
+    }
 
     /// <summary>Verifies a request's signature with the secret key of the principal <paramref name="authenticate"/> maps its access key to.</summary>
     public EmulatorPrincipal Verify(HttpRequest request, ReadOnlySpan<byte> body, Func<EmulatorCredential, EmulatorPrincipal?> authenticate)
@@ -74,11 +92,11 @@ internal sealed class AwsSigV4Verifier
             throw InvalidSignature("'Host' and 'X-Amz-Date' must be signed.");
         }
 
-        var now = _options.TimeProvider.GetUtcNow();
-        if ((now - signedAt).Duration() > _options.MaxClockSkew)
+        var now = _time.GetUtcNow();
+        if ((now - signedAt).Duration() > _maxClockSkew)
         {
-            var earliest = (now - _options.MaxClockSkew).ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-            throw InvalidSignature($"Signature expired: {amzDate} is now earlier than {earliest} ({now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)} - {_options.MaxClockSkew.TotalMinutes} min.)");
+            var earliest = (now - _maxClockSkew).ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            throw InvalidSignature($"Signature expired: {amzDate} is now earlier than {earliest} ({now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)} - {_maxClockSkew.TotalMinutes} min.)");
         }
 
         if (scope[1] != amzDate[..8])
@@ -86,14 +104,14 @@ internal sealed class AwsSigV4Verifier
             throw InvalidSignature($"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope[1]}' != '{amzDate[..8]}'.");
         }
 
-        if (scope[2] != _options.Region)
+        if (_region is not null && scope[2] != _region)
         {
             throw InvalidSignature($"Credential should be scoped to a valid region, not '{scope[2]}'.");
         }
 
-        if (scope[3] != Service)
+        if (scope[3] != _service)
         {
-            throw InvalidSignature($"Credential should be scoped to correct service: '{Service}'.");
+            throw InvalidSignature($"Credential should be scoped to correct service: '{_service}'.");
         }
 
         var sessionToken = headerNames.Contains("x-amz-security-token") ? request.Headers["X-Amz-Security-Token"].ToString() : null;

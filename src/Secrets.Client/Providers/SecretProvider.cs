@@ -48,6 +48,16 @@ public abstract class SecretProvider : IAsyncDisposable
     /// </summary>
     public virtual string? Identity => null;
 
+    /// <summary>
+    /// Resolves the identity the provider authenticates as without reading a secret (for example with AWS STS
+    /// <c>GetCallerIdentity</c>, or from the claims of an access token), so that production-identity scoping
+    /// (<see cref="SecretProviderOptions.ProductionIdentities"/>) can refuse before the first secret request.
+    /// The default returns <see cref="Identity"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the resolution.</param>
+    /// <returns>The identity, or <see langword="null"/> when it cannot be known before a request.</returns>
+    public virtual ValueTask<string?> ResolveIdentityAsync(CancellationToken cancellationToken = default) => new(Identity);
+
     /// <summary>Gets how many secrets <see cref="GetSecretsAsync"/> fetches per backend call; 1 when the backend has no batch API.</summary>
     public virtual int MaxBatchSize => 1;
 

@@ -9,6 +9,15 @@ public class SecretProviderOptions
     /// </summary>
     public IList<string> AllowedEnvironments { get; } = new List<string>();
 
+    /// <summary>
+    /// Gets patterns of production identities (<c>*</c> matches any run of characters, case-insensitive), for example
+    /// <c>arn:aws:sts::111122223333:assumed-role/prod-*</c>. When the identity the provider authenticates as
+    /// (<see cref="SecretProvider.ResolveIdentityAsync"/>) matches one and the store does not run in <c>Production</c>,
+    /// every request is refused with <see cref="SecretEnvironmentScopeException"/> before any secret request is sent.
+    /// Empty (the default) checks nothing.
+    /// </summary>
+    public IList<string> ProductionIdentities { get; } = new List<string>();
+
     /// <summary>Gets or sets the resilience settings for calls to this provider.</summary>
     public SecretResilienceOptions Resilience { get; set; } = new();
 

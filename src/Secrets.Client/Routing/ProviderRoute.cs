@@ -6,14 +6,16 @@ namespace Secrets.Client;
 /// One registered provider as the store calls it: its resilience pipeline (breaker, retry, attempt timeout), its shared
 /// <c>Retry-After</c>, and whether the environment allows it at all.
 /// </summary>
-internal sealed class ProviderRoute
+internal sealed partial class ProviderRoute
 {
     private readonly ResiliencePipeline _pipeline;
     private readonly RetryAfterGate _retryAfter;
 
-    public ProviderRoute(SecretProvider provider, TimeProvider time, Func<double> randomizer, bool allowedHere)
+    public ProviderRoute(SecretProvider provider, TimeProvider time, Func<double> randomizer, bool allowedHere, string environment)
     {
         Provider = provider;
+        _environment = environment;
+        _checkIdentity = provider.Options.ProductionIdentities.Count > 0 && !SecretEnvironment.IsProduction(environment);
         _pipeline = SecretResiliencePipelines.Create(provider, time, randomizer);
         _retryAfter = new RetryAfterGate(time, provider.Options.Resilience.MaxRetryDelay);
         AllowedHere = allowedHere;
@@ -31,6 +33,9 @@ internal sealed class ProviderRoute
 
     /// <summary>Calls the provider through the pipeline, after any <c>Retry-After</c> another caller was given.</summary>
     public ValueTask<TResult> CallAsync<TState, TResult>(Func<SecretProvider, TState, CancellationToken, ValueTask<TResult>> call, TState state, CancellationToken cancellationToken) =>
+        _checkIdentity ? CheckIdentityThenCallAsync(call, state, cancellationToken) : ExecuteAsync(call, state, cancellationToken);
+
+    private ValueTask<TResult> ExecuteAsync<TState, TResult>(Func<SecretProvider, TState, CancellationToken, ValueTask<TResult>> call, TState state, CancellationToken cancellationToken) =>
         _pipeline.ExecuteAsync(
             static async (context, ct) =>
             {
@@ -51,6 +56,7 @@ internal sealed class ProviderRoute
     /// <summary>Calls the provider once, without retry (writes: a timed-out write may have landed), after any <c>Retry-After</c>.</summary>
     public async ValueTask<TResult> CallOnceAsync<TState, TResult>(Func<SecretProvider, TState, CancellationToken, ValueTask<TResult>> call, TState state, CancellationToken cancellationToken)
     {
+        await EnsureIdentityInScopeAsync(cancellationToken).ConfigureAwait(false);
         await _retryAfter.WaitAsync(cancellationToken).ConfigureAwait(false);
         return await call(Provider, state, cancellationToken).ConfigureAwait(false);
     }

@@ -21,7 +21,7 @@ internal sealed class SecretRouter
         foreach (var provider in providers)
         {
             ArgumentNullException.ThrowIfNull(provider);
-            var route = new ProviderRoute(provider, time, options.Randomizer, IsAllowed(provider.Options.AllowedEnvironments, environment));
+            var route = new ProviderRoute(provider, time, options.Randomizer, IsAllowed(provider.Options.AllowedEnvironments, environment), environment);
             if (!_routes.TryAdd(provider.Name, route))
             {
                 throw new ArgumentException($"Two providers are named '{provider.Name}'; give one a different name.", nameof(providers));
