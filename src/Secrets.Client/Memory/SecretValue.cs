@@ -270,6 +270,9 @@ public sealed unsafe class SecretValue : IDisposable
         }
     }
 
+    /// <summary>Gets the size of the slot behind the value. Tests only.</summary>
+    internal int Capacity => _block.Capacity;
+
     internal ReadOnlySpan<byte> UnsafeSpan => _block.Span[.._length];
 
     internal void Release()
