@@ -21,7 +21,7 @@ public class ColdFetchBenchmarks
 {
     private static readonly byte[] Body = """{"SecretId":"bench/db"}"""u8.ToArray();
     private AwsSecretsManagerEmulator _emulator = null!;
-    private AwsSecretsManagerProvider _provider = null!;
+    private AwsSecretsManagerSecretProvider _provider = null!;
     private HttpClient _raw = null!;
     private IDictionary<string, string> _signedHeaders = null!;
     private BasicAWSCredentials _credentials = null!;
@@ -34,7 +34,7 @@ public class ColdFetchBenchmarks
         _emulator = await AwsSecretsManagerEmulator.StartAsync();
         _emulator.CreateSecret("bench/db", """{"username":"app","password":"0123456789abcdef0123456789abcdef"}""");
         var credentials = _credentials = new BasicAWSCredentials(_emulator.AccessKeyId, _emulator.SecretAccessKey);
-        _provider = new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions { Region = _emulator.Region, ServiceUrl = _emulator.Endpoint, Credentials = credentials });
+        _provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = _emulator.Region, ServiceUrl = _emulator.Endpoint, Credentials = credentials });
         _region = RegionEndpoint.GetBySystemName(_emulator.Region);
         _raw = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = _emulator.Endpoint, Content = Body };

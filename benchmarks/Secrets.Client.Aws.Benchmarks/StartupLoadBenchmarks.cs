@@ -16,7 +16,7 @@ public class StartupLoadBenchmarks
 {
     private const int Count = 1000;
     private AwsSecretsManagerEmulator _emulator = null!;
-    private AwsSecretsManagerProvider _provider = null!;
+    private AwsSecretsManagerSecretProvider _provider = null!;
     private SecretReference[] _references = null!;
 
     [GlobalSetup]
@@ -29,7 +29,7 @@ public class StartupLoadBenchmarks
         }
 
         _emulator.Faults.Latency = TimeSpan.FromMilliseconds(20);
-        _provider = new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions
+        _provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
         {
             Region = _emulator.Region,
             ServiceUrl = _emulator.Endpoint,

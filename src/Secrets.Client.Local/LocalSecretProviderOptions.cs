@@ -2,7 +2,7 @@ namespace Secrets.Client.Local;
 
 /// <summary>
 /// Options shared by the local-development providers (<see cref="DotEnvSecretProvider"/>,
-/// <see cref="EnvironmentSecretProvider"/>, <see cref="KeyPerFileSecretProvider"/>): their name and the guard that keeps
+/// <see cref="EnvironmentVariablesSecretProvider"/>, <see cref="KeyPerFileSecretProvider"/>): their name and the guard that keeps
 /// them out of Production.
 /// </summary>
 /// <remarks>

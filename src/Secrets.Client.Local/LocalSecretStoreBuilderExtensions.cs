@@ -70,15 +70,15 @@ public static class LocalSecretStoreBuilderExtensions
     /// <param name="builder">The secret store builder.</param>
     /// <param name="configure">Sets the options (prefix, name...).</param>
     /// <returns>The builder.</returns>
-    public static SecretStoreBuilder AddEnvironmentVariables(this SecretStoreBuilder builder, Action<EnvironmentSecretProviderOptions> configure)
+    public static SecretStoreBuilder AddEnvironmentVariables(this SecretStoreBuilder builder, Action<EnvironmentVariablesSecretProviderOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         return builder.AddProvider(services =>
         {
-            var options = new EnvironmentSecretProviderOptions { Environment = services.GetService<IHostEnvironment>()?.EnvironmentName };
+            var options = new EnvironmentVariablesSecretProviderOptions { Environment = services.GetService<IHostEnvironment>()?.EnvironmentName };
             configure(options);
-            return new EnvironmentSecretProvider(options, services.GetService<ILoggerFactory>());
+            return new EnvironmentVariablesSecretProvider(options, services.GetService<ILoggerFactory>());
         });
     }
 

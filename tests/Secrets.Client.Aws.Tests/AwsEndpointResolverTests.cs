@@ -21,7 +21,7 @@ public sealed class AwsEndpointResolverTests
     public void Builds_regional_and_fips_endpoints(string region, bool fips, string expected)
     {
         using var _ = CleanEndpointEnvironment();
-        var options = new AwsSecretsManagerProviderOptions { Region = region, UseFips = fips };
+        var options = new AwsSecretsManagerSecretProviderOptions { Region = region, UseFips = fips };
 
         Assert.Equal(new Uri(expected), AwsEndpointResolver.ResolveServiceUrl(options, RegionEndpoint.GetBySystemName(region)));
     }
@@ -33,7 +33,7 @@ public sealed class AwsEndpointResolverTests
     [InlineData("https://vpce-123.secretsmanager.us-east-1.vpce.amazonaws.com")]
     public void Accepts_https_anywhere_and_http_on_loopback(string url)
     {
-        var options = new AwsSecretsManagerProviderOptions { Region = "us-east-1", ServiceUrl = new Uri(url) };
+        var options = new AwsSecretsManagerSecretProviderOptions { Region = "us-east-1", ServiceUrl = new Uri(url) };
 
         Assert.EndsWith("/", AwsEndpointResolver.ResolveServiceUrl(options, RegionEndpoint.USEast1).AbsoluteUri, StringComparison.Ordinal);
     }
@@ -44,9 +44,9 @@ public sealed class AwsEndpointResolverTests
     [InlineData("ftp://127.0.0.1/")]
     public void Refuses_plain_http_off_loopback(string url)
     {
-        var options = new AwsSecretsManagerProviderOptions { Region = "us-east-1", ServiceUrl = new Uri(url) };
+        var options = new AwsSecretsManagerSecretProviderOptions { Region = "us-east-1", ServiceUrl = new Uri(url) };
 
-        var error = Assert.Throws<ArgumentException>(() => new AwsSecretsManagerProvider(options));
+        var error = Assert.Throws<ArgumentException>(() => new AwsSecretsManagerSecretProvider(options));
 
         Assert.Contains("ServiceUrl", error.Message, StringComparison.Ordinal);
     }
@@ -55,7 +55,7 @@ public sealed class AwsEndpointResolverTests
     public void Honours_the_service_specific_endpoint_variable_and_fips_variable()
     {
         using var scope = CleanEndpointEnvironment().Set("AWS_ENDPOINT_URL", "http://127.0.0.1:1111").Set("AWS_ENDPOINT_URL_SECRETS_MANAGER", "http://127.0.0.1:2222");
-        var options = new AwsSecretsManagerProviderOptions { Region = "us-east-1" };
+        var options = new AwsSecretsManagerSecretProviderOptions { Region = "us-east-1" };
 
         Assert.Equal(2222, AwsEndpointResolver.ResolveServiceUrl(options, RegionEndpoint.USEast1).Port);
         scope.Set("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true").Set("AWS_USE_FIPS_ENDPOINT", "true");
@@ -72,7 +72,7 @@ public sealed class AwsEndpointResolverTests
             .Set("AWS_SECRET_ACCESS_KEY", emulator.SecretAccessKey)
             .Set("AWS_SESSION_TOKEN", null)
             .Set("AWS_ENDPOINT_URL_SECRETS_MANAGER", emulator.Endpoint.ToString());
-        await using var provider = new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions { Region = emulator.Region });
+        await using var provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = emulator.Region });
 
         using var secret = await provider.GetSecretAsync(Ref("env/creds"));
 

@@ -48,8 +48,8 @@ public sealed class CanaryTests
         emulator.CreateSecret("canary/json", $$"""{"password":"{{Canary}}"}""");
         emulator.CreateSecret("canary/binary", Utf8(Canary + "\u00ff"));
         emulator.PutSecretValue("canary/text", Canary + "-2");
-        await using var provider = new AwsSecretsManagerProvider(
-            new AwsSecretsManagerProviderOptions
+        await using var provider = new AwsSecretsManagerSecretProvider(
+            new AwsSecretsManagerSecretProviderOptions
             {
                 Region = emulator.Region,
                 ServiceUrl = emulator.Endpoint,

@@ -16,7 +16,7 @@ public sealed class EmulatorToolTests
 
         Assert.StartsWith("http://127.0.0.1:", variables["AWS_ENDPOINT_URL"], StringComparison.Ordinal);
         Assert.Equal("eu-west-2", variables["AWS_REGION"]);
-        await using var provider = new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions
+        await using var provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
         {
             Region = variables["AWS_REGION"],
             ServiceUrl = new Uri(variables["AWS_ENDPOINT_URL"]),

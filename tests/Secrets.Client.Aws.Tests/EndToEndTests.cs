@@ -63,7 +63,7 @@ public sealed class EndToEndTests
         var configuration = new ConfigurationBuilder()
             .AddSecrets(source =>
             {
-                source.Providers.Add(new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions { Region = emulator.Region, ServiceUrl = emulator.Endpoint }));
+                source.Providers.Add(new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = emulator.Region, ServiceUrl = emulator.Endpoint }));
                 source.Add("aws-sm://prod/db#password", "Database:Password");
                 source.AddPrefix("aws-sm", "prod/app/", "App");
                 source.ReloadOnChange = false;

@@ -118,7 +118,7 @@ public sealed class ScenarioJudgeTests
         return result;
     }
 
-    private static async Task<SecretProperties> SetAsync(AwsSecretsManagerProvider provider, string name, SecretValue value)
+    private static async Task<SecretProperties> SetAsync(AwsSecretsManagerSecretProvider provider, string name, SecretValue value)
     {
         using (value)
         {

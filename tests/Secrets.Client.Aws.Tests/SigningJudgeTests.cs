@@ -35,7 +35,7 @@ public sealed class SigningJudgeTests
         AWSCredentials credentials = sessionCredentials
             ? new SessionAWSCredentials("AKIDJUDGE0000000001", "judge/secret+key/0123456789abcdefghijk", "session/token==")
             : new BasicAWSCredentials("AKIDJUDGE0000000001", "judge/secret+key/0123456789abcdefghijk");
-        await using var provider = new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions
+        await using var provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
         {
             Region = "eu-central-1",
             Credentials = credentials,

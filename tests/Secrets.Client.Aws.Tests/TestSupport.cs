@@ -8,16 +8,16 @@ internal static class TestSupport
 {
     public const string Canary = "CANARY-7f3a9c-aws-d41d8cd98f00";
 
-    public static AwsSecretsManagerProvider CreateProvider(AwsSecretsManagerEmulator emulator, Action<AwsSecretsManagerProviderOptions>? configure = null)
+    public static AwsSecretsManagerSecretProvider CreateProvider(AwsSecretsManagerEmulator emulator, Action<AwsSecretsManagerSecretProviderOptions>? configure = null)
     {
-        var options = new AwsSecretsManagerProviderOptions
+        var options = new AwsSecretsManagerSecretProviderOptions
         {
             Region = emulator.Region,
             ServiceUrl = emulator.Endpoint,
             Credentials = new BasicAWSCredentials(emulator.AccessKeyId, emulator.SecretAccessKey),
         };
         configure?.Invoke(options);
-        return new AwsSecretsManagerProvider(options);
+        return new AwsSecretsManagerSecretProvider(options);
     }
 
     public static string Text(Secret secret) => secret.Value.ExposeAsString();

@@ -58,8 +58,8 @@ public sealed class AccessResponseParsingTests
         Assert.Equal("p/s", error.SecretName);
     }
 
-    private static GcpSecretManagerProvider Create(string body) =>
-        new(new GcpSecretManagerProviderOptions
+    private static GcpSecretManagerSecretProvider Create(string body) =>
+        new(new GcpSecretManagerSecretProviderOptions
         {
             Endpoint = new Uri("https://secretmanager.googleapis.com/"),
             AccessTokenProvider = _ => new ValueTask<string>("t"),

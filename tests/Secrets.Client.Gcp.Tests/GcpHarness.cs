@@ -13,10 +13,10 @@ internal sealed class GcpHarness : IAsyncDisposable
     public static async Task<GcpHarness> StartAsync(GcpSecretManagerEmulatorOptions? options = null) =>
         new(await GcpSecretManagerEmulator.StartAsync(options));
 
-    public GcpSecretManagerProviderOptions CreateOptions(Action<GcpSecretManagerProviderOptions>? configure = null)
+    public GcpSecretManagerSecretProviderOptions CreateOptions(Action<GcpSecretManagerSecretProviderOptions>? configure = null)
     {
         var token = Emulator.TestToken;
-        var options = new GcpSecretManagerProviderOptions
+        var options = new GcpSecretManagerSecretProviderOptions
         {
             Endpoint = Emulator.Endpoint,
             DefaultProject = Emulator.ProjectId,
@@ -28,8 +28,8 @@ internal sealed class GcpHarness : IAsyncDisposable
         return options;
     }
 
-    public GcpSecretManagerProvider CreateProvider(Action<GcpSecretManagerProviderOptions>? configure = null, ILogger<GcpSecretManagerProvider>? logger = null) =>
-        new(GcpSecretManagerProvider.DefaultName, CreateOptions(configure), logger);
+    public GcpSecretManagerSecretProvider CreateProvider(Action<GcpSecretManagerSecretProviderOptions>? configure = null, ILogger<GcpSecretManagerSecretProvider>? logger = null) =>
+        new(GcpSecretManagerSecretProvider.DefaultName, CreateOptions(configure), logger);
 
     public ValueTask DisposeAsync() => Emulator.DisposeAsync();
 }

@@ -29,7 +29,7 @@ public sealed class LocalEnvironmentDefaultTests
             Environment.SetEnvironmentVariable("ASPNETCORE_ENVIRONMENT", aspNetCore);
             Environment.SetEnvironmentVariable("DOTNET_ENVIRONMENT", dotNet);
 
-            var error = Record.Exception(() => new EnvironmentSecretProvider());
+            var error = Record.Exception(() => new EnvironmentVariablesSecretProvider());
 
             if (refused)
             {
@@ -54,7 +54,7 @@ public sealed class LocalEnvironmentDefaultTests
         try
         {
             Environment.SetEnvironmentVariable("DOTNET_ENVIRONMENT", "Development");
-            Assert.Throws<SecretEnvironmentScopeException>(() => new EnvironmentSecretProvider(new EnvironmentSecretProviderOptions { Environment = "Production" }));
+            Assert.Throws<SecretEnvironmentScopeException>(() => new EnvironmentVariablesSecretProvider(new EnvironmentVariablesSecretProviderOptions { Environment = "Production" }));
         }
         finally
         {

@@ -47,7 +47,7 @@ public sealed class LocalEnvironmentTests : IDisposable
     private SecretProvider Create(string kind, string environment, bool allow) => kind switch
     {
         "dotenv" => new DotEnvSecretProvider(new DotEnvSecretProviderOptions { Path = Path.Combine(_directory.Path, ".env"), Environment = environment, AllowInProduction = allow }),
-        "env" => new EnvironmentSecretProvider(new EnvironmentSecretProviderOptions { Environment = environment, AllowInProduction = allow }),
+        "env" => new EnvironmentVariablesSecretProvider(new EnvironmentVariablesSecretProviderOptions { Environment = environment, AllowInProduction = allow }),
         _ => new KeyPerFileSecretProvider(new KeyPerFileSecretProviderOptions { DirectoryPath = _directory.Path, Environment = environment, AllowInProduction = allow }),
     };
 }

@@ -46,13 +46,13 @@ internal static class ClientProbe
 
     private static SecretProvider CreateProvider(string kind) => kind switch
     {
-        "aws" => new AwsSecretsManagerProvider(new AwsSecretsManagerProviderOptions
+        "aws" => new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
         {
             Region = Variable("PROBE_REGION"),
             ServiceUrl = new Uri(Variable("PROBE_ENDPOINT")),
             Credentials = new Amazon.Runtime.BasicAWSCredentials(Variable("PROBE_KEY_ID"), Variable("PROBE_KEY")),
         }),
-        "gcp" => new GcpSecretManagerProvider(new GcpSecretManagerProviderOptions
+        "gcp" => new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions
         {
             Endpoint = new Uri(Variable("PROBE_ENDPOINT")),
             DefaultProject = Variable("PROBE_PROJECT"),

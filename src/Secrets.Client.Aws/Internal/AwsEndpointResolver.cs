@@ -7,7 +7,7 @@ namespace Secrets.Client.Aws;
 /// <summary>Works out the region and the Secrets Manager endpoint from the options, the environment and the AWS SDK's region chain.</summary>
 internal static class AwsEndpointResolver
 {
-    public static RegionEndpoint ResolveRegion(AwsSecretsManagerProviderOptions options)
+    public static RegionEndpoint ResolveRegion(AwsSecretsManagerSecretProviderOptions options)
     {
         if (!string.IsNullOrWhiteSpace(options.Region))
         {
@@ -15,14 +15,14 @@ internal static class AwsEndpointResolver
         }
 
         return FallbackRegionFactory.GetRegionEndpoint()
-            ?? throw new InvalidOperationException("No AWS region is configured: set AwsSecretsManagerProviderOptions.Region, AWS_REGION, or a region in the shared AWS config profile.");
+            ?? throw new InvalidOperationException("No AWS region is configured: set AwsSecretsManagerSecretProviderOptions.Region, AWS_REGION, or a region in the shared AWS config profile.");
     }
 
-    public static Uri ResolveServiceUrl(AwsSecretsManagerProviderOptions options, RegionEndpoint region)
+    public static Uri ResolveServiceUrl(AwsSecretsManagerSecretProviderOptions options, RegionEndpoint region)
     {
         if (options.ServiceUrl is { } configured)
         {
-            return Validate(configured, nameof(AwsSecretsManagerProviderOptions.ServiceUrl));
+            return Validate(configured, nameof(AwsSecretsManagerSecretProviderOptions.ServiceUrl));
         }
 
         if (!IsTrue(Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")))
@@ -43,7 +43,7 @@ internal static class AwsEndpointResolver
         return new Uri($"https://secretsmanager{(fips ? "-fips" : string.Empty)}.{region.SystemName}.{suffix}/");
     }
 
-    public static Uri ValidateAgent(Uri endpoint) => Validate(endpoint, nameof(AwsSecretsManagerProviderOptions.AgentEndpoint));
+    public static Uri ValidateAgent(Uri endpoint) => Validate(endpoint, nameof(AwsSecretsManagerSecretProviderOptions.AgentEndpoint));
 
     /// <summary>Refuses plain HTTP except to loopback: a bearer signature or agent token must not cross a network in clear.</summary>
     public static Uri Validate(Uri endpoint, string setting)

@@ -9,22 +9,22 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class GcpSecretManagerSecretStoreBuilderExtensions
 {
     /// <summary>
-    /// Adds a <see cref="GcpSecretManagerProvider"/> named <c>gcp-sm</c>. Unless configured otherwise it authenticates with
+    /// Adds a <see cref="GcpSecretManagerSecretProvider"/> named <c>gcp-sm</c>. Unless configured otherwise it authenticates with
     /// Application Default Credentials and scopes by the host's environment when label scoping is on. For a second provider
-    /// under another name, use <c>builder.AddProvider(services =&gt; new GcpSecretManagerProvider("name", options))</c>.
+    /// under another name, use <c>builder.AddProvider(services =&gt; new GcpSecretManagerSecretProvider("name", options))</c>.
     /// </summary>
     /// <param name="builder">The store builder.</param>
     /// <param name="configure">Sets the project, credential and other options.</param>
     /// <returns>The builder.</returns>
-    public static SecretStoreBuilder AddGcpSecretManager(this SecretStoreBuilder builder, Action<GcpSecretManagerProviderOptions>? configure = null)
+    public static SecretStoreBuilder AddGcpSecretManager(this SecretStoreBuilder builder, Action<GcpSecretManagerSecretProviderOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         return builder.AddProvider(services =>
         {
-            var options = new GcpSecretManagerProviderOptions();
+            var options = new GcpSecretManagerSecretProviderOptions();
             configure?.Invoke(options);
             options.Environment ??= services.GetService<IHostEnvironment>()?.EnvironmentName;
-            return new GcpSecretManagerProvider(GcpSecretManagerProvider.DefaultName, options, services.GetService<ILogger<GcpSecretManagerProvider>>());
+            return new GcpSecretManagerSecretProvider(GcpSecretManagerSecretProvider.DefaultName, options, services.GetService<ILogger<GcpSecretManagerSecretProvider>>());
         });
     }
 }

@@ -13,7 +13,7 @@ namespace Secrets.Client.Testing;
 /// <code>
 /// await using var sm = await GcpSecretManagerEmulator.StartAsync();
 /// sm.AddVersion("db-password", "p@ss");
-/// var provider = new GcpSecretManagerProvider(new GcpSecretManagerProviderOptions
+/// var provider = new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions
 /// {
 ///     Endpoint = sm.Endpoint,
 ///     DefaultProject = sm.ProjectId,

@@ -13,7 +13,7 @@ public sealed class EmulatorToolTests
 
         Assert.StartsWith("http://127.0.0.1:", variables["GCP_SECRET_MANAGER_ENDPOINT"], StringComparison.Ordinal);
         var token = variables["GCP_ACCESS_TOKEN"];
-        await using var provider = new GcpSecretManagerProvider(new GcpSecretManagerProviderOptions
+        await using var provider = new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions
         {
             Endpoint = new Uri(variables["GCP_SECRET_MANAGER_ENDPOINT"]),
             DefaultProject = variables["GCP_PROJECT"],

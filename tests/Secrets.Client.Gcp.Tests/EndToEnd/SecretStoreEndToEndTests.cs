@@ -31,7 +31,7 @@ public sealed class SecretStoreEndToEndTests : IAsyncLifetime
             options.DefaultProject = wired.DefaultProject;
             options.AccessTokenProvider = wired.AccessTokenProvider;
             options.HttpMessageHandler = wired.HttpMessageHandler;
-            options.EnvironmentLabelName = GcpSecretManagerProviderOptions.DefaultEnvironmentLabelName;
+            options.EnvironmentLabelName = GcpSecretManagerSecretProviderOptions.DefaultEnvironmentLabelName;
         }));
         await using var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<ISecretStore>();

@@ -85,7 +85,7 @@ public sealed class SecretManagerJudgeTests
         Assert.Equal("NOT_FOUND", missing.ErrorCode);
     }
 
-    private static async Task SetAsync(GcpSecretManagerProvider provider, string name, string text)
+    private static async Task SetAsync(GcpSecretManagerSecretProvider provider, string name, string text)
     {
         using var value = SecretValue.FromText(text);
         await provider.SetSecretAsync(name, value);

@@ -25,10 +25,10 @@ namespace Secrets.Client.Aws;
 /// <see cref="SecretAccessDeniedException"/> (including KMS decryption failures and signature errors) and
 /// <see cref="SecretUnavailableException"/> (throttling, 5xx, connection failures). All members are thread-safe.</para>
 /// </remarks>
-public class AwsSecretsManagerProvider : SecretProvider
+public class AwsSecretsManagerSecretProvider : SecretProvider
 {
     /// <summary>The provider name references use: <c>aws-sm</c>.</summary>
-    public const string ProviderName = "aws-sm";
+    public const string DefaultName = "aws-sm";
 
     /// <summary>The staging label of the current version.</summary>
     public const string CurrentStage = "AWSCURRENT";
@@ -44,7 +44,7 @@ public class AwsSecretsManagerProvider : SecretProvider
     private const int MaxResponseBytes = 16 * 1024 * 1024;
     private const int BatchLimit = 20;
 
-    private readonly AwsSecretsManagerProviderOptions _options;
+    private readonly AwsSecretsManagerSecretProviderOptions _options;
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
     private readonly DefaultAWSCredentialsIdentityResolver? _credentialChain;
@@ -55,39 +55,39 @@ public class AwsSecretsManagerProvider : SecretProvider
     private readonly bool _fixedSigningTime;
     private string? _identity;
 
-    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerProvider"/> class with the default region and credential chains.</summary>
-    public AwsSecretsManagerProvider()
-        : this(new AwsSecretsManagerProviderOptions())
+    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerSecretProvider"/> class with the default region and credential chains.</summary>
+    public AwsSecretsManagerSecretProvider()
+        : this(new AwsSecretsManagerSecretProviderOptions())
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerProvider"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerSecretProvider"/> class.</summary>
     /// <param name="options">The settings.</param>
     /// <exception cref="ArgumentException">An endpoint is not absolute, or is plain HTTP to a non-loopback host.</exception>
     /// <exception cref="InvalidOperationException">No region is configured anywhere.</exception>
-    public AwsSecretsManagerProvider(AwsSecretsManagerProviderOptions options)
+    public AwsSecretsManagerSecretProvider(AwsSecretsManagerSecretProviderOptions options)
         : this(options, loggerFactory: null)
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerProvider"/> class with logging.</summary>
+    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerSecretProvider"/> class with logging.</summary>
     /// <param name="options">The settings.</param>
     /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> logs nothing.</param>
     /// <exception cref="ArgumentException">An endpoint is not absolute, or is plain HTTP to a non-loopback host.</exception>
     /// <exception cref="InvalidOperationException">No region is configured anywhere.</exception>
-    public AwsSecretsManagerProvider(AwsSecretsManagerProviderOptions options, ILoggerFactory? loggerFactory)
-        : base(ProviderName, options)
+    public AwsSecretsManagerSecretProvider(AwsSecretsManagerSecretProviderOptions options, ILoggerFactory? loggerFactory)
+        : base(DefaultName, options)
     {
         _options = options;
         _time = options.TimeProvider ?? TimeProvider.System;
         _fixedSigningTime = _time != TimeProvider.System;
-        _logger = loggerFactory?.CreateLogger<AwsSecretsManagerProvider>() ?? NullLogger<AwsSecretsManagerProvider>.Instance;
+        _logger = loggerFactory?.CreateLogger<AwsSecretsManagerSecretProvider>() ?? NullLogger<AwsSecretsManagerSecretProvider>.Instance;
         if (options.ServiceUrl is not null)
         {
             AwsEndpointResolver.Validate(options.ServiceUrl, nameof(options.ServiceUrl));
         }
 
-        _agentUrl = options.UseAgent ? AwsEndpointResolver.ValidateAgent(options.AgentEndpoint ?? AwsSecretsManagerProviderOptions.DefaultAgentEndpoint) : null;
+        _agentUrl = options.UseAgent ? AwsEndpointResolver.ValidateAgent(options.AgentEndpoint ?? AwsSecretsManagerSecretProviderOptions.DefaultAgentEndpoint) : null;
         _endpoint = new(() =>
         {
             var region = AwsEndpointResolver.ResolveRegion(options);
@@ -166,7 +166,7 @@ public class AwsSecretsManagerProvider : SecretProvider
 
     /// <summary>
     /// Fetches several secrets with <c>BatchGetSecretValue</c>, 20 ids a call and up to
-    /// <see cref="AwsSecretsManagerProviderOptions.MaxBatchConcurrency"/> calls at once, following its paging. References
+    /// <see cref="AwsSecretsManagerSecretProviderOptions.MaxBatchConcurrency"/> calls at once, following its paging. References
     /// pinned to a version or a stage other than <c>AWSCURRENT</c> are fetched one by one. One result per reference, in order.
     /// </summary>
     /// <param name="references">The secrets.</param>

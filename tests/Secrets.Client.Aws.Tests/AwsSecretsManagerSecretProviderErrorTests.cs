@@ -5,7 +5,7 @@ using static Secrets.Client.Aws.Tests.TestSupport;
 
 namespace Secrets.Client.Aws.Tests;
 
-public sealed class AwsSecretsManagerProviderErrorTests
+public sealed class AwsSecretsManagerSecretProviderErrorTests
 {
     [Fact]
     public async Task Throttling_is_transient_and_carries_retry_after()

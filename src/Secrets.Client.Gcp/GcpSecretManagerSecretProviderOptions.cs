@@ -2,7 +2,7 @@ using Google.Apis.Auth.OAuth2;
 
 namespace Secrets.Client.Gcp;
 
-/// <summary>Settings for <see cref="GcpSecretManagerProvider"/>.</summary>
+/// <summary>Settings for <see cref="GcpSecretManagerSecretProvider"/>.</summary>
 /// <remarks>
 /// <para><b>References.</b> <c>gcp-sm://project/secret?version=5#field</c>, or <c>gcp-sm://secret</c> in the
 /// <see cref="DefaultProject"/>. The version is a number or <c>latest</c> (the default), which Secret Manager resolves to
@@ -11,7 +11,7 @@ namespace Secrets.Client.Gcp;
 /// set) Application Default Credentials, scoped to <c>cloud-platform</c>. A token is asked for before every request, so
 /// that the credential's own caching and refresh decide when it rolls.</para>
 /// </remarks>
-public class GcpSecretManagerProviderOptions : SecretProviderOptions
+public class GcpSecretManagerSecretProviderOptions : SecretProviderOptions
 {
     /// <summary>The label that limits a secret to one environment when <see cref="EnvironmentLabelName"/> is set to it.</summary>
     public const string DefaultEnvironmentLabelName = "environment";

@@ -3,7 +3,7 @@ using static Secrets.Client.Aws.Tests.TestSupport;
 
 namespace Secrets.Client.Aws.Tests;
 
-public sealed class AwsSecretsManagerProviderAgentTests
+public sealed class AwsSecretsManagerSecretProviderAgentTests
 {
     [Fact]
     public async Task Reads_values_through_the_local_agent_with_its_token()
@@ -49,9 +49,9 @@ public sealed class AwsSecretsManagerProviderAgentTests
     [Fact]
     public void Refuses_a_plain_http_agent_off_loopback()
     {
-        var options = new AwsSecretsManagerProviderOptions { UseAgent = true, AgentEndpoint = new Uri("http://10.0.0.5:2773/"), Region = "us-east-1" };
+        var options = new AwsSecretsManagerSecretProviderOptions { UseAgent = true, AgentEndpoint = new Uri("http://10.0.0.5:2773/"), Region = "us-east-1" };
 
-        var error = Assert.Throws<ArgumentException>(() => new AwsSecretsManagerProvider(options));
+        var error = Assert.Throws<ArgumentException>(() => new AwsSecretsManagerSecretProvider(options));
 
         Assert.Contains("AgentEndpoint", error.Message, StringComparison.Ordinal);
     }

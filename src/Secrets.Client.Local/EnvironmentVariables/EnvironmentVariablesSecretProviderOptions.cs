@@ -1,13 +1,13 @@
 namespace Secrets.Client.Local;
 
-/// <summary>Options for <see cref="EnvironmentSecretProvider"/>.</summary>
-public class EnvironmentSecretProviderOptions : LocalSecretProviderOptions
+/// <summary>Options for <see cref="EnvironmentVariablesSecretProvider"/>.</summary>
+public class EnvironmentVariablesSecretProviderOptions : LocalSecretProviderOptions
 {
     /// <summary>The default provider name, <c>env</c>.</summary>
     public const string DefaultName = "env";
 
-    /// <summary>Initializes a new instance of the <see cref="EnvironmentSecretProviderOptions"/> class.</summary>
-    public EnvironmentSecretProviderOptions()
+    /// <summary>Initializes a new instance of the <see cref="EnvironmentVariablesSecretProviderOptions"/> class.</summary>
+    public EnvironmentVariablesSecretProviderOptions()
         : base(DefaultName)
     {
     }
@@ -21,5 +21,5 @@ public class EnvironmentSecretProviderOptions : LocalSecretProviderOptions
 
     /// <summary>Describes the options for diagnostics (never any value).</summary>
     /// <returns>The provider name and prefix.</returns>
-    public override string ToString() => $"{nameof(EnvironmentSecretProviderOptions)}(Name = {Name}, Prefix = '{Prefix}')";
+    public override string ToString() => $"{nameof(EnvironmentVariablesSecretProviderOptions)}(Name = {Name}, Prefix = '{Prefix}')";
 }

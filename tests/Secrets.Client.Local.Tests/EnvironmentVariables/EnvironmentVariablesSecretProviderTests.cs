@@ -1,6 +1,6 @@
 namespace Secrets.Client.Local.Tests;
 
-public sealed class EnvironmentSecretProviderTests : IDisposable
+public sealed class EnvironmentVariablesSecretProviderTests : IDisposable
 {
     private const string Canary = "CANARY-7f3a9c-env";
     private readonly string _prefix = "SCLT_" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant() + "_";
@@ -100,12 +100,12 @@ public sealed class EnvironmentSecretProviderTests : IDisposable
     {
         var provider = Create(_prefix);
 
-        Assert.Equal($"EnvironmentSecretProvider(env, Prefix = '{_prefix}')", provider.ToString());
-        Assert.Contains(_prefix, new EnvironmentSecretProviderOptions { Prefix = _prefix }.ToString(), StringComparison.Ordinal);
+        Assert.Equal($"EnvironmentVariablesSecretProvider(env, Prefix = '{_prefix}')", provider.ToString());
+        Assert.Contains(_prefix, new EnvironmentVariablesSecretProviderOptions { Prefix = _prefix }.ToString(), StringComparison.Ordinal);
     }
 
-    private EnvironmentSecretProvider Create(string? prefix = null) =>
-        new(new EnvironmentSecretProviderOptions { Prefix = prefix, Environment = ProviderReader.Development });
+    private EnvironmentVariablesSecretProvider Create(string? prefix = null) =>
+        new(new EnvironmentVariablesSecretProviderOptions { Prefix = prefix, Environment = ProviderReader.Development });
 
     private void Set(string name, string value)
     {

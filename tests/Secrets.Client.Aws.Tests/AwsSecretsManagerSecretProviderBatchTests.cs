@@ -3,7 +3,7 @@ using static Secrets.Client.Aws.Tests.TestSupport;
 
 namespace Secrets.Client.Aws.Tests;
 
-public sealed class AwsSecretsManagerProviderBatchTests
+public sealed class AwsSecretsManagerSecretProviderBatchTests
 {
     [Fact]
     public async Task Fetches_many_secrets_twenty_ids_per_call_with_per_secret_errors()

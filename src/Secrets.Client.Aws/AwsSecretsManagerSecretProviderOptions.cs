@@ -2,13 +2,13 @@ using Amazon.Runtime;
 
 namespace Secrets.Client.Aws;
 
-/// <summary>Settings for an <see cref="AwsSecretsManagerProvider"/>.</summary>
+/// <summary>Settings for an <see cref="AwsSecretsManagerSecretProvider"/>.</summary>
 /// <remarks>
 /// Everything is optional: by default the region comes from the AWS SDK's region chain (<c>AWS_REGION</c>,
 /// <c>AWS_DEFAULT_REGION</c>, the shared config profile, instance metadata) and credentials from its default chain
 /// (environment, profile/SSO, web identity/IRSA, ECS, IMDSv2).
 /// </remarks>
-public class AwsSecretsManagerProviderOptions : SecretProviderOptions
+public class AwsSecretsManagerSecretProviderOptions : SecretProviderOptions
 {
     /// <summary>The local endpoint of the AWS Secrets Manager Agent and of the AWS Parameters and Secrets Lambda extension.</summary>
     public static readonly Uri DefaultAgentEndpoint = new("http://localhost:2773/");

@@ -3,7 +3,7 @@ using static Secrets.Client.Aws.Tests.TestSupport;
 
 namespace Secrets.Client.Aws.Tests;
 
-public sealed class AwsSecretsManagerProviderTests
+public sealed class AwsSecretsManagerSecretProviderTests
 {
     [Fact]
     public async Task Gets_a_string_secret_with_its_metadata()

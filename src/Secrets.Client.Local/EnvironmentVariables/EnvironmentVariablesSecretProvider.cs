@@ -16,38 +16,38 @@ namespace Secrets.Client.Local;
 /// <para>The provider refuses to be constructed in the Production environment unless
 /// <see cref="LocalSecretProviderOptions.AllowInProduction"/> is set. All members are thread-safe.</para>
 /// </remarks>
-public sealed class EnvironmentSecretProvider : SecretProvider
+public sealed class EnvironmentVariablesSecretProvider : SecretProvider
 {
     private readonly string _prefix;
     private readonly SecretVersioner _versioner = new();
 
-    /// <summary>Initializes a new instance of the <see cref="EnvironmentSecretProvider"/> class serving every variable.</summary>
+    /// <summary>Initializes a new instance of the <see cref="EnvironmentVariablesSecretProvider"/> class serving every variable.</summary>
     /// <exception cref="SecretEnvironmentScopeException">The environment is Production.</exception>
-    public EnvironmentSecretProvider()
-        : this(new EnvironmentSecretProviderOptions())
+    public EnvironmentVariablesSecretProvider()
+        : this(new EnvironmentVariablesSecretProviderOptions())
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="EnvironmentSecretProvider"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="EnvironmentVariablesSecretProvider"/> class.</summary>
     /// <param name="options">The options.</param>
     /// <exception cref="SecretEnvironmentScopeException">The environment is Production and <see cref="LocalSecretProviderOptions.AllowInProduction"/> is not set.</exception>
-    public EnvironmentSecretProvider(EnvironmentSecretProviderOptions options)
+    public EnvironmentVariablesSecretProvider(EnvironmentVariablesSecretProviderOptions options)
         : this(options, loggerFactory: null)
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="EnvironmentSecretProvider"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="EnvironmentVariablesSecretProvider"/> class.</summary>
     /// <param name="options">The options.</param>
     /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> for none.</param>
     /// <exception cref="SecretEnvironmentScopeException">The environment is Production and <see cref="LocalSecretProviderOptions.AllowInProduction"/> is not set.</exception>
-    public EnvironmentSecretProvider(EnvironmentSecretProviderOptions options, ILoggerFactory? loggerFactory)
+    public EnvironmentVariablesSecretProvider(EnvironmentVariablesSecretProviderOptions options, ILoggerFactory? loggerFactory)
         : base(NameOf(options), options)
     {
         _prefix = options.Prefix ?? string.Empty;
         var environment = LocalEnvironment.EnsureAllowed(options, _prefix.Length == 0 ? "environment variables" : $"environment variables starting with '{_prefix}'");
         if (string.Equals(environment, LocalEnvironment.Production, StringComparison.OrdinalIgnoreCase))
         {
-            Log.RunningInProduction(loggerFactory?.CreateLogger<EnvironmentSecretProvider>() ?? NullLogger<EnvironmentSecretProvider>.Instance, Name);
+            Log.RunningInProduction(loggerFactory?.CreateLogger<EnvironmentVariablesSecretProvider>() ?? NullLogger<EnvironmentVariablesSecretProvider>.Instance, Name);
         }
     }
 
@@ -115,9 +115,9 @@ public sealed class EnvironmentSecretProvider : SecretProvider
 
     /// <summary>Describes the provider for diagnostics (never a value).</summary>
     /// <returns>The kind, name and prefix.</returns>
-    public override string ToString() => $"{nameof(EnvironmentSecretProvider)}({Name}, Prefix = '{_prefix}')";
+    public override string ToString() => $"{nameof(EnvironmentVariablesSecretProvider)}({Name}, Prefix = '{_prefix}')";
 
-    private static string NameOf(EnvironmentSecretProviderOptions options)
+    private static string NameOf(EnvironmentVariablesSecretProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Name;

@@ -3,10 +3,10 @@ using Secrets.Client.Testing;
 namespace Secrets.Client.Gcp.Tests;
 
 /// <summary>The provider against the emulator, over real HTTP.</summary>
-public sealed class GcpSecretManagerProviderTests : IAsyncLifetime
+public sealed class GcpSecretManagerSecretProviderTests : IAsyncLifetime
 {
     private GcpHarness _sm = null!;
-    private GcpSecretManagerProvider _provider = null!;
+    private GcpSecretManagerSecretProvider _provider = null!;
 
     public async Task InitializeAsync()
     {
@@ -279,7 +279,7 @@ public sealed class GcpSecretManagerProviderTests : IAsyncLifetime
         _sm.Emulator.SetLabels("prod-db", new Dictionary<string, string> { ["environment"] = "production", ["team"] = "core" });
         _sm.Emulator.AddVersion("dev-db", "d");
         _sm.Emulator.SetLabels("dev-db", new Dictionary<string, string> { ["environment"] = "development" });
-        await using var scoped = _sm.CreateProvider(o => o.EnvironmentLabelName = GcpSecretManagerProviderOptions.DefaultEnvironmentLabelName);
+        await using var scoped = _sm.CreateProvider(o => o.EnvironmentLabelName = GcpSecretManagerSecretProviderOptions.DefaultEnvironmentLabelName);
 
         var refused = await Assert.ThrowsAsync<SecretEnvironmentScopeException>(() => scoped.GetSecretAsync(SecretReference.Parse("gcp-sm://prod-db")).AsTask());
         using var allowed = await scoped.GetSecretAsync(SecretReference.Parse("gcp-sm://dev-db"));
@@ -315,7 +315,7 @@ public sealed class GcpSecretManagerProviderTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<InvalidSecretReferenceException>(() => provider.GetSecretAsync(SecretReference.Parse("gcp-sm://s")).AsTask());
 
-        Assert.Contains(nameof(GcpSecretManagerProviderOptions.DefaultProject), error.Message, StringComparison.Ordinal);
+        Assert.Contains(nameof(GcpSecretManagerSecretProviderOptions.DefaultProject), error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -323,7 +323,7 @@ public sealed class GcpSecretManagerProviderTests : IAsyncLifetime
     [InlineData("ftp://127.0.0.1/")]
     public void Plain_http_is_refused_except_on_loopback(string endpoint)
     {
-        var error = Assert.Throws<ArgumentException>(() => new GcpSecretManagerProvider(new GcpSecretManagerProviderOptions { Endpoint = new Uri(endpoint), AccessTokenProvider = _ => new ValueTask<string>("t") }));
+        var error = Assert.Throws<ArgumentException>(() => new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions { Endpoint = new Uri(endpoint), AccessTokenProvider = _ => new ValueTask<string>("t") }));
 
         Assert.Contains("Endpoint", error.Message, StringComparison.Ordinal);
     }

@@ -17,7 +17,7 @@ namespace Secrets.Client.Gcp;
 
 /// <summary>
 /// Reads and writes secrets in Google Cloud Secret Manager through its v1 REST API.
-/// References look like <c>gcp-sm://project/secret?version=5#field</c>; see <see cref="GcpSecretManagerProviderOptions"/>.
+/// References look like <c>gcp-sm://project/secret?version=5#field</c>; see <see cref="GcpSecretManagerSecretProviderOptions"/>.
 /// </summary>
 /// <remarks>
 /// <para>Payloads are decoded from base64 straight into a <see cref="SecretValue"/>, so no managed string of the value is
@@ -28,7 +28,7 @@ namespace Secrets.Client.Gcp;
 /// as the service defines it: when that one is disabled, reading <c>latest</c> fails rather than falling back.</para>
 /// <para>All members are thread-safe.</para>
 /// </remarks>
-public partial class GcpSecretManagerProvider : SecretProvider
+public partial class GcpSecretManagerSecretProvider : SecretProvider
 {
     /// <summary>The provider name references use unless another is given: <c>gcp-sm</c>.</summary>
     public const string DefaultName = "gcp-sm";
@@ -36,32 +36,32 @@ public partial class GcpSecretManagerProvider : SecretProvider
     private const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
     private const string Latest = "latest";
 
-    private readonly GcpSecretManagerProviderOptions _options = null!;
+    private readonly GcpSecretManagerSecretProviderOptions _options = null!;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly HttpClient _http = null!;
     private readonly Func<CancellationToken, ValueTask<string>> _tokens = null!;
     private readonly string _environment = string.Empty;
     private readonly string? _identity;
 
-    /// <summary>Initializes a new instance of the <see cref="GcpSecretManagerProvider"/> class, for mocking.</summary>
-    protected GcpSecretManagerProvider()
+    /// <summary>Initializes a new instance of the <see cref="GcpSecretManagerSecretProvider"/> class, for mocking.</summary>
+    protected GcpSecretManagerSecretProvider()
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="GcpSecretManagerProvider"/> class named <see cref="DefaultName"/>.</summary>
+    /// <summary>Initializes a new instance of the <see cref="GcpSecretManagerSecretProvider"/> class named <see cref="DefaultName"/>.</summary>
     /// <param name="options">The settings.</param>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public GcpSecretManagerProvider(GcpSecretManagerProviderOptions options)
+    public GcpSecretManagerSecretProvider(GcpSecretManagerSecretProviderOptions options)
         : this(DefaultName, options, logger: null)
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="GcpSecretManagerProvider"/> class.</summary>
+    /// <summary>Initializes a new instance of the <see cref="GcpSecretManagerSecretProvider"/> class.</summary>
     /// <param name="name">The provider name references use as their scheme.</param>
     /// <param name="options">The settings.</param>
     /// <param name="logger">The logger, if any.</param>
     /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public GcpSecretManagerProvider(string name, GcpSecretManagerProviderOptions options, ILogger<GcpSecretManagerProvider>? logger = null)
+    public GcpSecretManagerSecretProvider(string name, GcpSecretManagerSecretProviderOptions options, ILogger<GcpSecretManagerSecretProvider>? logger = null)
         : base(name, options)
     {
         _options = options;
@@ -76,7 +76,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
             BaseAddress = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/"),
             Timeout = options.Resilience.AttemptTimeout > TimeSpan.Zero ? options.Resilience.AttemptTimeout : Timeout.InfiniteTimeSpan,
         };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Secrets.Client.Gcp", typeof(GcpSecretManagerProvider).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"));
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Secrets.Client.Gcp", typeof(GcpSecretManagerSecretProvider).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"));
     }
 
     /// <summary>Gets the kind of credential in use (and the service account's email when known); never a token.</summary>
@@ -163,7 +163,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
         }
     }
 
-    /// <summary>Fetches several secrets concurrently (at most <see cref="GcpSecretManagerProviderOptions.MaxConcurrentRequests"/> at once).</summary>
+    /// <summary>Fetches several secrets concurrently (at most <see cref="GcpSecretManagerSecretProviderOptions.MaxConcurrentRequests"/> at once).</summary>
     /// <param name="references">The secrets.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per reference, in order.</returns>
@@ -237,7 +237,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
     }
 
     /// <summary>
-    /// Rotates a secret now: the <see cref="GcpSecretManagerProviderOptions.RotationValueGenerator"/> makes a new value,
+    /// Rotates a secret now: the <see cref="GcpSecretManagerSecretProviderOptions.RotationValueGenerator"/> makes a new value,
     /// added as a new version of the existing secret.
     /// </summary>
     /// <param name="reference">The secret; a pinned version is ignored.</param>
@@ -248,7 +248,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
     {
         ArgumentNullException.ThrowIfNull(reference);
         var generator = _options.RotationValueGenerator
-            ?? throw new NotSupportedException($"Provider '{Name}' cannot rotate '{reference.Path}': Secret Manager's rotation schedule only publishes Pub/Sub notifications for a rotator you run. Set {nameof(GcpSecretManagerProviderOptions)}.{nameof(GcpSecretManagerProviderOptions.RotationValueGenerator)} to rotate by adding a new version.");
+            ?? throw new NotSupportedException($"Provider '{Name}' cannot rotate '{reference.Path}': Secret Manager's rotation schedule only publishes Pub/Sub notifications for a rotator you run. Set {nameof(GcpSecretManagerSecretProviderOptions)}.{nameof(GcpSecretManagerSecretProviderOptions.RotationValueGenerator)} to rotate by adding a new version.");
         var location = Resolve(reference);
         try
         {
@@ -268,7 +268,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{nameof(GcpSecretManagerProvider)}({Name}, project: {_options?.DefaultProject ?? "(none)"})";
+    public override string ToString() => $"{nameof(GcpSecretManagerSecretProvider)}({Name}, project: {_options?.DefaultProject ?? "(none)"})";
 
     /// <inheritdoc/>
     protected override ValueTask DisposeAsyncCore()
@@ -737,7 +737,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
         var id = slash < 0 ? path : path[(slash + 1)..];
         if (project is null)
         {
-            throw new InvalidSecretReferenceException(reference.ToString(), $"it names no project and provider '{Name}' has no default project; write 'project/secret' or set {nameof(GcpSecretManagerProviderOptions.DefaultProject)}.", Name);
+            throw new InvalidSecretReferenceException(reference.ToString(), $"it names no project and provider '{Name}' has no default project; write 'project/secret' or set {nameof(GcpSecretManagerSecretProviderOptions.DefaultProject)}.", Name);
         }
 
         if (!ProjectPattern().IsMatch(project))
@@ -768,7 +768,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
         if (project is null || !ProjectPattern().IsMatch(project))
         {
             throw new ArgumentException(project is null
-                ? $"The prefix names no project and provider '{Name}' has no default project; write 'project/prefix' or set {nameof(GcpSecretManagerProviderOptions.DefaultProject)}."
+                ? $"The prefix names no project and provider '{Name}' has no default project; write 'project/prefix' or set {nameof(GcpSecretManagerSecretProviderOptions.DefaultProject)}."
                 : $"'{project}' is not a Google Cloud project id or number.", nameof(prefix));
         }
 
@@ -780,7 +780,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
         return (project, slash < 0 ? string.Empty : project + "/", idPrefix);
     }
 
-    private static (Func<CancellationToken, ValueTask<string>> Tokens, string Identity) CreateTokenSource(GcpSecretManagerProviderOptions options)
+    private static (Func<CancellationToken, ValueTask<string>> Tokens, string Identity) CreateTokenSource(GcpSecretManagerSecretProviderOptions options)
     {
         if (options.AccessTokenProvider is { } provider)
         {
@@ -796,7 +796,7 @@ public partial class GcpSecretManagerProvider : SecretProvider
         return (new ApplicationDefaultTokenSource(CloudPlatformScope).GetTokenAsync, "Application Default Credentials");
     }
 
-    private static void Validate(GcpSecretManagerProviderOptions options)
+    private static void Validate(GcpSecretManagerSecretProviderOptions options)
     {
         var endpoint = options.Endpoint;
         if (endpoint is null || !endpoint.IsAbsoluteUri)
