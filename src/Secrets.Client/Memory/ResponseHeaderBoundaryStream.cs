@@ -32,6 +32,11 @@ internal sealed class ResponseHeaderBoundaryStream : Stream
 
     public ResponseHeaderBoundaryStream(Stream inner) => _inner = inner;
 
+    /// <summary>A <see cref="SocketsHttpHandler.PlaintextStreamFilter"/> that wraps HTTP/1.x connections (HTTP/2 frames its own way).</summary>
+    public static Func<SocketsHttpPlaintextStreamFilterContext, CancellationToken, ValueTask<Stream>> Filter { get; } =
+        static (context, _) => ValueTask.FromResult(
+            context.NegotiatedHttpVersion.Major == 1 ? new ResponseHeaderBoundaryStream(context.PlaintextStream) : context.PlaintextStream);
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
