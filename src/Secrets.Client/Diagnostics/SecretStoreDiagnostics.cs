@@ -21,6 +21,7 @@ internal sealed class SecretStoreDiagnostics : IDisposable
         Errors = _meter.CreateCounter<long>("secrets.client.errors", "{error}", "Failed provider calls, by error type.");
         StaleServes = _meter.CreateCounter<long>("secrets.client.stale_serves", "{read}", "Reads served a last good value because the provider failed.");
         FetchDuration = _meter.CreateHistogram<double>("secrets.client.fetch.duration", "s", "Time to fetch a secret from its provider, retries included.");
+        SecretMemoryMetrics.Register(_meter, SecretMemoryPool.Shared);
     }
 
     public Counter<long> Reads { get; }
