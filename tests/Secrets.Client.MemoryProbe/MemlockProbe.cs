@@ -30,7 +30,7 @@ internal static class MemlockProbe
             counts[tier] = counts.GetValueOrDefault(tier) + 1;
         }
 
-        var managed = GC.GetAllocatedBytesForCurrentThread() - managedBefore - (IntPtr.Size * count) - 24;
+        var managed = GC.GetAllocatedBytesForCurrentThread() - managedBefore;
         var status = File.ReadAllLines("/proc/self/status");
         var limits = File.ReadAllLines("/proc/self/limits");
         var secretmem = File.ReadAllLines("/proc/self/maps").Where(l => l.Contains("secretmem", StringComparison.Ordinal)).Sum(MappingSize);

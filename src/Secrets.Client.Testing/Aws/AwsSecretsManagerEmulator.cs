@@ -198,6 +198,7 @@ public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
             writer.WriteEndObject();
         }
 
+        context.Response.ContentLength = buffer.WrittenCount;
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -283,7 +284,8 @@ public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
 
             context.Response.StatusCode = 200;
             context.Response.ContentType = JsonContentType;
-            await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+            context.Response.ContentLength = buffer.WrittenCount;
+        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
         }
         catch (AwsEmulatorException ex)
         {
@@ -309,6 +311,7 @@ public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
+        context.Response.ContentLength = buffer.WrittenCount;
         await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
     }
 
