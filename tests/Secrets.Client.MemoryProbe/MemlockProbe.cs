@@ -31,6 +31,10 @@ internal static class MemlockProbe
         }
 
         var managed = GC.GetAllocatedBytesForCurrentThread() - managedBefore;
+
+        // Values whose memory was refused must leave nothing for a finalizer to trip over.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         var status = File.ReadAllLines("/proc/self/status");
         var limits = File.ReadAllLines("/proc/self/limits");
         var secretmem = File.ReadAllLines("/proc/self/maps").Where(l => l.Contains("secretmem", StringComparison.Ordinal)).Sum(MappingSize);

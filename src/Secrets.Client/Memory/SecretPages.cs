@@ -79,30 +79,35 @@ internal static unsafe partial class SecretPages
     {
         var page = PageSize;
         var total = size + (2 * page);
-        var reservation = (byte*)mmap(null, total, ProtNone, MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
-        if (reservation == (byte*)-1)
-        {
-            throw new InsufficientMemoryException("Could not reserve address space for secret memory.");
-        }
-
+        var reservation = Reserve(total);
         var usable = reservation + page;
-        if (useMemfdSecret && TryMapMemfdSecret(usable, size, ref useMemfdSecret))
+        if (useMemfdSecret)
         {
-            // The kernel locks these pages, keeps them out of its direct map (so /proc/<pid>/mem, ptrace and every
-            // dumper read nothing) and never dumps them. Not inheriting them across fork keeps a child's copy away.
-            var hidden = SecretMemoryProtection.Pinned | SecretMemoryProtection.LockedInMemory |
-                SecretMemoryProtection.ExcludedFromCoreDumps | SecretMemoryProtection.HiddenFromKernel;
-            if (madvise(usable, size, MadviseDontFork) == 0)
+            switch (TryMapMemfdSecret(usable, size, ref useMemfdSecret))
             {
-                hidden |= SecretMemoryProtection.ExcludedFromChildProcesses;
-            }
+                case MemfdOutcome.Mapped:
+                    // The kernel locks these pages, keeps them out of its direct map (so /proc/<pid>/mem, ptrace and
+                    // every dumper read nothing) and never dumps them. Not inheriting them across fork keeps a child's copy away.
+                    var hidden = SecretMemoryProtection.Pinned | SecretMemoryProtection.LockedInMemory |
+                        SecretMemoryProtection.ExcludedFromCoreDumps | SecretMemoryProtection.HiddenFromKernel;
+                    if (madvise(usable, size, MadviseDontFork) == 0)
+                    {
+                        hidden |= SecretMemoryProtection.ExcludedFromChildProcesses;
+                    }
 
-            return new SecretPageRange(reservation, total, usable, size, hidden);
+                    return new SecretPageRange(reservation, total, usable, size, hidden);
+                case MemfdOutcome.FailedAfterReplacing:
+                    // A failed MAP_FIXED may have left a hole where the middle was, which another thread's mapping
+                    // can take at once: never map over it or unmap it. Drop only the guard pages and start afresh.
+                    _ = munmap(reservation, page);
+                    _ = munmap(usable + size, page);
+                    reservation = Reserve(total);
+                    usable = reservation + page;
+                    break;
+            }
         }
 
-        // A fixed anonymous mapping rather than mprotect: a failed memfd_secret mmap may already have replaced the
-        // reserved pages with a hole.
-        if (mmap(usable, size, ProtReadWrite, MapPrivate | MapAnonymous | MapFixed, -1, 0) != usable)
+        if (mprotect(usable, size, ProtReadWrite) != 0)
         {
             _ = munmap(reservation, total);
             throw new InsufficientMemoryException("Could not commit secret memory.");
@@ -127,7 +132,15 @@ internal static unsafe partial class SecretPages
         return new SecretPageRange(reservation, total, usable, size, protection);
     }
 
-    private static bool TryMapMemfdSecret(byte* usable, nuint size, ref bool useMemfdSecret)
+    private static byte* Reserve(nuint total)
+    {
+        var reservation = (byte*)mmap(null, total, ProtNone, MapPrivate | MapAnonymous | MapNoReserve, -1, 0);
+        return reservation == (byte*)-1
+            ? throw new InsufficientMemoryException("Could not reserve address space for secret memory.")
+            : reservation;
+    }
+
+    private static MemfdOutcome TryMapMemfdSecret(byte* usable, nuint size, ref bool useMemfdSecret)
     {
         var fd = (int)syscall(SysMemfdSecret, OCloseOnExec);
         if (fd < 0)
@@ -139,14 +152,19 @@ internal static unsafe partial class SecretPages
                 useMemfdSecret = false;
             }
 
-            return false;
+            return MemfdOutcome.NotTried;
         }
 
         try
         {
             // The mapping keeps the pages alive once the descriptor is closed, so no descriptor outlives this call.
-            return ftruncate(fd, (long)size) == 0 &&
-                mmap(usable, size, ProtReadWrite, MapShared | MapFixed, fd, 0) == usable;
+            if (ftruncate(fd, (long)size) != 0)
+            {
+                return MemfdOutcome.NotTried;
+            }
+
+            // Fails with EAGAIN once RLIMIT_MEMLOCK is used up.
+            return mmap(usable, size, ProtReadWrite, MapShared | MapFixed, fd, 0) == usable ? MemfdOutcome.Mapped : MemfdOutcome.FailedAfterReplacing;
         }
         finally
         {
@@ -203,6 +221,9 @@ internal static unsafe partial class SecretPages
     private static partial int munmap(void* address, nuint length);
 
     [LibraryImport("libc", SetLastError = true)]
+    private static partial int mprotect(void* address, nuint length, int protection);
+
+    [LibraryImport("libc", SetLastError = true)]
     private static partial int mlock(void* address, nuint length);
 
     [LibraryImport("libc", SetLastError = true)]
@@ -234,4 +255,11 @@ internal static unsafe partial class SecretPages
     [LibraryImport("kernel32", SetLastError = true)]
     [return: MarshalAs(UnmanagedType.Bool)]
     private static partial bool VirtualFree(void* address, nuint size, uint freeType);
+
+    private enum MemfdOutcome
+    {
+        NotTried,
+        Mapped,
+        FailedAfterReplacing,
+    }
 }

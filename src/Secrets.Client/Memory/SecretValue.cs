@@ -36,7 +36,17 @@ public sealed unsafe class SecretValue : IDisposable
 
     private SecretValue(int length, int capacity, SecretMemoryPool pool)
     {
-        _block = pool.Allocate(capacity);
+        try
+        {
+            _block = pool.Allocate(capacity);
+        }
+        catch
+        {
+            // Refused memory (RequireLockedMemory): there is nothing for the finalizer to wipe.
+            GC.SuppressFinalize(this);
+            throw;
+        }
+
         _length = length;
     }
 
