@@ -108,7 +108,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         else
         {
             // Redirects must not be followed: a followed redirect would replay a signature made for another URL.
-            var handler = options.HttpHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+            var handler = options.HttpHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), PlaintextStreamFilter = ResponseHeaderBoundaryStream.Filter };
             _http = new HttpClient(handler, disposeHandler: options.HttpHandler is null);
             _ownsHttp = true;
         }

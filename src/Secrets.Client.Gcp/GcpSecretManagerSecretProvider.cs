@@ -71,7 +71,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         Validate(options);
         _environment = SecretEnvironment.Resolve(options.Environment);
         (_tokens, _identity, _resolvePrincipal) = CreateTokenSource(options);
-        var handler = options.HttpMessageHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        var handler = options.HttpMessageHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), PlaintextStreamFilter = ResponseHeaderBoundaryStream.Filter };
         var endpoint = options.Endpoint.ToString();
         _http = new HttpClient(handler, disposeHandler: options.HttpMessageHandler is null)
         {

@@ -65,7 +65,7 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         Validate(options, Environment);
         _http = options.HttpHandler is { } handler
             ? new HttpClient(handler, disposeHandler: false)
-            : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true);
+            : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), PlaintextStreamFilter = ResponseHeaderBoundaryStream.Filter }, disposeHandler: true);
         _http.BaseAddress = Address;
         _http.Timeout = options.Resilience.AttemptTimeout > TimeSpan.Zero ? options.Resilience.AttemptTimeout : Timeout.InfiniteTimeSpan;
         _tokens = new VaultTokenSource(_http, options, Name, _logger);

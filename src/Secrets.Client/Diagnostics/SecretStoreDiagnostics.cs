@@ -22,6 +22,7 @@ internal sealed class SecretStoreDiagnostics : IDisposable
         StaleServes = _meter.CreateCounter<long>("secrets.client.stale_serves", "{read}", "Reads served a last good value because the provider failed.");
         Removals = _meter.CreateCounter<long>("secrets.client.removals", "{secret}", "Cached secrets removed because the provider said they no longer exist or may not be read.");
         FetchDuration = _meter.CreateHistogram<double>("secrets.client.fetch.duration", "s", "Time to fetch a secret from its provider, retries included.");
+        SecretMemoryMetrics.Register(_meter, SecretMemoryPool.Shared);
     }
 
     public Counter<long> Reads { get; }

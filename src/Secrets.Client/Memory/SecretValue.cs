@@ -28,17 +28,25 @@ public sealed unsafe class SecretValue : IDisposable
     /// <summary>The text every textual surface shows instead of a secret.</summary>
     public const string Redacted = "[REDACTED]";
 
-    private readonly byte* _pointer;
-    private readonly nuint _capacity;
+    private SecretMemoryBlock _block;
     private int _length;
-    private readonly SecretMemoryProtection _protection;
     private int _references = 1;
     private int _ownerReleased;
     private int _storeOwned;
 
-    private SecretValue(int length, int capacity)
+    private SecretValue(int length, int capacity, SecretMemoryPool pool)
     {
-        _pointer = NativeSecretMemory.Allocate(capacity, out _capacity, out _protection);
+        try
+        {
+            _block = pool.Allocate(capacity);
+        }
+        catch
+        {
+            // Refused memory (RequireLockedMemory): there is nothing for the finalizer to wipe.
+            GC.SuppressFinalize(this);
+            throw;
+        }
+
         _length = length;
     }
 
@@ -55,7 +63,7 @@ public sealed unsafe class SecretValue : IDisposable
     public int Length => _length;
 
     /// <summary>Gets what the operating system agreed to do for this value's memory.</summary>
-    public SecretMemoryProtection Protection => _protection;
+    public SecretMemoryProtection Protection => _block.Region.Protection;
 
     /// <summary>
     /// Gets a value indicating whether the value is released: every owner and lease is done, so no new lease can be
@@ -69,9 +77,11 @@ public sealed unsafe class SecretValue : IDisposable
     /// <summary>Copies <paramref name="bytes"/> into a new secret value. The caller should clear its own copy.</summary>
     /// <param name="bytes">The secret bytes.</param>
     /// <returns>A value owned by the caller.</returns>
-    public static SecretValue FromBytes(ReadOnlySpan<byte> bytes)
+    public static SecretValue FromBytes(ReadOnlySpan<byte> bytes) => FromBytes(bytes, SecretMemoryPool.Shared);
+
+    internal static SecretValue FromBytes(ReadOnlySpan<byte> bytes, SecretMemoryPool pool)
     {
-        var value = new SecretValue(bytes.Length, bytes.Length);
+        var value = new SecretValue(bytes.Length, bytes.Length, pool);
         bytes.CopyTo(value.WritableSpan);
         return value;
     }
@@ -81,10 +91,11 @@ public sealed unsafe class SecretValue : IDisposable
     /// <returns>A value owned by the caller.</returns>
     public static SecretValue FromText(ReadOnlySpan<char> text)
     {
-        var maxLength = Encoding.UTF8.GetMaxByteCount(text.Length);
-        var value = new SecretValue(0, maxLength);
-        var written = Encoding.UTF8.GetBytes(text, value.WritableCapacity);
-        return value.WithLength(written);
+        // The exact count, not GetMaxByteCount: the slot it picks is the memory the value keeps.
+        var length = Encoding.UTF8.GetByteCount(text);
+        var value = new SecretValue(length, length, SecretMemoryPool.Shared);
+        Encoding.UTF8.GetBytes(text, value.WritableSpan);
+        return value;
     }
 
     /// <summary>
@@ -101,7 +112,7 @@ public sealed unsafe class SecretValue : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxLength);
         ArgumentNullException.ThrowIfNull(write);
-        var value = new SecretValue(0, maxLength);
+        var value = new SecretValue(0, maxLength, SecretMemoryPool.Shared);
         try
         {
             var written = write(value.WritableCapacity, state);
@@ -269,7 +280,10 @@ public sealed unsafe class SecretValue : IDisposable
         }
     }
 
-    internal ReadOnlySpan<byte> UnsafeSpan => new(_pointer, _length);
+    /// <summary>Gets the size of the slot behind the value. Tests only.</summary>
+    internal int Capacity => _block.Capacity;
+
+    internal ReadOnlySpan<byte> UnsafeSpan => _block.Span[.._length];
 
     internal void Release()
     {
@@ -304,24 +318,29 @@ public sealed unsafe class SecretValue : IDisposable
         }
     }
 
-    private Span<byte> WritableSpan => new(_pointer, _length);
+    private Span<byte> WritableSpan => _block.Span[.._length];
 
-    private Span<byte> WritableCapacity => new(_pointer, (int)_capacity);
+    private Span<byte> WritableCapacity => _block.Span;
 
     private SecretValue WithLength(int length)
     {
-        // Only the factory methods call this, before the value escapes to another thread.
+        // Only the factory methods call this, before the value escapes to another thread. A writer given a generous
+        // bound (base64, escaped JSON) leaves a value that fits a smaller slot: move it there, so that the bound does
+        // not decide the memory every cached value keeps.
         _length = length;
+        var pool = _block.Region.Pool;
+        if (SecretMemoryPool.CapacityFor(length) < _block.Capacity)
+        {
+            var larger = _block;
+            _block = pool.Allocate(length);
+            larger.Span[..length].CopyTo(_block.Span);
+            pool.Free(larger, probe: null);
+        }
+
         return this;
     }
 
-    private void Wipe()
-    {
-        var all = new Span<byte>(_pointer, (int)_capacity);
-        CryptographicOperations.ZeroMemory(all);
-        WipeProbe?.Invoke(all);
-        NativeSecretMemory.Free(_pointer, _capacity, _protection);
-    }
+    private void Wipe() => _block.Region.Pool.Free(_block, WipeProbe);
 
     private sealed class RedactedDebugView
     {
