@@ -8,4 +8,12 @@ if (args.Contains("--scenarios"))
     return;
 }
 
+// `--interleaved [rounds]` runs the warm-read rows round-robin in one process (see InterleavedWarmRead).
+var interleaved = Array.IndexOf(args, "--interleaved");
+if (interleaved >= 0)
+{
+    InterleavedWarmRead.Run(interleaved + 1 < args.Length && int.TryParse(args[interleaved + 1], out var rounds) ? rounds : 20_000);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(WarmReadBenchmarks).Assembly).Run(args);

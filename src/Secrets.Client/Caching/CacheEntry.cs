@@ -2,59 +2,102 @@ using System.Collections.Concurrent;
 
 namespace Secrets.Client;
 
-/// <summary>One cached secret (or a cached not-found), its freshness times, and the JSON fields read from it.</summary>
+/// <summary>
+/// One cached secret, or one cached answer that it does not exist or may not be read ("gone"), with its freshness
+/// times in UTC ticks. Times are written only by the one fetch in flight for the key and read without locks.
+/// </summary>
+/// <remarks>
+/// A value is fresh until <see cref="RefreshAtTicks"/>, then served while a refresh runs until
+/// <see cref="ExpiresAtTicks"/>, then served as stale (only when refreshing failed) until <see cref="ServeUntilTicks"/>.
+/// </remarks>
 internal sealed class CacheEntry
 {
     private ConcurrentDictionary<string, Secret>? _fields;
     private FieldSlot? _firstField;
     private long _refreshAtTicks;
     private long _expiresAtTicks;
-    private int _refreshing;
+    private long _serveUntilTicks;
+    private long _nextAttemptTicks;
+    private long _removeAtTicks = long.MaxValue;
+    private long _lastReadTicks;
+    private SecretStoreException? _lastError;
     private int _released;
 
-    private CacheEntry(Secret? secret, SecretStoreException? notFound)
+    private CacheEntry(Secret? secret, SecretStoreException? gone)
     {
         Secret = secret;
-        NotFound = notFound;
+        Gone = gone;
     }
 
-    /// <summary>Gets the cached secret; null for a negative entry.</summary>
+    /// <summary>Gets the cached secret; null for a gone entry.</summary>
     public Secret? Secret { get; }
 
-    /// <summary>Gets the cached not-found error, for a negative entry.</summary>
-    public SecretStoreException? NotFound { get; }
+    /// <summary>Gets the backend's not-found or access-denied answer, for a gone entry.</summary>
+    public SecretStoreException? Gone { get; }
 
-    public DateTimeOffset RefreshAt => new(RefreshAtTicks, TimeSpan.Zero);
-
-    public DateTimeOffset ExpiresAt => new(ExpiresAtTicks, TimeSpan.Zero);
-
-    /// <summary>Gets the refresh time in UTC ticks; a plain atomic read, for the hot path.</summary>
     public long RefreshAtTicks => Volatile.Read(ref _refreshAtTicks);
 
-    /// <summary>Gets the expiry time in UTC ticks; a plain atomic read, for the hot path.</summary>
     public long ExpiresAtTicks => Volatile.Read(ref _expiresAtTicks);
 
-    /// <summary>Gets or sets a value indicating whether the last refresh failed, so the value may be stale.</summary>
-    public bool LastRefreshFailed { get; set; }
+    public long ServeUntilTicks => Volatile.Read(ref _serveUntilTicks);
 
-    /// <summary>Gets or sets the error of the last failed refresh.</summary>
-    public SecretStoreException? LastError { get; set; }
+    /// <summary>Gets when the next refresh may start (the refresh time, or later after a failure).</summary>
+    public long NextAttemptTicks => Volatile.Read(ref _nextAttemptTicks);
+
+    /// <summary>Gets when a value the backend said is gone stops being served (the removal grace); max when not gone.</summary>
+    public long RemoveAtTicks => Volatile.Read(ref _removeAtTicks);
+
+    public long LastReadTicks => Volatile.Read(ref _lastReadTicks);
+
+    /// <summary>Gets the error of the last failed refresh; null once a refresh succeeded.</summary>
+    public SecretStoreException? LastError => Volatile.Read(ref _lastError);
+
+    public bool IsFailing => LastError is not null;
 
     public static CacheEntry ForSecret(Secret secret) => new(secret, null);
 
-    public static CacheEntry ForNotFound(SecretStoreException notFound) => new(null, notFound);
-
-    public void SetTimes(DateTimeOffset refreshAt, DateTimeOffset expiresAt)
+    public static CacheEntry ForGone(SecretStoreException answer, long untilTicks)
     {
-        Volatile.Write(ref _refreshAtTicks, refreshAt.UtcTicks);
-        Volatile.Write(ref _expiresAtTicks, expiresAt.UtcTicks);
+        var entry = new CacheEntry(null, answer);
+        entry.SetFresh(untilTicks, untilTicks, untilTicks);
+        return entry;
     }
 
-    public void PostponeRefresh(DateTimeOffset refreshAt) => Volatile.Write(ref _refreshAtTicks, refreshAt.UtcTicks);
+    /// <summary>Sets new freshness times after a successful fetch or version check and clears any failure.</summary>
+    public void SetFresh(long refreshAt, long expiresAt, long serveUntil)
+    {
+        Volatile.Write(ref _serveUntilTicks, serveUntil);
+        Volatile.Write(ref _expiresAtTicks, expiresAt);
+        Volatile.Write(ref _nextAttemptTicks, refreshAt);
+        Volatile.Write(ref _removeAtTicks, long.MaxValue);
+        Volatile.Write(ref _lastError, null);
+        Volatile.Write(ref _refreshAtTicks, refreshAt);
+    }
 
-    public bool TryBeginRefresh() => Interlocked.CompareExchange(ref _refreshing, 1, 0) == 0;
+    /// <summary>Records a failed refresh: the value stays (stale-if-error) and the next attempt waits.</summary>
+    public void MarkFailed(SecretStoreException error, long nextAttempt)
+    {
+        Volatile.Write(ref _lastError, error);
+        Volatile.Write(ref _nextAttemptTicks, nextAttempt);
+    }
 
-    public void EndRefresh() => Volatile.Write(ref _refreshing, 0);
+    /// <summary>The backend said the secret is gone: serve it until <paramref name="removeAt"/> at most, checking again before.</summary>
+    public void MarkRemoving(SecretStoreException answer, long now, long removeAt, long nextAttempt)
+    {
+        Volatile.Write(ref _lastError, answer);
+        Volatile.Write(ref _removeAtTicks, removeAt);
+        Volatile.Write(ref _nextAttemptTicks, nextAttempt);
+        Volatile.Write(ref _refreshAtTicks, now); // every read takes the slow path, which honours the removal time
+    }
+
+    /// <summary>Remembers the last read for least-recently-read eviction; written at most once per millisecond.</summary>
+    public void Touch(long now)
+    {
+        if (now - _lastReadTicks > TimeSpan.TicksPerMillisecond)
+        {
+            _lastReadTicks = now;
+        }
+    }
 
     /// <summary>Gets one JSON field of the secret, extracted once and owned by this entry.</summary>
     public Secret GetField(string field)
@@ -93,8 +136,6 @@ internal sealed class CacheEntry
         return winner;
     }
 
-    private sealed record FieldSlot(string Name, Secret Secret);
-
     /// <summary>Releases the entry's values; each is wiped once its last lease ends. Idempotent.</summary>
     public void Release()
     {
@@ -115,4 +156,6 @@ internal sealed class CacheEntry
             }
         }
     }
+
+    private sealed record FieldSlot(string Name, Secret Secret);
 }

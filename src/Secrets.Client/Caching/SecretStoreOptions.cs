@@ -60,6 +60,25 @@ public class SecretStoreOptions
     /// </summary>
     public int MaxConcurrency { get; set; } = 32;
 
+    /// <summary>
+    /// Gets or sets the longest any read waits on its provider (retries included) before it fails as unavailable or,
+    /// when a last good value exists, is served that value. Default 10 seconds.
+    /// </summary>
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets how long a read of an expired value waits for its refresh before it is served the last good value
+    /// as stale (within <see cref="MaxStaleness"/>). Once a refresh failed, reads do not wait at all. Default 1 second.
+    /// </summary>
+    public TimeSpan StaleFallbackDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets how long a cached value is still served after the backend first said it does not exist or may not
+    /// be read (to ride out a backend's eventual consistency). Default zero: the first such answer removes and wipes
+    /// it, and raises <see cref="SecretStore.SecretChanged"/> with <see cref="SecretChangeKind.Removed"/>.
+    /// </summary>
+    public TimeSpan RemovedSecretGracePeriod { get; set; } = TimeSpan.Zero;
+
     /// <summary>Gets or sets the source of randomness for jitter, returning values in [0, 1). Tests make it deterministic.</summary>
     public Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
 
@@ -77,6 +96,9 @@ public class SecretStoreOptions
         Check(BackgroundRefreshInterval > TimeSpan.Zero, nameof(BackgroundRefreshInterval), "must be positive");
         Check(MaxConcurrency > 0, nameof(MaxConcurrency), "must be positive");
         Check(Randomizer is not null, nameof(Randomizer), "must be set");
+        Check(ReadTimeout > TimeSpan.Zero, nameof(ReadTimeout), "must be positive");
+        Check(StaleFallbackDelay >= TimeSpan.Zero, nameof(StaleFallbackDelay), "must not be negative");
+        Check(RemovedSecretGracePeriod >= TimeSpan.Zero, nameof(RemovedSecretGracePeriod), "must not be negative");
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(nameof(SecretStoreOptions), typeof(SecretStoreOptions), failures);
@@ -90,6 +112,9 @@ public class SecretStoreOptions
             }
         }
     }
+
+    /// <summary>Copies the options, so that a store keeps what it validated whatever the caller changes later.</summary>
+    internal SecretStoreOptions Clone() => (SecretStoreOptions)MemberwiseClone();
 
     internal string ResolveEnvironment() => SecretEnvironment.Resolve(Environment);
 }

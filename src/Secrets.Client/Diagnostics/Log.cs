@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 
 namespace Secrets.Client;
@@ -16,7 +15,7 @@ internal static partial class Log
     public static partial void RefreshFailed(ILogger logger, string provider, string secretName, string errorType, string errorMessage);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Debug, Message = "Evicted secret {Provider}:{SecretName} ({Reason})")]
-    public static partial void Evicted(ILogger logger, string provider, string secretName, EvictionReason reason);
+    public static partial void Evicted(ILogger logger, string provider, string secretName, string reason);
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Refused secret {Provider}:{SecretName} in environment {Environment}: outside its scope")]
     public static partial void ScopeRefused(ILogger logger, string provider, string secretName, string environment);
@@ -32,4 +31,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "Listed {Count} secrets of {Provider} with prefix {Prefix}")]
     public static partial void Listed(ILogger logger, string provider, string? prefix, int count);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Secret {Provider}:{SecretName} is no longer served: the provider answered {ErrorType}; its value was wiped")]
+    public static partial void Removed(ILogger logger, string provider, string secretName, string errorType);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Provider returned version {Version} of secret {Provider}:{SecretName}, older than the cached version {CachedVersion}; the cached one is kept")]
+    public static partial void OlderVersionIgnored(ILogger logger, string provider, string secretName, string? version, string? cachedVersion);
 }

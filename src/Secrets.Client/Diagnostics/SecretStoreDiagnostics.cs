@@ -20,6 +20,7 @@ internal sealed class SecretStoreDiagnostics : IDisposable
         CacheMisses = _meter.CreateCounter<long>("secrets.client.cache.misses", "{read}", "Reads that had to go to a provider.");
         Errors = _meter.CreateCounter<long>("secrets.client.errors", "{error}", "Failed provider calls, by error type.");
         StaleServes = _meter.CreateCounter<long>("secrets.client.stale_serves", "{read}", "Reads served a last good value because the provider failed.");
+        Removals = _meter.CreateCounter<long>("secrets.client.removals", "{secret}", "Cached secrets removed because the provider said they no longer exist or may not be read.");
         FetchDuration = _meter.CreateHistogram<double>("secrets.client.fetch.duration", "s", "Time to fetch a secret from its provider, retries included.");
     }
 
@@ -32,6 +33,8 @@ internal sealed class SecretStoreDiagnostics : IDisposable
     public Counter<long> Errors { get; }
 
     public Counter<long> StaleServes { get; }
+
+    public Counter<long> Removals { get; }
 
     public Histogram<double> FetchDuration { get; }
 

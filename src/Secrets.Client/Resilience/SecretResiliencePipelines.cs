@@ -6,7 +6,7 @@ using Polly.Timeout;
 
 namespace Secrets.Client;
 
-/// <summary>Builds the per-provider Polly pipeline: retry (outermost), circuit breaker, per-attempt timeout.</summary>
+/// <summary>Builds the per-provider Polly pipeline: circuit breaker (outermost, one sample per logical call), retry, per-attempt timeout.</summary>
 internal static class SecretResiliencePipelines
 {
     public static ResiliencePipeline Create(SecretProvider provider, TimeProvider timeProvider, Func<double> randomizer)
@@ -15,6 +15,19 @@ internal static class SecretResiliencePipelines
         options.Validate(provider.Name);
         var shouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient);
         var builder = new ResiliencePipelineBuilder { TimeProvider = timeProvider, Name = provider.Name };
+
+        // The breaker is outermost so that it counts logical calls: a call that succeeded on a retry is a success.
+        if (options.EnableCircuitBreaker)
+        {
+            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                ShouldHandle = shouldHandle,
+                FailureRatio = options.CircuitBreakerFailureRatio,
+                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
+                SamplingDuration = options.CircuitBreakerSamplingDuration,
+                BreakDuration = options.CircuitBreakerBreakDuration,
+            });
+        }
 
         if (options.MaxRetryAttempts > 0)
         {
@@ -33,18 +46,6 @@ internal static class SecretResiliencePipelines
                     var retryAfter = (args.Outcome.Exception as SecretUnavailableException)?.RetryAfter;
                     return ValueTask.FromResult<TimeSpan?>(retryAfter is { } wait ? (wait > options.MaxRetryDelay ? options.MaxRetryDelay : wait) : null);
                 },
-            });
-        }
-
-        if (options.EnableCircuitBreaker)
-        {
-            builder.AddCircuitBreaker(new CircuitBreakerStrategyOptions
-            {
-                ShouldHandle = shouldHandle,
-                FailureRatio = options.CircuitBreakerFailureRatio,
-                MinimumThroughput = options.CircuitBreakerMinimumThroughput,
-                SamplingDuration = options.CircuitBreakerSamplingDuration,
-                BreakDuration = options.CircuitBreakerBreakDuration,
             });
         }
 
