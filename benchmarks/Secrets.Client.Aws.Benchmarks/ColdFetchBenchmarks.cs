@@ -34,7 +34,7 @@ public class ColdFetchBenchmarks
         _emulator = await AwsSecretsManagerEmulator.StartAsync();
         _emulator.CreateSecret("bench/db", """{"username":"app","password":"0123456789abcdef0123456789abcdef"}""");
         var credentials = _credentials = new BasicAWSCredentials(_emulator.AccessKeyId, _emulator.SecretAccessKey);
-        _provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = _emulator.Region, ServiceUrl = _emulator.Endpoint, Credentials = credentials });
+        _provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = _emulator.Region, Endpoint = _emulator.Endpoint, Credentials = credentials });
         _region = RegionEndpoint.GetBySystemName(_emulator.Region);
         _raw = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
         var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = _emulator.Endpoint, Content = Body };

@@ -32,7 +32,7 @@ public class StartupLoadBenchmarks
         _provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
         {
             Region = _emulator.Region,
-            ServiceUrl = _emulator.Endpoint,
+            Endpoint = _emulator.Endpoint,
             Credentials = new BasicAWSCredentials(_emulator.AccessKeyId, _emulator.SecretAccessKey),
         });
         _references = Enumerable.Range(0, Count).Select(i => new SecretReference("aws-sm", $"startup/{i:D4}")).ToArray();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
@@ -10,6 +11,7 @@ using Amazon.Runtime.Credentials;
 using Amazon.Runtime.Signing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Aws;
 
@@ -44,48 +46,42 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     private const int MaxResponseBytes = 16 * 1024 * 1024;
     private const int BatchLimit = 20;
 
-    private readonly AwsSecretsManagerSecretProviderOptions _options;
-    private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
+    private readonly AwsSecretsManagerSecretProviderOptions _options = null!;
+    private readonly SecretHttpTransport _transport = null!;
+    private readonly SecretProviderMetrics _metrics = null!;
+    private readonly AWSCredentials? _configuredCredentials;
     private readonly DefaultAWSCredentialsIdentityResolver? _credentialChain;
-    private readonly Lazy<(RegionEndpoint Region, Uri ServiceUrl)> _endpoint;
+    private readonly Lazy<(RegionEndpoint Region, Uri ServiceUrl)> _endpoint = null!;
     private readonly Uri? _agentUrl;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
+    private readonly ILogger _logger = NullLogger.Instance;
+    private readonly TimeProvider _time = TimeProvider.System;
     private readonly bool _fixedSigningTime;
     private readonly AwsCallerIdentity _callerIdentity = new();
     private string? _identity;
 
-    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerSecretProvider"/> class with the default region and credential chains.</summary>
-    public AwsSecretsManagerSecretProvider()
-        : this(new AwsSecretsManagerSecretProviderOptions())
+    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerSecretProvider"/> class, for mocking.</summary>
+    protected AwsSecretsManagerSecretProvider()
     {
     }
 
     /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerSecretProvider"/> class.</summary>
-    /// <param name="options">The settings.</param>
-    /// <exception cref="ArgumentException">An endpoint is not absolute, or is plain HTTP to a non-loopback host.</exception>
-    /// <exception cref="InvalidOperationException">No region is configured anywhere.</exception>
-    public AwsSecretsManagerSecretProvider(AwsSecretsManagerSecretProviderOptions options)
-        : this(options, loggerFactory: null)
-    {
-    }
-
-    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerSecretProvider"/> class with logging.</summary>
-    /// <param name="options">The settings.</param>
+    /// <param name="options">The settings; <see cref="SecretProviderOptions.Name"/> defaults to <see cref="DefaultName"/>.</param>
     /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> logs nothing.</param>
+    /// <param name="meterFactory">Creates the provider's meter; <see langword="null"/> records no metrics.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names it.</exception>
     /// <exception cref="ArgumentException">An endpoint is not absolute, or is plain HTTP to a non-loopback host.</exception>
     /// <exception cref="InvalidOperationException">No region is configured anywhere.</exception>
-    public AwsSecretsManagerSecretProvider(AwsSecretsManagerSecretProviderOptions options, ILoggerFactory? loggerFactory)
-        : base(DefaultName, options)
+    public AwsSecretsManagerSecretProvider(AwsSecretsManagerSecretProviderOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : base((options ?? throw new ArgumentNullException(nameof(options))).Name ?? DefaultName, options)
     {
+        options.Validate(Name);
         _options = options;
         _time = options.TimeProvider ?? TimeProvider.System;
         _fixedSigningTime = _time != TimeProvider.System;
         _logger = loggerFactory?.CreateLogger<AwsSecretsManagerSecretProvider>() ?? NullLogger<AwsSecretsManagerSecretProvider>.Instance;
-        if (options.ServiceUrl is not null)
+        if (options.Endpoint is not null)
         {
-            AwsEndpointResolver.Validate(options.ServiceUrl, nameof(options.ServiceUrl));
+            AwsEndpointResolver.Validate(options.Endpoint, nameof(options.Endpoint));
         }
 
         _agentUrl = options.UseAgent ? AwsEndpointResolver.ValidateAgent(options.AgentEndpoint ?? AwsSecretsManagerSecretProviderOptions.DefaultAgentEndpoint) : null;
@@ -100,18 +96,10 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
             _ = _endpoint.Value;
         }
 
-        _credentialChain = options.Credentials is null ? new DefaultAWSCredentialsIdentityResolver() : null;
-        if (options.HttpClient is { } client)
-        {
-            _http = client;
-        }
-        else
-        {
-            // Redirects must not be followed: a followed redirect would replay a signature made for another URL.
-            var handler = options.HttpHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), PlaintextStreamFilter = ResponseHeaderBoundaryStream.Filter };
-            _http = new HttpClient(handler, disposeHandler: options.HttpHandler is null);
-            _ownsHttp = true;
-        }
+        _configuredCredentials = AwsCredentialFactory.Create(options, Name);
+        _credentialChain = _configuredCredentials is null ? new DefaultAWSCredentialsIdentityResolver() : null;
+        _metrics = new SecretProviderMetrics(Name, "aws-secrets-manager", meterFactory);
+        _transport = new SecretHttpTransport(Name, options.HttpHandler, _time, _metrics);
     }
 
     /// <summary>
@@ -171,11 +159,11 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         if (_agentUrl is not null)
         {
             using var agentResponse = await SendToAgentAsync(reference, cancellationToken).ConfigureAwait(false);
-            return AwsResponseReader.ReadSecretValue(agentResponse.WrittenSpan, Name, reference.Path);
+            return AwsResponseReader.ReadSecretValue(agentResponse.Body, Name, reference.Path);
         }
 
         using var response = await SendAsync("GetSecretValue", BuildGetBody(reference), reference.Path, cancellationToken).ConfigureAwait(false);
-        return AwsResponseReader.ReadSecretValue(response.WrittenSpan, Name, reference.Path);
+        return AwsResponseReader.ReadSecretValue(response.Body, Name, reference.Path);
     }
 
     /// <summary>Describes a secret with <c>DescribeSecret</c>: the version id carrying the reference's stage (<c>AWSCURRENT</c> by default), without the value.</summary>
@@ -199,7 +187,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
 
     /// <summary>
     /// Fetches several secrets with <c>BatchGetSecretValue</c>, 20 ids a call and up to
-    /// <see cref="AwsSecretsManagerSecretProviderOptions.MaxBatchConcurrency"/> calls at once, following its paging. References
+    /// <see cref="SecretProviderOptions.MaxConcurrentRequests"/> calls at once, following its paging. References
     /// pinned to a version or a stage other than <c>AWSCURRENT</c> are fetched one by one. One result per reference, in order.
     /// </summary>
     /// <param name="references">The secrets.</param>
@@ -233,7 +221,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         try
         {
             // Start-up loads are latency-bound: a few batch calls in flight at once cut the wall time by that factor.
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxBatchConcurrency), CancellationToken = cancellationToken };
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentRequests), CancellationToken = cancellationToken };
             await Parallel.ForEachAsync(batchable.Keys.Chunk(BatchLimit), parallel, async (chunk, token) =>
                 await BatchGetAsync(references, chunk, batchable, results, token).ConfigureAwait(false)).ConfigureAwait(false);
 
@@ -301,7 +289,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
             var page = new List<SecretProperties>();
             using (var response = await SendAsync("ListSecretVersionIds", body, reference.Path, cancellationToken).ConfigureAwait(false))
             {
-                next = AwsResponseReader.ReadVersionList(response.WrittenSpan, Name, reference.Path, page);
+                next = AwsResponseReader.ReadVersionList(response.Body, Name, reference.Path, page);
             }
 
             foreach (var version in page)
@@ -333,12 +321,12 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         try
         {
             using var response = await SendAsync("PutSecretValue", BuildWriteBody("SecretId", name, value), name, cancellationToken).ConfigureAwait(false);
-            result = AwsResponseReader.ReadWriteResult(response.WrittenSpan, Name, name);
+            result = AwsResponseReader.ReadWriteResult(response.Body, Name, name);
         }
         catch (SecretNotFoundException ex) when (ex.ErrorCode == "ResourceNotFoundException")
         {
             using var response = await SendAsync("CreateSecret", BuildWriteBody("Name", name, value), name, cancellationToken).ConfigureAwait(false);
-            result = AwsResponseReader.ReadWriteResult(response.WrittenSpan, Name, name);
+            result = AwsResponseReader.ReadWriteResult(response.Body, Name, name);
             result.Stages = [CurrentStage];
         }
 
@@ -359,7 +347,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         writer.Boolean("RotateImmediately", true);
         writer.End();
         using var response = await SendAsync("RotateSecret", body, reference.Path, cancellationToken).ConfigureAwait(false);
-        var result = AwsResponseReader.ReadWriteResult(response.WrittenSpan, Name, reference.Path);
+        var result = AwsResponseReader.ReadWriteResult(response.Body, Name, reference.Path);
         return new SecretProperties(Name, result.Name ?? reference.Path) { Version = result.VersionId, Stages = result.Stages };
     }
 
@@ -402,11 +390,8 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <returns>A task that completes when done.</returns>
     protected override async ValueTask DisposeAsyncCore()
     {
-        if (_ownsHttp)
-        {
-            _http.Dispose();
-        }
-
+        _transport?.Dispose();
+        _metrics?.Dispose();
         _credentialChain?.Dispose();
         await base.DisposeAsyncCore().ConfigureAwait(false);
     }
@@ -456,17 +441,6 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
             body.Dispose();
             throw;
         }
-    }
-
-    private static TimeSpan? ParseRetryAfter(HttpResponseMessage response)
-    {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        return retryAfter?.Date is { } date ? date - DateTimeOffset.UtcNow : null;
     }
 
     private void CheckReference(SecretReference reference)
@@ -526,7 +500,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
 
                 writer.End();
                 using var response = await SendAsync("BatchGetSecretValue", body, secretName: null, cancellationToken).ConfigureAwait(false);
-                next = AwsResponseReader.ReadBatch(response.WrittenSpan, Name, values, errors);
+                next = AwsResponseReader.ReadBatch(response.Body, Name, values, errors);
             }
             while (next is not null);
         }
@@ -638,7 +612,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
             var page = new List<AwsSecretDescription>();
             using (var response = await SendAsync("ListSecrets", body, prefix, cancellationToken).ConfigureAwait(false))
             {
-                next = AwsResponseReader.ReadSecretList(response.WrittenSpan, Name, prefix, page);
+                next = AwsResponseReader.ReadSecretList(response.Body, Name, prefix, page);
             }
 
             foreach (var description in page)
@@ -662,12 +636,12 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         writer.String("SecretId", secretId);
         writer.End();
         using var response = await SendAsync("DescribeSecret", body, secretId, cancellationToken).ConfigureAwait(false);
-        return AwsResponseReader.ReadDescription(response.WrittenSpan, Name, secretId);
+        return AwsResponseReader.ReadDescription(response.Body, Name, secretId);
     }
 
     private async ValueTask<AWSCredentials> ResolveCredentialsAsync(CancellationToken cancellationToken)
     {
-        if (_options.Credentials is { } configured)
+        if (_configuredCredentials is { } configured)
         {
             return configured;
         }
@@ -678,7 +652,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     }
 
     /// <summary>Signs and sends one AWS JSON 1.1 request; takes ownership of <paramref name="body"/> and clears it.</summary>
-    private async ValueTask<PooledBuffer> SendAsync(string operation, PooledBuffer body, string? secretName, CancellationToken cancellationToken)
+    private async ValueTask<SecretHttpResponse> SendAsync(string operation, PooledBuffer body, string? secretName, CancellationToken cancellationToken)
     {
         using var requestBody = body;
         using var activity = StartActivity(operation, secretName);
@@ -686,7 +660,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         var (region, serviceUrl) = _endpoint.Value;
         var target = "secretsmanager." + operation;
         using var request = new HttpRequestMessage(HttpMethod.Post, serviceUrl);
-        var content = new ByteArrayContent(body.Array, 0, body.Count);
+        var content = new ReadOnlyMemoryContent(body.WrittenMemory);
         content.Headers.TryAddWithoutValidation("Content-Type", AmzJson);
         request.Content = content;
         request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
@@ -768,7 +742,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         return activity;
     }
 
-    private async ValueTask<PooledBuffer> SendToAgentAsync(SecretReference reference, CancellationToken cancellationToken)
+    private async ValueTask<SecretHttpResponse> SendToAgentAsync(SecretReference reference, CancellationToken cancellationToken)
     {
         using var activity = AwsTelemetry.ActivitySource.StartActivity("SecretsManager.Agent.GetSecretValue", ActivityKind.Client);
         activity?.SetTag("secrets.provider", Name);
@@ -795,90 +769,43 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         return await ExchangeAsync(request, "Agent.GetSecretValue", reference.Path, started, activity, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<PooledBuffer> ExchangeAsync(HttpRequestMessage request, string operation, string? secretName, long started, Activity? activity, CancellationToken cancellationToken)
+    private async ValueTask<SecretHttpResponse> ExchangeAsync(HttpRequestMessage request, string operation, string? secretName, long started, Activity? activity, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        SecretHttpResponse response;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            response = await _transport.SendAsync(request, operation, secretName, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException ex)
+        catch (SecretStoreException ex)
         {
             AwsLog.TransportFailed(_logger, ex, operation, secretName);
-            throw Record(operation, secretName, started, activity, new SecretUnavailableException(Name, secretName, $"{operation} could not reach AWS Secrets Manager ({ex.HttpRequestError}).", ex), 0);
+            throw Record(operation, secretName, started, activity, ex, 0);
         }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+
+        var status = (int)response.Status;
+        if (response.IsSuccess)
         {
-            throw Record(operation, secretName, started, activity, new SecretUnavailableException(Name, secretName, $"{operation} timed out.", ex), 0);
+            Record(operation, secretName, started, activity, error: null, status);
+            return response;
         }
 
         using (response)
         {
-            // With a Content-Length the buffer is sized once (plus room to see the end of the stream); otherwise it grows.
-            var expected = response.Content.Headers.ContentLength is long length and > 0 and < MaxResponseBytes ? (int)length : 0;
-            var buffer = new PooledBuffer(expected > 0 ? expected + 1 : 4096);
-            try
+            var (code, message) = AwsResponseReader.ReadError(response.Body);
+            if (response.Headers.TryGetValues("x-amzn-ErrorType", out var types) && AwsErrorMapper.Sanitize(types.FirstOrDefault()) is { Length: > 0 } headerCode)
             {
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    while (true)
-                    {
-                        var read = await stream.ReadAsync(buffer.GetMemory(expected > 0 ? 1 : 4096), cancellationToken).ConfigureAwait(false);
-                        if (read == 0)
-                        {
-                            break;
-                        }
-
-                        buffer.Advance(read);
-                        if (buffer.Count > MaxResponseBytes)
-                        {
-                            throw new SecretFormatException(Name, secretName, $"The {operation} response is larger than {MaxResponseBytes} bytes.");
-                        }
-                    }
-                }
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException)
-            {
-                buffer.Dispose();
-                AwsLog.TransportFailed(_logger, ex, operation, secretName);
-                throw Record(operation, secretName, started, activity, new SecretUnavailableException(Name, secretName, $"The {operation} response was cut off.", ex), (int)response.StatusCode);
-            }
-            catch
-            {
-                buffer.Dispose();
-                throw;
+                code = headerCode;
             }
 
-            var status = (int)response.StatusCode;
-            if (response.IsSuccessStatusCode)
-            {
-                Record(operation, secretName, started, activity, error: null, status);
-                return buffer;
-            }
-
-            using (buffer)
-            {
-                var (code, message) = AwsResponseReader.ReadError(buffer.WrittenSpan);
-                if (response.Headers.TryGetValues("x-amzn-ErrorType", out var types) && AwsErrorMapper.Sanitize(types.FirstOrDefault()) is { Length: > 0 } headerCode)
-                {
-                    code = headerCode;
-                }
-
-                var error = AwsErrorMapper.Map(Name, secretName, code, message, response.StatusCode, ParseRetryAfter(response));
-                AwsLog.RequestFailed(_logger, operation, secretName, error.ErrorCode, status);
-                throw Record(operation, secretName, started, activity, error, status);
-            }
+            var error = AwsErrorMapper.Map(Name, secretName, code, message, response.Status, response.RetryAfter);
+            AwsLog.RequestFailed(_logger, operation, secretName, error.ErrorCode, status);
+            throw Record(operation, secretName, started, activity, error, status);
         }
     }
 
     private SecretStoreException Record(string operation, string? secretName, long started, Activity? activity, SecretStoreException? error, int status)
     {
-        var elapsed = _time.GetElapsedTime(started);
-        var outcome = error is null ? "success" : error.ErrorCode ?? error.GetType().Name;
-        var tags = new TagList { { "rpc.method", operation }, { "outcome", outcome } };
-        AwsTelemetry.Requests.Add(1, tags);
-        AwsTelemetry.Duration.Record(elapsed.TotalSeconds, tags);
+        var elapsed = _transport.Record(operation, started, error);
         if (status != 0)
         {
             activity?.SetTag("http.response.status_code", status);

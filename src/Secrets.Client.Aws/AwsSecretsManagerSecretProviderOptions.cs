@@ -16,19 +16,44 @@ public class AwsSecretsManagerSecretProviderOptions : SecretProviderOptions
     /// <summary>Gets or sets the region system name, for example <c>eu-west-1</c>; <see langword="null"/> uses the AWS SDK's region chain.</summary>
     public string? Region { get; set; }
 
+    /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerSecretProviderOptions"/> class.</summary>
+    public AwsSecretsManagerSecretProviderOptions() => MaxConcurrentRequests = 8;
+
     /// <summary>
     /// Gets or sets a custom Secrets Manager endpoint (a VPC endpoint, a proxy or an emulator). Plain <c>http://</c> is
     /// refused except to a loopback address. <see langword="null"/> uses <c>AWS_ENDPOINT_URL_SECRETS_MANAGER</c> or
     /// <c>AWS_ENDPOINT_URL</c> when set, else the regional endpoint.
     /// </summary>
-    public Uri? ServiceUrl { get; set; }
+    public Uri? Endpoint { get; set; }
 
     /// <summary>Gets or sets a value indicating whether to use the FIPS endpoint (<c>secretsmanager-fips.&lt;region&gt;</c>); <c>AWS_USE_FIPS_ENDPOINT=true</c> also turns it on.</summary>
     public bool UseFips { get; set; }
 
     /// <summary>
-    /// Gets or sets the credentials to sign with; <see langword="null"/> (the default) uses the AWS SDK's default credential
-    /// chain, re-read before each request so that rotating credentials roll.
+    /// Gets or sets the named profile of the shared AWS config and credentials files (<c>~/.aws/config</c>) this provider
+    /// signs with, so that two providers can use two accounts. <see langword="null"/> (the default) uses the default chain.
+    /// </summary>
+    public string? Profile { get; set; }
+
+    /// <summary>
+    /// Gets or sets the shared credentials file <see cref="Profile"/> is read from; <see langword="null"/> (the default)
+    /// uses the AWS SDK's locations (<c>AWS_SHARED_CREDENTIALS_FILE</c>, <c>AWS_CONFIG_FILE</c>, <c>~/.aws</c>).
+    /// </summary>
+    public string? ProfilesLocation { get; set; }
+
+    /// <summary>
+    /// Gets or sets the ARN of a role to assume (through STS <c>AssumeRole</c>) with the base credentials (<see cref="Credentials"/>,
+    /// <see cref="Profile"/> or the default chain); the temporary credentials are refreshed before they expire.
+    /// </summary>
+    public string? RoleArn { get; set; }
+
+    /// <summary>Gets or sets the session name of the assumed role, seen in CloudTrail. Default <c>secrets-client</c>.</summary>
+    public string RoleSessionName { get; set; } = "secrets-client";
+
+    /// <summary>
+    /// Gets or sets the credentials to sign with; <see langword="null"/> (the default) uses <see cref="Profile"/> when set,
+    /// else the AWS SDK's default credential chain, re-read before each request so that rotating credentials roll. Not bound
+    /// from configuration.
     /// </summary>
     public AWSCredentials? Credentials { get; set; }
 
@@ -47,18 +72,23 @@ public class AwsSecretsManagerSecretProviderOptions : SecretProviderOptions
     /// </summary>
     public string? AgentToken { get; set; }
 
-    /// <summary>
-    /// Gets or sets the <see cref="HttpClient"/> to send requests with (for example from <c>IHttpClientFactory</c>); the
-    /// provider does not dispose it. It must not follow redirects. <see langword="null"/> creates one.
-    /// </summary>
-    public HttpClient? HttpClient { get; set; }
+    /// <inheritdoc/>
+    protected override void AddValidationFailures(ICollection<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        if (Credentials is not null && Profile is not null)
+        {
+            failures.Add($"{nameof(Credentials)} and {nameof(Profile)} cannot both be set.");
+        }
 
-    /// <summary>Gets or sets the handler for the <see cref="HttpClient"/> the provider creates, when <see cref="HttpClient"/> is not set; the provider does not dispose it.</summary>
-    public HttpMessageHandler? HttpHandler { get; set; }
+        if (RoleArn is not null && !RoleArn.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            failures.Add($"{nameof(RoleArn)} must be a role ARN (arn:aws:iam::ACCOUNT:role/NAME).");
+        }
 
-    /// <summary>Gets or sets how many <c>BatchGetSecretValue</c> calls one batch fetch may have in flight at once. Default 8.</summary>
-    public int MaxBatchConcurrency { get; set; } = 8;
-
-    /// <summary>Gets or sets the clock. A clock other than the system's also fixes the signing time, for reproducible signatures in tests.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+        if (string.IsNullOrWhiteSpace(RoleSessionName))
+        {
+            failures.Add($"{nameof(RoleSessionName)} must not be empty.");
+        }
+    }
 }

@@ -1,14 +1,17 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
 using System.Threading.Channels;
 using Azure;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Secrets.Client.Transport;
 using KeyVaultSecretProperties = Azure.Security.KeyVault.Secrets.SecretProperties;
 
 namespace Secrets.Client.Azure;
@@ -32,11 +35,18 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// <summary>The provider name references use unless another is given: <c>azure-kv</c>.</summary>
     public const string DefaultName = "azure-kv";
 
+    /// <summary>The variable naming the vault used when the options name none (as the Azure SDK samples and <c>secrets-emulator azure</c> use it).</summary>
+    public const string VaultUrlVariable = "AZURE_KEYVAULT_URL";
+
     private readonly AzureKeyVaultSecretProviderOptions _options = null!;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly TokenCredential _credential = null!;
     private readonly SecretClientOptions _clientOptions = null!;
     private readonly ConcurrentDictionary<Uri, SecretClient> _clients = new();
+    private readonly HttpClient? _http;
+    private readonly SecretProviderMetrics _metrics = null!;
+    private readonly TimeProvider _time = TimeProvider.System;
+    private readonly Uri? _environmentVault;
     private readonly string _environment = string.Empty;
     private readonly string? _identity;
 
@@ -45,26 +55,28 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="AzureKeyVaultSecretProvider"/> class named <see cref="DefaultName"/>.</summary>
-    /// <param name="options">The settings.</param>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public AzureKeyVaultSecretProvider(AzureKeyVaultSecretProviderOptions options)
-        : this(DefaultName, options, logger: null)
-    {
-    }
-
     /// <summary>Initializes a new instance of the <see cref="AzureKeyVaultSecretProvider"/> class.</summary>
-    /// <param name="name">The provider name references use as their scheme.</param>
-    /// <param name="options">The settings.</param>
-    /// <param name="logger">The logger, if any.</param>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public AzureKeyVaultSecretProvider(string name, AzureKeyVaultSecretProviderOptions options, ILogger<AzureKeyVaultSecretProvider>? logger = null)
-        : base(name, options)
+    /// <param name="options">The settings; <see cref="SecretProviderOptions.Name"/> defaults to <see cref="DefaultName"/>.</param>
+    /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> logs nothing.</param>
+    /// <param name="meterFactory">Creates the provider's meter; <see langword="null"/> uses a meter of its own.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names it.</exception>
+    /// <exception cref="ArgumentException">The client options would log content or retry twice, or the default vault is unknown.</exception>
+    public AzureKeyVaultSecretProvider(AzureKeyVaultSecretProviderOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : base((options ?? throw new ArgumentNullException(nameof(options))).Name ?? DefaultName, options)
     {
+        options.Validate(Name);
         _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        Validate(options);
-        _environment = SecretEnvironment.Resolve(options.Environment);
+        _logger = loggerFactory?.CreateLogger<AzureKeyVaultSecretProvider>() ?? (ILogger)NullLogger.Instance;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _environment = options.ResolveEnvironment();
+        _metrics = new SecretProviderMetrics(Name, "azure-key-vault", meterFactory);
+        if (options.Vaults.Count == 0 && options.DefaultVault is null && System.Environment.GetEnvironmentVariable(VaultUrlVariable) is { Length: > 0 } vaultUrl)
+        {
+            _environmentVault = Uri.TryCreate(vaultUrl.Trim(), UriKind.Absolute, out var parsed) && parsed.Scheme == Uri.UriSchemeHttps
+                ? parsed
+                : throw new ArgumentException($"{VaultUrlVariable} must be an absolute https:// address; got '{vaultUrl}'.", nameof(options));
+        }
+
         if (options.Credential is { } credential)
         {
             _credential = credential;
@@ -72,13 +84,19 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         }
         else
         {
-            _credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = options.ManagedIdentityClientId });
-            _identity = options.ManagedIdentityClientId is null
-                ? nameof(DefaultAzureCredential)
-                : $"{nameof(DefaultAzureCredential)} (managed identity client id {options.ManagedIdentityClientId})";
+            _credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
+            {
+                TenantId = options.TenantId,
+                ManagedIdentityClientId = options.ClientId,
+                WorkloadIdentityClientId = options.ClientId,
+            });
+            _identity = nameof(DefaultAzureCredential)
+                + (options.TenantId is null ? string.Empty : $" (tenant {options.TenantId})")
+                + (options.ClientId is null ? string.Empty : $" (client id {options.ClientId})");
         }
 
-        _clientOptions = CreateClientOptions(options);
+        _http = options.HttpHandler is { } handler ? SecretHttpTransport.CreateClient(handler) : null;
+        _clientOptions = CreateClientOptions(options, _http, _environmentVault);
         if (options.DefaultVault is { } defaultVault && ResolveVault(defaultVault) is null)
         {
             throw new ArgumentException($"{nameof(options.DefaultVault)} '{defaultVault}' is not a key of {nameof(options.Vaults)}{(options.AllowUnlistedVaults ? ", a vault name or a vault host" : string.Empty)}.", nameof(options));
@@ -99,11 +117,30 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     {
         var location = Resolve(reference);
         using var activity = StartActivity("get", location, reference.Version);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
+        var version = reference.Version;
+        if (_options.EnvironmentTagName is not null)
+        {
+            // Scope first, from the version's metadata: a secret tagged for another environment is refused before its value
+            // is downloaded. The value is then read by that version, so that a version added meanwhile cannot slip past.
+            var found = await FindVersionAsync(location, version, activity, started, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                EnsureUsable(location, found);
+            }
+            catch (SecretStoreException ex)
+            {
+                Record("get", ex, activity, started);
+                throw;
+            }
+
+            version = found.Version;
+        }
+
         KeyVaultSecret secret;
         try
         {
-            var response = await GetClient(location.VaultUri).GetSecretAsync(location.SecretName, reference.Version, cancellationToken).ConfigureAwait(false);
+            var response = await GetClient(location.VaultUri).GetSecretAsync(location.SecretName, version, cancellationToken).ConfigureAwait(false);
             secret = response.Value;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -115,13 +152,13 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         {
             EnsureUsable(location, secret.Properties);
             var value = ToSecretValue(location, secret);
-            Record("get", "ok", activity, started);
+            Record("get", null, activity, started);
             AzureKeyVaultLog.Fetched(_logger, location.DisplayName, secret.Properties.Version, location.Vault);
             return new Secret(ToProperties(location.DisplayName, secret.Properties), value);
         }
         catch (SecretStoreException ex)
         {
-            Record("get", ex.GetType().Name, activity, started);
+            Record("get", ex, activity, started);
             throw;
         }
     }
@@ -137,22 +174,22 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     {
         var location = Resolve(reference);
         using var activity = StartActivity("properties", location, reference.Version);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var found = await FindVersionAsync(location, reference.Version, activity, started, cancellationToken).ConfigureAwait(false);
         try
         {
             EnsureUsable(location, found);
-            Record("properties", "ok", activity, started);
+            Record("properties", null, activity, started);
             return ToProperties(location.DisplayName, found);
         }
         catch (SecretStoreException ex)
         {
-            Record("properties", ex.GetType().Name, activity, started);
+            Record("properties", ex, activity, started);
             throw;
         }
     }
 
-    /// <summary>Fetches several secrets concurrently (at most <see cref="AzureKeyVaultSecretProviderOptions.MaxConcurrentRequests"/> at once).</summary>
+    /// <summary>Fetches several secrets concurrently (at most <see cref="SecretProviderOptions.MaxConcurrentRequests"/> at once).</summary>
     /// <param name="references">The secrets.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per reference, in order.</returns>
@@ -174,7 +211,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         var (vaultUri, vaultPrefix, namePrefix) = ResolvePrefix(prefix);
         var listing = new KeyVaultLocation(vaultUri, namePrefix, prefix ?? string.Empty);
         using var activity = StartActivity("list", listing, version: null);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var enumerator = GetClient(vaultUri).GetPropertiesOfSecretsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
@@ -212,7 +249,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             await enumerator.DisposeAsync().ConfigureAwait(false);
         }
 
-        Record("list", "ok", activity, started);
+        Record("list", null, activity, started);
     }
 
     /// <summary>
@@ -283,7 +320,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             ?? throw new NotSupportedException($"Provider '{Name}' cannot rotate '{reference.Path}': Azure Key Vault has no server-side rotation for secrets. Set {nameof(AzureKeyVaultSecretProviderOptions)}.{nameof(AzureKeyVaultSecretProviderOptions.RotationValueGenerator)} to rotate by storing a new version.");
         var location = Resolve(reference);
         using var activity = StartActivity("rotate", location, version: null);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var current = await FindVersionAsync(location, version: null, activity, started, cancellationToken).ConfigureAwait(false);
         EnsureInScope(location, current);
         var value = await generator(reference, cancellationToken).ConfigureAwait(false)
@@ -297,10 +334,18 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// <inheritdoc/>
     public override string ToString() => $"{nameof(AzureKeyVaultSecretProvider)}({Name}, vaults: {string.Join(", ", _options?.Vaults.Keys ?? [])})";
 
+    /// <inheritdoc/>
+    protected override ValueTask DisposeAsyncCore()
+    {
+        _http?.Dispose();
+        _metrics?.Dispose();
+        return base.DisposeAsyncCore();
+    }
+
     private async ValueTask<SecretProperties> StoreAsync(KeyVaultLocation location, SecretValue value, string? contentType, IDictionary<string, string>? tags, string operation, CancellationToken cancellationToken)
     {
         using var activity = StartActivity(operation, location, version: null);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var secret = new KeyVaultSecret(location.SecretName, value.ExposeAsString());
         secret.Properties.ContentType = contentType;
         if (tags is not null)
@@ -314,7 +359,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         try
         {
             var response = await GetClient(location.VaultUri).SetSecretAsync(secret, cancellationToken).ConfigureAwait(false);
-            Record(operation, "ok", activity, started);
+            Record(operation, null, activity, started);
             AzureKeyVaultLog.Stored(_logger, location.DisplayName, response.Value.Properties.Version, location.Vault);
             return ToProperties(location.DisplayName, response.Value.Properties);
         }
@@ -435,7 +480,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         if (found is null)
         {
             var error = new SecretNotFoundException(Name, location.DisplayName, version is null ? "It has no versions." : $"It has no version '{version}'.") { ErrorCode = "SecretNotFound" };
-            Record("properties", error.GetType().Name, activity, started);
+            Record("properties", error, activity, started);
             throw error;
         }
 
@@ -473,7 +518,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             return ("disabled", "SecretDisabled");
         }
 
-        var now = _options.TimeProvider.GetUtcNow();
+        var now = _time.GetUtcNow();
         if (properties.NotBefore is { } notBefore && notBefore > now)
         {
             return ($"not valid before {notBefore:O}", "SecretNotYetValid");
@@ -582,7 +627,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         vault ??= _options.DefaultVault ?? (_options.Vaults.Count == 1 ? _options.Vaults.Keys.First() : null);
         if (vault is null)
         {
-            return null;
+            return _environmentVault;
         }
 
         if (_options.Vaults.TryGetValue(vault, out var listed))
@@ -619,7 +664,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     {
         var error = KeyVaultErrorMapper.Map(Name, location.DisplayName, exception, out var status);
         AzureKeyVaultLog.RequestFailed(_logger, operation, location.DisplayName, location.Vault, status, error.ErrorCode);
-        Record(operation, error.GetType().Name, activity, started);
+        Record(operation, error, activity, started);
         return error;
     }
 
@@ -640,21 +685,32 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         return activity;
     }
 
-    private static void Record(string operation, string outcome, Activity? activity, long started)
+    private void Record(string operation, Exception? error, Activity? activity, long started)
     {
-        var tags = new TagList { { "operation", operation }, { "outcome", outcome } };
-        AzureKeyVaultTelemetry.Requests.Add(1, tags);
-        AzureKeyVaultTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        var outcome = SecretProviderMetrics.Outcome(error);
+        _metrics.Record(operation, outcome, _time.GetElapsedTime(started));
         if (activity is not null)
         {
             activity.SetTag("secrets.outcome", outcome);
-            activity.SetStatus(outcome == "ok" ? ActivityStatusCode.Ok : ActivityStatusCode.Error, outcome == "ok" ? null : outcome);
+            activity.SetStatus(error is null ? ActivityStatusCode.Ok : ActivityStatusCode.Error, error is null ? null : outcome);
         }
     }
 
-    private static SecretClientOptions CreateClientOptions(AzureKeyVaultSecretProviderOptions options)
+    private static SecretClientOptions CreateClientOptions(AzureKeyVaultSecretProviderOptions options, HttpClient? http, Uri? environmentVault)
     {
         var clientOptions = new SecretClientOptions();
+        if (http is not null)
+        {
+            // The one transport hook every adapter shares; a Transport set in ConfigureClientOptions still wins.
+            clientOptions.Transport = new HttpClientTransport(http);
+        }
+
+        if (environmentVault is { IsLoopback: true })
+        {
+            // A loopback emulator cannot be a subdomain of vault.azure.net, which the SDK checks the challenge against.
+            clientOptions.DisableChallengeResourceVerification = true;
+        }
+
         // The store's pipeline retries; the SDK's own retries would multiply its attempts.
         clientOptions.Retry.MaxRetries = 0;
         clientOptions.Retry.NetworkTimeout = options.Resilience.AttemptTimeout;
@@ -672,30 +728,6 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         }
 
         return clientOptions;
-    }
-
-    private static void Validate(AzureKeyVaultSecretProviderOptions options)
-    {
-        foreach (var (key, uri) in options.Vaults)
-        {
-            if (string.IsNullOrWhiteSpace(key) || key.Contains('/', StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Vault key '{key}' must be non-empty and contain no '/'.", nameof(options));
-            }
-
-            if (uri is null || !uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps)
-            {
-                throw new ArgumentException($"Vault '{key}' must have an absolute https:// address (the Azure SDK sends tokens over HTTPS only); got '{uri}'.", nameof(options));
-            }
-        }
-
-        if (string.IsNullOrWhiteSpace(options.VaultDnsSuffix))
-        {
-            throw new ArgumentException($"{nameof(options.VaultDnsSuffix)} must not be empty.", nameof(options));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1, $"{nameof(options)}.{nameof(options.MaxConcurrentRequests)}");
-        ArgumentNullException.ThrowIfNull(options.TimeProvider, $"{nameof(options)}.{nameof(options.TimeProvider)}");
     }
 
     [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]

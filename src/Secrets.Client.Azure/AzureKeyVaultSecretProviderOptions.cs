@@ -16,6 +16,12 @@ namespace Secrets.Client.Azure;
 /// </remarks>
 public class AzureKeyVaultSecretProviderOptions : SecretProviderOptions
 {
+    /// <summary>
+    /// Initializes a new instance of the <see cref="AzureKeyVaultSecretProviderOptions"/> class. <see cref="SecretProviderOptions.MaxConcurrentRequests"/>
+    /// defaults to 32: a start-up burst of a few hundred reads stays well within Key Vault's limit of 4,000 reads per 10 seconds per vault.
+    /// </summary>
+    public AzureKeyVaultSecretProviderOptions() => MaxConcurrentRequests = 32;
+
     /// <summary>The tag that limits a secret to environments, unless <see cref="EnvironmentTagName"/> says otherwise.</summary>
     public const string DefaultEnvironmentTagName = "environment";
 
@@ -24,7 +30,7 @@ public class AzureKeyVaultSecretProviderOptions : SecretProviderOptions
 
     /// <summary>
     /// Gets or sets the vault used by references and listings that name none. <see langword="null"/> (the default) means
-    /// the only entry of <see cref="Vaults"/> when there is exactly one.
+    /// the only entry of <see cref="Vaults"/> when there is exactly one, else the vault named by <c>AZURE_KEYVAULT_URL</c>.
     /// </summary>
     public string? DefaultVault { get; set; }
 
@@ -38,13 +44,23 @@ public class AzureKeyVaultSecretProviderOptions : SecretProviderOptions
     public string VaultDnsSuffix { get; set; } = "vault.azure.net";
 
     /// <summary>
-    /// Gets or sets the credential. <see langword="null"/> (the default) uses <c>DefaultAzureCredential</c>: environment,
-    /// workload identity, managed identity, then developer tools such as the Azure CLI.
+    /// Gets or sets the credential. <see langword="null"/> (the default) uses <c>DefaultAzureCredential</c> with
+    /// <see cref="TenantId"/> and <see cref="ClientId"/>: environment, workload identity, managed identity, then developer
+    /// tools such as the Azure CLI. Not bound from configuration.
     /// </summary>
     public TokenCredential? Credential { get; set; }
 
-    /// <summary>Gets or sets the client id of a user-assigned managed identity for the default credential.</summary>
-    public string? ManagedIdentityClientId { get; set; }
+    /// <summary>
+    /// Gets or sets the Microsoft Entra tenant the default credential authenticates in, so that two providers can reach
+    /// vaults of two tenants; <see langword="null"/> uses the credential's own default (<c>AZURE_TENANT_ID</c>).
+    /// </summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>
+    /// Gets or sets the client id the default credential uses for a user-assigned managed identity or workload identity;
+    /// <see langword="null"/> uses the credential's own default (<c>AZURE_CLIENT_ID</c>, the system-assigned identity).
+    /// </summary>
+    public string? ClientId { get; set; }
 
     /// <summary>
     /// Gets or sets a callback that adjusts the <see cref="SecretClientOptions"/> of every vault client, for example its
@@ -61,20 +77,10 @@ public class AzureKeyVaultSecretProviderOptions : SecretProviderOptions
     public string? EnvironmentTagName { get; set; } = DefaultEnvironmentTagName;
 
     /// <summary>
-    /// Gets or sets the environment this process runs in, compared with the environment tag. <see langword="null"/> (the
-    /// default) resolves it from the hosting variables as every package does (<see cref="SecretEnvironment.Resolve(string?)"/>);
-    /// <c>AddAzureKeyVault</c> uses the host's environment.
-    /// </summary>
-    public string? Environment { get; set; }
-
-    /// <summary>
     /// Gets the content types whose values Key Vault holds as base64 and that are returned decoded, as bytes.
     /// Default: <c>application/x-pkcs12</c> (certificate-backed secrets).
     /// </summary>
     public IList<string> Base64ContentTypes { get; } = new List<string> { "application/x-pkcs12" };
-
-    /// <summary>Gets or sets how many requests <c>GetSecretsAsync</c> and <c>LoadSecretsAsync</c> run at once. Default 32: a start-up burst of a few hundred reads stays well within Key Vault's limit of 4,000 reads per 10 seconds per vault.</summary>
-    public int MaxConcurrentRequests { get; set; } = 32;
 
     /// <summary>
     /// Gets or sets the callback that makes a new value when a secret is rotated now. Key Vault has no server-side rotation
@@ -83,6 +89,26 @@ public class AzureKeyVaultSecretProviderOptions : SecretProviderOptions
     /// </summary>
     public Func<SecretReference, CancellationToken, ValueTask<SecretValue>>? RotationValueGenerator { get; set; }
 
-    /// <summary>Gets or sets the clock used for <c>NotBefore</c>/<c>ExpiresOn</c> checks. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <inheritdoc/>
+    protected override void AddValidationFailures(ICollection<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        foreach (var (key, uri) in Vaults)
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.Contains('/', StringComparison.Ordinal))
+            {
+                failures.Add($"Vault key '{key}' must be non-empty and contain no '/'.");
+            }
+
+            if (uri is null || !uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps)
+            {
+                failures.Add($"Vault '{key}' must have an absolute https:// address (the Azure SDK sends tokens over HTTPS only); got '{uri}'.");
+            }
+        }
+
+        if (string.IsNullOrWhiteSpace(VaultDnsSuffix))
+        {
+            failures.Add($"{nameof(VaultDnsSuffix)} must not be empty.");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -12,6 +13,7 @@ using System.Text.RegularExpressions;
 using Google.Apis.Auth.OAuth2;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Gcp;
 
@@ -36,10 +38,19 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     private const string CloudPlatformScope = "https://www.googleapis.com/auth/cloud-platform";
     private const string Latest = "latest";
 
+    /// <summary>The variable naming a loopback Secret Manager emulator (<c>host:port</c>), after Google's <c>&lt;SERVICE&gt;_EMULATOR_HOST</c> convention.</summary>
+    public const string EmulatorHostVariable = "SECRET_MANAGER_EMULATOR_HOST";
+
+    private static readonly ProductInfoHeaderValue UserAgent = new("Secrets.Client.Gcp", typeof(GcpSecretManagerSecretProvider).Assembly.GetName().Version?.ToString(3) ?? "1.0.0");
+
     private readonly GcpSecretManagerSecretProviderOptions _options = null!;
     private readonly ILogger _logger = NullLogger.Instance;
-    private readonly HttpClient _http = null!;
-    private readonly Func<CancellationToken, ValueTask<string>> _tokens = null!;
+    private readonly SecretHttpTransport _transport = null!;
+    private readonly SecretProviderMetrics _metrics = null!;
+    private readonly TimeProvider _time = TimeProvider.System;
+    private readonly Uri _endpoint = null!;
+    private readonly string? _defaultProject;
+    private readonly Func<CancellationToken, ValueTask<string>>? _tokens;
     private readonly string _environment = string.Empty;
     private readonly string? _identity;
     private readonly Func<CancellationToken, Task<string?>>? _resolvePrincipal;
@@ -50,35 +61,26 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="GcpSecretManagerSecretProvider"/> class named <see cref="DefaultName"/>.</summary>
-    /// <param name="options">The settings.</param>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public GcpSecretManagerSecretProvider(GcpSecretManagerSecretProviderOptions options)
-        : this(DefaultName, options, logger: null)
-    {
-    }
-
     /// <summary>Initializes a new instance of the <see cref="GcpSecretManagerSecretProvider"/> class.</summary>
-    /// <param name="name">The provider name references use as their scheme.</param>
-    /// <param name="options">The settings.</param>
-    /// <param name="logger">The logger, if any.</param>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public GcpSecretManagerSecretProvider(string name, GcpSecretManagerSecretProviderOptions options, ILogger<GcpSecretManagerSecretProvider>? logger = null)
-        : base(name, options)
+    /// <param name="options">The settings; <see cref="SecretProviderOptions.Name"/> defaults to <see cref="DefaultName"/>.</param>
+    /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> logs nothing.</param>
+    /// <param name="meterFactory">Creates the provider's meter; <see langword="null"/> uses a meter of its own.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names it.</exception>
+    public GcpSecretManagerSecretProvider(GcpSecretManagerSecretProviderOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : base((options ?? throw new ArgumentNullException(nameof(options))).Name ?? DefaultName, options)
     {
+        options.Validate(Name);
         _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        Validate(options);
-        _environment = SecretEnvironment.Resolve(options.Environment);
-        (_tokens, _identity, _resolvePrincipal) = CreateTokenSource(options);
-        var handler = options.HttpMessageHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), PlaintextStreamFilter = ResponseHeaderBoundaryStream.Filter };
-        var endpoint = options.Endpoint.ToString();
-        _http = new HttpClient(handler, disposeHandler: options.HttpMessageHandler is null)
-        {
-            BaseAddress = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/"),
-            Timeout = options.Resilience.AttemptTimeout > TimeSpan.Zero ? options.Resilience.AttemptTimeout : Timeout.InfiniteTimeSpan,
-        };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Secrets.Client.Gcp", typeof(GcpSecretManagerSecretProvider).Assembly.GetName().Version?.ToString(3) ?? "1.0.0"));
+        _logger = loggerFactory?.CreateLogger<GcpSecretManagerSecretProvider>() ?? (ILogger)NullLogger.Instance;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _environment = options.ResolveEnvironment();
+        _defaultProject = options.DefaultProject ?? NullIfBlank(System.Environment.GetEnvironmentVariable("GOOGLE_CLOUD_PROJECT"));
+        var emulatorHost = options.Endpoint is null ? NullIfBlank(System.Environment.GetEnvironmentVariable(EmulatorHostVariable)) : null;
+        _endpoint = GcpEndpoint.Resolve(options.Endpoint, emulatorHost);
+        // An emulator named by SECRET_MANAGER_EMULATOR_HOST takes no credentials, as Google's client libraries do.
+        (_tokens, _identity, _resolvePrincipal) = emulatorHost is null ? CreateTokenSource(options) : (null, "emulator (" + EmulatorHostVariable + ")", null);
+        _metrics = new SecretProviderMetrics(Name, "gcp-secret-manager", meterFactory);
+        _transport = new SecretHttpTransport(Name, options.HttpHandler, _time, _metrics);
     }
 
     /// <summary>
@@ -109,29 +111,20 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     {
         var location = Resolve(reference);
         using var activity = StartActivity("get", location);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         try
         {
             var labels = await CheckScopeAsync(location, cancellationToken).ConfigureAwait(false);
-            using var response = await SendAsync(HttpMethod.Get, location.VersionPath + ":access", content: null, cancellationToken).ConfigureAwait(false);
-            var (buffer, length) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-            try
+            using var response = await SendAsync(HttpMethod.Get, location.VersionPath + ":access", content: null, "access", location, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccess)
             {
-                if (!response.IsSuccessStatusCode)
-                {
-                    throw MapResponse(location, response, buffer.AsSpan(0, length));
-                }
+                throw MapResponse(location, response);
+            }
 
-                var (version, value) = ReadAccessResponse(location, buffer.AsSpan(0, length));
-                Record("get", "ok", activity, started);
-                GcpSecretManagerLog.Fetched(_logger, location.DisplayName, version, location.Project);
-                return new Secret(new SecretProperties(Name, location.DisplayName) { Version = version, Tags = labels ?? EmptyTags }, value);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            var (version, value) = ReadAccessResponse(location, response.Body);
+            Record("get", null, activity, started);
+            GcpSecretManagerLog.Fetched(_logger, location.DisplayName, version, location.Project);
+            return new Secret(new SecretProperties(Name, location.DisplayName) { Version = version, Tags = labels ?? EmptyTags }, value);
         }
         catch (Exception ex) when (!IsCallerCancellation(ex, cancellationToken))
         {
@@ -151,7 +144,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     {
         var location = Resolve(reference);
         using var activity = StartActivity("properties", location);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         try
         {
             var labels = await CheckScopeAsync(location, cancellationToken).ConfigureAwait(false);
@@ -165,7 +158,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
                 throw new SecretNotFoundException(Name, location.DisplayName, $"Version {version} is {state}.") { ErrorCode = code };
             }
 
-            Record("properties", "ok", activity, started);
+            Record("properties", null, activity, started);
             return new SecretProperties(Name, location.DisplayName)
             {
                 Version = version,
@@ -179,7 +172,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         }
     }
 
-    /// <summary>Fetches several secrets concurrently (at most <see cref="GcpSecretManagerSecretProviderOptions.MaxConcurrentRequests"/> at once).</summary>
+    /// <summary>Fetches several secrets concurrently (at most <see cref="SecretProviderOptions.MaxConcurrentRequests"/> at once).</summary>
     /// <param name="references">The secrets.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>One result per reference, in order.</returns>
@@ -201,7 +194,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         var (project, displayPrefix, idPrefix) = ResolvePrefix(prefix);
         var listing = new GcpLocation(project, idPrefix, Latest, prefix ?? string.Empty);
         using var activity = StartActivity("list", listing);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         string? pageToken = null;
         do
         {
@@ -234,7 +227,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         }
         while (!string.IsNullOrEmpty(pageToken));
 
-        Record("list", "ok", activity, started);
+        Record("list", null, activity, started);
     }
 
     /// <summary>
@@ -272,7 +265,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         }
         catch (Exception ex) when (!IsCallerCancellation(ex, cancellationToken))
         {
-            throw Fail("rotate", location, ex, activity: null, Stopwatch.GetTimestamp());
+            throw Fail("rotate", location, ex, activity: null, _time.GetTimestamp());
         }
 
         var value = await generator(reference, cancellationToken).ConfigureAwait(false)
@@ -284,12 +277,13 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{nameof(GcpSecretManagerSecretProvider)}({Name}, project: {_options?.DefaultProject ?? "(none)"})";
+    public override string ToString() => $"{nameof(GcpSecretManagerSecretProvider)}({Name}, project: {_defaultProject ?? "(none)"})";
 
     /// <inheritdoc/>
     protected override ValueTask DisposeAsyncCore()
     {
-        _http?.Dispose();
+        _transport?.Dispose();
+        _metrics?.Dispose();
         return base.DisposeAsyncCore();
     }
 
@@ -298,7 +292,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     private async ValueTask<SecretProperties> AddVersionAsync(GcpLocation location, SecretValue value, string operation, bool createIfMissing, CancellationToken cancellationToken)
     {
         using var activity = StartActivity(operation, location);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var (body, length) = BuildAddVersionBody(value);
         try
         {
@@ -322,7 +316,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
             using (document)
             {
                 var version = VersionFromName(document.RootElement.GetProperty("name").GetString());
-                Record(operation, "ok", activity, started);
+                Record(operation, null, activity, started);
                 GcpSecretManagerLog.Stored(_logger, location.DisplayName, version, location.Project);
                 return new SecretProperties(Name, location.DisplayName) { Version = version, CreatedOn = ReadTime(document.RootElement, "createTime") };
             }
@@ -343,24 +337,16 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     {
         using var content = new ByteArrayContent(body, 0, length);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-        using var response = await SendAsync(HttpMethod.Post, path, content, cancellationToken).ConfigureAwait(false);
-        var (buffer, read) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-        try
+        using var response = await SendAsync(HttpMethod.Post, path, content, "post", location, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccess)
         {
-            if (response.IsSuccessStatusCode)
-            {
-                return (response.StatusCode, ParseCopy(buffer.AsSpan(0, read)));
-            }
+            return (response.Status, ParseCopy(response.Body));
+        }
 
-            var error = MapResponse(location, response, buffer.AsSpan(0, read));
-            return response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Conflict && error is SecretNotFoundException or { ErrorCode: "ALREADY_EXISTS" }
-                ? (response.StatusCode, null)
-                : throw error;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var error = MapResponse(location, response);
+        return response.Status is HttpStatusCode.NotFound or HttpStatusCode.Conflict && error is SecretNotFoundException or { ErrorCode: "ALREADY_EXISTS" }
+            ? (response.Status, null)
+            : throw error;
     }
 
     private static (byte[] Buffer, int Length) BuildAddVersionBody(SecretValue value)
@@ -625,18 +611,8 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
 
     private async Task<JsonDocument> GetJsonAsync(GcpLocation location, string path, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(HttpMethod.Get, path, content: null, cancellationToken).ConfigureAwait(false);
-        var (buffer, length) = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return response.IsSuccessStatusCode
-                ? ParseCopy(buffer.AsSpan(0, length))
-                : throw MapResponse(location, response, buffer.AsSpan(0, length));
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        using var response = await SendAsync(HttpMethod.Get, path, content: null, "get", location, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccess ? ParseCopy(response.Body) : throw MapResponse(location, response);
     }
 
     /// <summary>Parses metadata into a document that owns its own copy: the pooled buffer goes back to the pool right after.</summary>
@@ -646,12 +622,16 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         return JsonDocument.ParseValue(ref reader);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken)
+    private async ValueTask<SecretHttpResponse> SendAsync(HttpMethod method, string path, HttpContent? content, string operation, GcpLocation location, CancellationToken cancellationToken)
     {
-        var token = await GetTokenAsync(cancellationToken).ConfigureAwait(false);
-        using var request = new HttpRequestMessage(method, path) { Content = content };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(method, new Uri(_endpoint, path)) { Content = content };
+        if (_tokens is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync(cancellationToken).ConfigureAwait(false));
+        }
+
+        request.Headers.UserAgent.Add(UserAgent);
+        return await _transport.SendAsync(request, operation, location.DisplayName, cancellationToken).ConfigureAwait(false);
     }
 
     private async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken)
@@ -659,7 +639,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         string? token;
         try
         {
-            token = await _tokens(cancellationToken).ConfigureAwait(false);
+            token = await _tokens!(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!IsCallerCancellation(ex, cancellationToken) && ex is not SecretStoreException)
         {
@@ -676,54 +656,15 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
             : token;
     }
 
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(response.Content.Headers.ContentLength ?? 4096, 256, 1 << 20));
-            var length = 0;
-            try
-            {
-                while (true)
-                {
-                    if (length == buffer.Length)
-                    {
-                        // Grow, wiping the old buffer: it may hold part of a payload.
-                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
-                        buffer.AsSpan(0, length).CopyTo(larger);
-                        CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        buffer = larger;
-                    }
-
-                    var read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        return (buffer, length);
-                    }
-
-                    length += read;
-                }
-            }
-            catch
-            {
-                CryptographicOperations.ZeroMemory(buffer.AsSpan(0, length));
-                ArrayPool<byte>.Shared.Return(buffer);
-                throw;
-            }
-        }
-    }
-
-    private SecretStoreException MapResponse(GcpLocation location, HttpResponseMessage response, ReadOnlySpan<byte> body) =>
-        GcpErrorMapper.MapResponse(Name, location.DisplayName, (int)response.StatusCode, response.Headers, body, _options.TimeProvider.GetUtcNow());
+    private SecretStoreException MapResponse(GcpLocation location, SecretHttpResponse response) =>
+        GcpErrorMapper.MapResponse(Name, location.DisplayName, (int)response.Status, response.RetryAfter, response.Body);
 
     private SecretStoreException Fail(string operation, GcpLocation location, Exception exception, Activity? activity, long started)
     {
         var error = exception as SecretStoreException ?? GcpErrorMapper.MapException(Name, location.DisplayName, exception);
         GcpSecretManagerLog.RequestFailed(_logger, operation, location.DisplayName, location.Project, error.GetType().Name, error.ErrorCode);
 
-        Record(operation, error.GetType().Name, activity, started);
+        Record(operation, error, activity, started);
         return error;
     }
 
@@ -744,17 +685,18 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         return activity;
     }
 
-    private static void Record(string operation, string outcome, Activity? activity, long started)
+    private void Record(string operation, Exception? error, Activity? activity, long started)
     {
-        var tags = new TagList { { "operation", operation }, { "outcome", outcome } };
-        GcpSecretManagerTelemetry.Requests.Add(1, tags);
-        GcpSecretManagerTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        _transport.Record(operation, started, error);
         if (activity is not null)
         {
+            var outcome = SecretProviderMetrics.Outcome(error);
             activity.SetTag("secrets.outcome", outcome);
-            activity.SetStatus(outcome == "ok" ? ActivityStatusCode.Ok : ActivityStatusCode.Error, outcome == "ok" ? null : outcome);
+            activity.SetStatus(error is null ? ActivityStatusCode.Ok : ActivityStatusCode.Error, error is null ? null : outcome);
         }
     }
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private static string VersionFromName(string? name)
     {
@@ -787,14 +729,14 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
 
         var path = reference.Path;
         var slash = path.IndexOf('/', StringComparison.Ordinal);
-        var project = slash < 0 ? _options.DefaultProject : path[..slash];
+        var project = slash < 0 ? _defaultProject : path[..slash];
         var id = slash < 0 ? path : path[(slash + 1)..];
         if (project is null)
         {
             throw new InvalidSecretReferenceException(reference.ToString(), $"it names no project and provider '{Name}' has no default project; write 'project/secret' or set {nameof(GcpSecretManagerSecretProviderOptions.DefaultProject)}.", Name);
         }
 
-        if (!ProjectPattern().IsMatch(project))
+        if (!GcpProjectId.IsValid(project))
         {
             throw new InvalidSecretReferenceException(reference.ToString(), $"'{project}' is not a Google Cloud project id or number.", Name);
         }
@@ -817,9 +759,9 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     {
         prefix ??= string.Empty;
         var slash = prefix.IndexOf('/', StringComparison.Ordinal);
-        var project = slash < 0 ? _options.DefaultProject : prefix[..slash];
+        var project = slash < 0 ? _defaultProject : prefix[..slash];
         var idPrefix = slash < 0 ? prefix : prefix[(slash + 1)..];
-        if (project is null || !ProjectPattern().IsMatch(project))
+        if (project is null || !GcpProjectId.IsValid(project))
         {
             throw new ArgumentException(project is null
                 ? $"The prefix names no project and provider '{Name}' has no default project; write 'project/prefix' or set {nameof(GcpSecretManagerSecretProviderOptions.DefaultProject)}."
@@ -841,7 +783,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
             return (provider, "access token provider", null);
         }
 
-        if (options.Credential is { } credential)
+        if ((options.CredentialFile is { } file ? CredentialFactory.FromFile<ServiceAccountCredential>(file).ToGoogleCredential() : options.Credential) is { } credential)
         {
             var scoped = credential.IsCreateScopedRequired ? credential.CreateScoped(CloudPlatformScope) : credential;
             return (ct => new ValueTask<string>(((ITokenAccess)scoped).GetAccessTokenForRequestAsync(authUri: null, ct)), "GoogleCredential (" + credential.UnderlyingCredential.GetType().Name + ")",
@@ -894,36 +836,6 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     }
 
     private static bool Environment_IsUnset(string name) => string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(name));
-
-    private static void Validate(GcpSecretManagerSecretProviderOptions options)
-    {
-        var endpoint = options.Endpoint;
-        if (endpoint is null || !endpoint.IsAbsoluteUri)
-        {
-            throw new ArgumentException($"{nameof(options.Endpoint)} must be an absolute address; got '{endpoint}'.", nameof(options));
-        }
-
-        if (endpoint.Scheme != Uri.UriSchemeHttps && !(endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback))
-        {
-            throw new ArgumentException($"{nameof(options.Endpoint)} must use https (plain http is allowed for loopback emulators only, as every request carries a bearer token); got '{endpoint}'.", nameof(options));
-        }
-
-        if (options.Credential is not null && options.AccessTokenProvider is not null)
-        {
-            throw new ArgumentException($"Set {nameof(options.Credential)} or {nameof(options.AccessTokenProvider)}, not both.", nameof(options));
-        }
-
-        if (options.DefaultProject is { } project && !ProjectPattern().IsMatch(project))
-        {
-            throw new ArgumentException($"{nameof(options.DefaultProject)} '{project}' is not a Google Cloud project id or number.", nameof(options));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.PageSize, 1, $"{nameof(options)}.{nameof(options.PageSize)}");
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.PageSize, 25000, $"{nameof(options)}.{nameof(options.PageSize)}");
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrentRequests, 1, $"{nameof(options)}.{nameof(options.MaxConcurrentRequests)}");
-        ArgumentNullException.ThrowIfNull(options.TimeProvider, $"{nameof(options)}.{nameof(options.TimeProvider)}");
-    }
-
     [GeneratedRegex("^[a-zA-Z0-9_-]{1,255}$")]
     private static partial Regex SecretIdPattern();
 
@@ -932,7 +844,4 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
 
     [GeneratedRegex("^[0-9]{1,19}$")]
     private static partial Regex VersionPattern();
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9.:-]{0,99}$")]
-    private static partial Regex ProjectPattern();
 }

@@ -17,15 +17,23 @@ public class GcpSecretManagerSecretProviderOptions : SecretProviderOptions
     public const string DefaultEnvironmentLabelName = "environment";
 
     /// <summary>
-    /// Gets or sets the service's base address. Default <c>https://secretmanager.googleapis.com/</c>. Plain <c>http</c> is
-    /// accepted only for loopback addresses (an emulator), since a bearer token travels with every request.
+    /// Gets or sets the service's base address. <see langword="null"/> (the default) reads <c>SECRET_MANAGER_EMULATOR_HOST</c>
+    /// (Google's <c>&lt;SERVICE&gt;_EMULATOR_HOST</c> convention: <c>host:port</c> of a loopback emulator, spoken to over plain
+    /// <c>http</c> without credentials), else uses <c>https://secretmanager.googleapis.com/</c>. Plain <c>http</c> is
+    /// accepted only for loopback addresses, since a bearer token travels with every request.
     /// </summary>
-    public Uri Endpoint { get; set; } = new("https://secretmanager.googleapis.com/");
+    public Uri? Endpoint { get; set; }
 
-    /// <summary>Gets or sets the project (id or number) of references and listings that name none.</summary>
+    /// <summary>Gets or sets the project (id or number) of references and listings that name none; <see langword="null"/> reads <c>GOOGLE_CLOUD_PROJECT</c>.</summary>
     public string? DefaultProject { get; set; }
 
-    /// <summary>Gets or sets the Google credential; <see langword="null"/> uses Application Default Credentials unless <see cref="AccessTokenProvider"/> is set.</summary>
+    /// <summary>
+    /// Gets or sets a service account key file (JSON) this provider authenticates with, so that two
+    /// providers can use two identities; <see langword="null"/> uses <see cref="Credential"/>, else Application Default Credentials.
+    /// </summary>
+    public string? CredentialFile { get; set; }
+
+    /// <summary>Gets or sets the Google credential; <see langword="null"/> uses Application Default Credentials unless <see cref="AccessTokenProvider"/> is set. Not bound from configuration.</summary>
     public GoogleCredential? Credential { get; set; }
 
     /// <summary>
@@ -33,9 +41,6 @@ public class GcpSecretManagerSecretProviderOptions : SecretProviderOptions
     /// (for example a token from a sidecar, or an emulator's test token). Cannot be combined with <see cref="Credential"/>.
     /// </summary>
     public Func<CancellationToken, ValueTask<string>>? AccessTokenProvider { get; set; }
-
-    /// <summary>Gets or sets the HTTP handler requests go through (for example a proxy, or one that trusts an emulator's certificate); the caller keeps ownership. <see langword="null"/> uses a pooled handler of the provider's own.</summary>
-    public HttpMessageHandler? HttpMessageHandler { get; set; }
 
     /// <summary>Gets or sets how many secrets a listing asks for per page (1 to 25000). Default 250.</summary>
     public int PageSize { get; set; } = 250;
@@ -51,22 +56,34 @@ public class GcpSecretManagerSecretProviderOptions : SecretProviderOptions
     public string? EnvironmentLabelName { get; set; }
 
     /// <summary>
-    /// Gets or sets the environment this process runs in, compared with the environment label. <see langword="null"/> (the
-    /// default) resolves it from the hosting variables as every package does (<see cref="SecretEnvironment.Resolve(string?)"/>);
-    /// <c>AddGcpSecretManager</c> uses the host's environment.
-    /// </summary>
-    public string? Environment { get; set; }
-
-    /// <summary>Gets or sets how many requests <c>GetSecretsAsync</c> runs at once. Default 16.</summary>
-    public int MaxConcurrentRequests { get; set; } = 16;
-
-    /// <summary>
     /// Gets or sets the callback that makes a new value when a secret is rotated now. Secret Manager's rotation only
     /// publishes Pub/Sub notifications for a rotator you run, so without it <c>RotateSecretAsync</c> throws
     /// <see cref="NotSupportedException"/>. The provider adds the value as a new version, then disposes it.
     /// </summary>
     public Func<SecretReference, CancellationToken, ValueTask<SecretValue>>? RotationValueGenerator { get; set; }
 
-    /// <summary>Gets or sets the clock used to read <c>Retry-After</c> dates. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <inheritdoc/>
+    protected override void AddValidationFailures(ICollection<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        if (Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttps && !(endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback))))
+        {
+            failures.Add($"{nameof(Endpoint)} must be an absolute https address (plain http is allowed for loopback emulators only, as every request carries a bearer token); got '{endpoint}'.");
+        }
+
+        if ((Credential is not null ? 1 : 0) + (AccessTokenProvider is not null ? 1 : 0) + (CredentialFile is not null ? 1 : 0) > 1)
+        {
+            failures.Add($"Set at most one of {nameof(Credential)}, {nameof(CredentialFile)} and {nameof(AccessTokenProvider)}.");
+        }
+
+        if (DefaultProject is { } project && !GcpProjectId.IsValid(project))
+        {
+            failures.Add($"{nameof(DefaultProject)} '{project}' is not a Google Cloud project id or number.");
+        }
+
+        if (PageSize is < 1 or > 25000)
+        {
+            failures.Add($"{nameof(PageSize)} must be between 1 and 25000.");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -7,6 +8,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Vault;
 
@@ -30,7 +32,10 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
     private readonly HashiCorpVaultSecretProviderOptions _options = null!;
     private readonly ILogger _logger = NullLogger.Instance;
-    private readonly HttpClient _http = null!;
+    private readonly SecretHttpTransport _transport = null!;
+    private readonly SecretProviderMetrics _metrics = null!;
+    private readonly TimeProvider _time = TimeProvider.System;
+    private readonly string? _namespace;
     private readonly VaultTokenSource _tokens = null!;
     private readonly string _identity = string.Empty;
 
@@ -39,36 +44,30 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     {
     }
 
-    /// <summary>Initializes a new instance of the <see cref="HashiCorpVaultSecretProvider"/> class named <see cref="DefaultName"/>.</summary>
-    /// <param name="options">The settings.</param>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public HashiCorpVaultSecretProvider(HashiCorpVaultSecretProviderOptions options)
-        : this(DefaultName, options, logger: null)
-    {
-    }
-
     /// <summary>Initializes a new instance of the <see cref="HashiCorpVaultSecretProvider"/> class.</summary>
-    /// <param name="name">The provider name references use as their scheme.</param>
-    /// <param name="options">The settings.</param>
-    /// <param name="logger">The logger, if any.</param>
-    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
-    public HashiCorpVaultSecretProvider(string name, HashiCorpVaultSecretProviderOptions options, ILogger<HashiCorpVaultSecretProvider>? logger = null)
-        : base(name, options)
+    /// <param name="options">The settings; <see cref="SecretProviderOptions.Name"/> defaults to <see cref="DefaultName"/>.</param>
+    /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> logs nothing.</param>
+    /// <param name="meterFactory">Creates the provider's meter; <see langword="null"/> uses a meter of its own.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names it.</exception>
+    /// <exception cref="ArgumentException">No address is configured, or it is plain http to a host that is not loopback.</exception>
+    public HashiCorpVaultSecretProvider(HashiCorpVaultSecretProviderOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : base((options ?? throw new ArgumentNullException(nameof(options))).Name ?? DefaultName, options)
     {
+        options.Validate(Name);
         _options = options;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        Address = ResolveAddress(options);
-        Environment = options.Environment
-            ?? System.Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT")
-            ?? System.Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
-            ?? "Production";
-        Validate(options, Environment);
-        _http = options.HttpHandler is { } handler
-            ? new HttpClient(handler, disposeHandler: false)
-            : new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), PlaintextStreamFilter = ResponseHeaderBoundaryStream.Filter }, disposeHandler: true);
-        _http.BaseAddress = Address;
-        _http.Timeout = options.Resilience.AttemptTimeout > TimeSpan.Zero ? options.Resilience.AttemptTimeout : Timeout.InfiniteTimeSpan;
-        _tokens = new VaultTokenSource(_http, options, Name, _logger);
+        _logger = loggerFactory?.CreateLogger<HashiCorpVaultSecretProvider>() ?? (ILogger)NullLogger.Instance;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        Endpoint = ResolveAddress(options);
+        Environment = options.ResolveEnvironment();
+        if (options.AuthMethod == VaultAuthMethod.Token && SecretEnvironment.IsProduction(Environment) && !options.AllowTokenInProduction)
+        {
+            throw new ArgumentException($"Provider '{Name}': token auth reads a static token from {options.TokenEnvironmentVariable}, which is refused in Production. Use Kubernetes or AppRole auth, or set {nameof(options.AllowTokenInProduction)}.", nameof(options));
+        }
+
+        _namespace = options.Namespace ?? NullIfBlank(System.Environment.GetEnvironmentVariable("VAULT_NAMESPACE"));
+        _metrics = new SecretProviderMetrics(Name, "hashicorp-vault", meterFactory);
+        _transport = new SecretHttpTransport(Name, options.HttpHandler, _time, _metrics);
+        _tokens = new VaultTokenSource(_transport, Endpoint, _namespace, options, Name, _logger);
         _identity = options.AuthMethod switch
         {
             VaultAuthMethod.Kubernetes => $"kubernetes auth/{_tokens.AuthMount} role {options.Role}",
@@ -78,7 +77,7 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     }
 
     /// <summary>Gets the Vault address requests go to.</summary>
-    public Uri Address { get; } = null!;
+    public Uri Endpoint { get; } = null!;
 
     /// <summary>Gets the environment this process runs in (it decides whether token auth is allowed).</summary>
     public string Environment { get; } = string.Empty;
@@ -99,11 +98,11 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         var version = ParseVersion(reference);
         var path = location.ApiPath("data") + (version is null ? string.Empty : "?version=" + version.Value.ToString(CultureInfo.InvariantCulture));
         using var activity = StartActivity("get", location, reference.Version);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         try
         {
             using var response = await SendAsync(HttpMethod.Get, path, body: default, location, cancellationToken).ConfigureAwait(false);
-            if (response.Status != 200)
+            if (((int)response.Status) != 200)
             {
                 throw VaultErrorMapper.Map(Name, location.DisplayName, response, reference.ToString());
             }
@@ -137,20 +136,20 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         var location = Resolve(reference);
         var version = ParseVersion(reference);
         using var activity = StartActivity("properties", location, reference.Version);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         try
         {
             // A 403 here is usually a policy that grants data/ but not metadata/: no re-login for it; the data read below
             // re-logs in if the token itself was refused.
             using var response = await SendAsync(HttpMethod.Get, location.ApiPath("metadata"), body: default, location, cancellationToken, reloginOnForbidden: false).ConfigureAwait(false);
-            if (response.Status == 403)
+            if (((int)response.Status) == 403)
             {
                 Record("properties", "metadata-denied", activity, started);
                 using var secret = await GetSecretAsync(reference, cancellationToken).ConfigureAwait(false);
                 return secret.Properties;
             }
 
-            if (response.Status != 200)
+            if (((int)response.Status) != 200)
             {
                 throw VaultErrorMapper.Map(Name, location.DisplayName, response, reference.ToString());
             }
@@ -190,7 +189,7 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         var namePrefix = rest[folder.Length..];
         var listing = new VaultLocation(mount, folder.Length == 0 ? "." : folder.TrimEnd('/'));
         using var activity = StartActivity("list", listing, version: null);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         var pending = new Stack<string>();
         pending.Push(folder);
         var top = true;
@@ -250,18 +249,18 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         ArgumentNullException.ThrowIfNull(value);
         var location = Resolve(new SecretReference(Name, name));
         using var activity = StartActivity("set", location, version: null);
-        var started = Stopwatch.GetTimestamp();
+        var started = _time.GetTimestamp();
         ArrayBufferWriter<byte>? body = null;
         try
         {
             body = WriteBody(value);
             using var response = await SendAsync(HttpMethod.Post, location.ApiPath("data"), body.WrittenMemory, location, cancellationToken).ConfigureAwait(false);
-            if (response.Status is not (200 or 204))
+            if (((int)response.Status) is not (200 or 204))
             {
                 throw VaultErrorMapper.Map(Name, location.DisplayName, response);
             }
 
-            var written = response.Status == 200 ? VaultJson.ReadWriteResult(response.Body) : null;
+            var written = ((int)response.Status) == 200 ? VaultJson.ReadWriteResult(response.Body) : null;
             Record("set", "ok", activity, started);
             VaultLog.Stored(_logger, location.DisplayName, written?.Version ?? 0);
             return written is null ? new SecretProperties(Name, location.DisplayName) : ToProperties(location, written, written.CreatedOn);
@@ -299,12 +298,13 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     }
 
     /// <inheritdoc/>
-    public override string ToString() => $"{nameof(HashiCorpVaultSecretProvider)}({Name}, {Address}, {_identity})";
+    public override string ToString() => $"{nameof(HashiCorpVaultSecretProvider)}({Name}, {Endpoint}, {_identity})";
 
     /// <inheritdoc/>
     protected override async ValueTask DisposeAsyncCore()
     {
-        _http?.Dispose();
+        _transport?.Dispose();
+        _metrics?.Dispose();
         _tokens?.Dispose();
         await base.DisposeAsyncCore().ConfigureAwait(false);
     }
@@ -313,13 +313,13 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     {
         var path = VaultLocation.Escape(mount) + "/metadata/" + (folder.Length == 0 ? string.Empty : VaultLocation.Escape(folder.TrimEnd('/')) + "/") + "?list=true";
         using var response = await SendAsync(HttpMethod.Get, path, body: default, listing, cancellationToken).ConfigureAwait(false);
-        if (response.Status == 404)
+        if (((int)response.Status) == 404)
         {
             // Vault answers 404 for an empty or missing folder.
             return [];
         }
 
-        if (response.Status != 200)
+        if (((int)response.Status) != 200)
         {
             throw VaultErrorMapper.Map(Name, listing.DisplayName, response);
         }
@@ -341,16 +341,16 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         return keys;
     }
 
-    private async Task<VaultResponse> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte> body, VaultLocation location, CancellationToken cancellationToken, bool reloginOnForbidden = true)
+    private async Task<SecretHttpResponse> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte> body, VaultLocation location, CancellationToken cancellationToken, bool reloginOnForbidden = true)
     {
         for (var attempt = 0; ; attempt++)
         {
             var token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(method, "v1/" + path);
+            using var request = new HttpRequestMessage(method, new Uri(Endpoint, "v1/" + path));
             request.Headers.TryAddWithoutValidation("X-Vault-Token", token.Value);
-            if (!string.IsNullOrEmpty(_options.Namespace))
+            if (!string.IsNullOrEmpty(_namespace))
             {
-                request.Headers.TryAddWithoutValidation("X-Vault-Namespace", _options.Namespace);
+                request.Headers.TryAddWithoutValidation("X-Vault-Namespace", _namespace);
             }
 
             if (!body.IsEmpty)
@@ -358,9 +358,8 @@ public class HashiCorpVaultSecretProvider : SecretProvider
                 request.Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = JsonContentType } };
             }
 
-            using var message = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            var response = await VaultResponse.ReadAsync(message, cancellationToken).ConfigureAwait(false);
-            if (response.Status == (int)HttpStatusCode.Forbidden && attempt == 0 && reloginOnForbidden && _tokens.Invalidate(token))
+            var response = await _transport.SendAsync(request, method.Method, location.DisplayName, cancellationToken).ConfigureAwait(false);
+            if (response.Status == HttpStatusCode.Forbidden && attempt == 0 && reloginOnForbidden && _tokens.Invalidate(token))
             {
                 // The token may have been revoked or expired early: one fresh login, then the answer stands.
                 VaultLog.Relogin(_logger, location.DisplayName);
@@ -388,7 +387,7 @@ public class HashiCorpVaultSecretProvider : SecretProvider
             throw new SecretNotFoundException(Name, location.DisplayName, $"Version {version} was destroyed.") { ErrorCode = "SecretDestroyed" };
         }
 
-        if (entry.TryGetProperty("deletion_time", out var deletion) && VaultJson.ParseTime(deletion.GetString()) is { } deleted && deleted <= _options.TimeProvider.GetUtcNow())
+        if (entry.TryGetProperty("deletion_time", out var deletion) && VaultJson.ParseTime(deletion.GetString()) is { } deleted && deleted <= _time.GetUtcNow())
         {
             throw new SecretNotFoundException(Name, location.DisplayName, $"Version {version} was deleted at {deleted:O}.") { ErrorCode = "SecretDeleted" };
         }
@@ -501,7 +500,7 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     {
         var error = VaultErrorMapper.MapException(Name, location.DisplayName, exception);
         VaultLog.RequestFailed(_logger, operation, location.DisplayName, (exception as HttpRequestException)?.StatusCode is { } code ? (int)code : 0, error.ErrorCode);
-        Record(operation, error.GetType().Name, activity, started);
+        Record(operation, error, activity, started);
         return error;
     }
 
@@ -521,11 +520,14 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         return activity;
     }
 
-    private static void Record(string operation, string outcome, Activity? activity, long started)
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private void Record(string operation, Exception? error, Activity? activity, long started) =>
+        Record(operation, SecretProviderMetrics.Outcome(error), activity, started);
+
+    private void Record(string operation, string outcome, Activity? activity, long started)
     {
-        var tags = new TagList { { "operation", operation }, { "outcome", outcome } };
-        VaultTelemetry.Requests.Add(1, tags);
-        VaultTelemetry.Duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tags);
+        _metrics.Record(operation, outcome, _time.GetElapsedTime(started));
         if (activity is not null)
         {
             activity.SetTag("secrets.outcome", outcome);
@@ -535,79 +537,27 @@ public class HashiCorpVaultSecretProvider : SecretProvider
 
     private static Uri ResolveAddress(HashiCorpVaultSecretProviderOptions options)
     {
-        var address = options.Address;
+        var address = options.Endpoint;
         if (address is null)
         {
             var text = System.Environment.GetEnvironmentVariable("VAULT_ADDR");
             if (string.IsNullOrWhiteSpace(text) || !Uri.TryCreate(text.Trim(), UriKind.Absolute, out address))
             {
-                throw new ArgumentException($"{nameof(options.Address)} is not set and VAULT_ADDR is {(string.IsNullOrWhiteSpace(text) ? "empty" : "not an absolute URI")}.", nameof(options));
+                throw new ArgumentException($"{nameof(options.Endpoint)} is not set and VAULT_ADDR is {(string.IsNullOrWhiteSpace(text) ? "empty" : "not an absolute URI")}.", nameof(options));
             }
         }
 
         if (!address.IsAbsoluteUri || (address.Scheme != Uri.UriSchemeHttps && address.Scheme != Uri.UriSchemeHttp))
         {
-            throw new ArgumentException($"{nameof(options.Address)} must be an absolute http(s) address; got '{address}'.", nameof(options));
+            throw new ArgumentException($"{nameof(options.Endpoint)} must be an absolute http(s) address; got '{address}'.", nameof(options));
         }
 
         if (address.Scheme == Uri.UriSchemeHttp && !address.IsLoopback && !options.AllowInsecureHttp)
         {
-            throw new ArgumentException($"{nameof(options.Address)} '{address}' uses plain http to a host that is not loopback: tokens and secret values would cross the network in clear. Use https, or set {nameof(options.AllowInsecureHttp)}.", nameof(options));
+            throw new ArgumentException($"{nameof(options.Endpoint)} '{address}' uses plain http to a host that is not loopback: tokens and secret values would cross the network in clear. Use https, or set {nameof(options.AllowInsecureHttp)}.", nameof(options));
         }
 
         var withoutQuery = address.GetLeftPart(UriPartial.Path);
         return new Uri(withoutQuery.EndsWith('/') ? withoutQuery : withoutQuery + "/");
-    }
-
-    private static void Validate(HashiCorpVaultSecretProviderOptions options, string environment)
-    {
-        switch (options.AuthMethod)
-        {
-            case VaultAuthMethod.Kubernetes:
-                if (string.IsNullOrWhiteSpace(options.Role))
-                {
-                    throw new ArgumentException($"Kubernetes auth needs {nameof(options.Role)}, the Vault role to log in as.", nameof(options));
-                }
-
-                if (string.IsNullOrWhiteSpace(options.ServiceAccountTokenPath))
-                {
-                    throw new ArgumentException($"{nameof(options.ServiceAccountTokenPath)} must not be empty.", nameof(options));
-                }
-
-                break;
-            case VaultAuthMethod.AppRole:
-                if (string.IsNullOrWhiteSpace(options.AppRoleRoleId))
-                {
-                    throw new ArgumentException($"AppRole auth needs {nameof(options.AppRoleRoleId)}.", nameof(options));
-                }
-
-                if (string.IsNullOrWhiteSpace(options.AppRoleSecretIdPath) == string.IsNullOrWhiteSpace(options.AppRoleSecretIdEnvironmentVariable))
-                {
-                    throw new ArgumentException($"AppRole auth needs exactly one of {nameof(options.AppRoleSecretIdPath)} and {nameof(options.AppRoleSecretIdEnvironmentVariable)}.", nameof(options));
-                }
-
-                break;
-            case VaultAuthMethod.Token:
-                if (string.IsNullOrWhiteSpace(options.TokenEnvironmentVariable))
-                {
-                    throw new ArgumentException($"{nameof(options.TokenEnvironmentVariable)} must not be empty.", nameof(options));
-                }
-
-                if (string.Equals(environment, "Production", StringComparison.OrdinalIgnoreCase) && !options.AllowTokenInProduction)
-                {
-                    throw new ArgumentException($"Token auth reads a static token from {options.TokenEnvironmentVariable}, which is refused in Production. Use Kubernetes or AppRole auth, or set {nameof(options.AllowTokenInProduction)}.", nameof(options));
-                }
-
-                break;
-            default:
-                throw new ArgumentException($"{nameof(options.AuthMethod)} '{options.AuthMethod}' is not a known auth method.", nameof(options));
-        }
-
-        if (options.RenewAfterLeaseFraction is < 0.1 or > 0.95 or double.NaN)
-        {
-            throw new ArgumentException($"{nameof(options.RenewAfterLeaseFraction)} must be between 0.1 and 0.95; got {options.RenewAfterLeaseFraction}.", nameof(options));
-        }
-
-        ArgumentNullException.ThrowIfNull(options.TimeProvider, $"{nameof(options)}.{nameof(options.TimeProvider)}");
     }
 }

@@ -22,12 +22,12 @@ public class HashiCorpVaultSecretProviderOptions : SecretProviderOptions
     /// reads <c>VAULT_ADDR</c>. Plain <c>http</c> is refused unless the host is a loopback address or
     /// <see cref="AllowInsecureHttp"/> is set: tokens and values would cross the network in clear.
     /// </summary>
-    public Uri? Address { get; set; }
+    public Uri? Endpoint { get; set; }
 
     /// <summary>Gets or sets a value indicating whether plain <c>http</c> to a non-loopback host is allowed. Default <see langword="false"/>.</summary>
     public bool AllowInsecureHttp { get; set; }
 
-    /// <summary>Gets or sets the Vault Enterprise namespace sent as <c>X-Vault-Namespace</c> on every request, if any.</summary>
+    /// <summary>Gets or sets the Vault Enterprise namespace sent as <c>X-Vault-Namespace</c> on every request; <see langword="null"/> reads <c>VAULT_NAMESPACE</c>.</summary>
     public string? Namespace { get; set; }
 
     /// <summary>Gets or sets how the provider logs in. Default <see cref="VaultAuthMethod.Kubernetes"/>.</summary>
@@ -58,17 +58,10 @@ public class HashiCorpVaultSecretProviderOptions : SecretProviderOptions
     public string TokenEnvironmentVariable { get; set; } = DefaultTokenEnvironmentVariable;
 
     /// <summary>
-    /// Gets or sets a value indicating whether <see cref="VaultAuthMethod.Token"/> may be used when <see cref="Environment"/>
+    /// Gets or sets a value indicating whether <see cref="VaultAuthMethod.Token"/> may be used when <see cref="SecretProviderOptions.Environment"/>
     /// is <c>Production</c>. Default <see langword="false"/>: a long-lived static token is a development convenience.
     /// </summary>
     public bool AllowTokenInProduction { get; set; }
-
-    /// <summary>
-    /// Gets or sets the environment this process runs in. <see langword="null"/> (the default) reads
-    /// <c>DOTNET_ENVIRONMENT</c>, then <c>ASPNETCORE_ENVIRONMENT</c>, else <c>Production</c>, as the .NET host does;
-    /// <c>AddHashiCorpVault</c> uses the host's environment.
-    /// </summary>
-    public string? Environment { get; set; }
 
     /// <summary>
     /// Gets or sets the share of a token's lease after which it is renewed, between 0.1 and 0.95. Default 0.67: renew
@@ -77,19 +70,44 @@ public class HashiCorpVaultSecretProviderOptions : SecretProviderOptions
     public double RenewAfterLeaseFraction { get; set; } = 0.67;
 
     /// <summary>
-    /// Gets or sets the handler the provider's <see cref="HttpClient"/> sends through, for example one that trusts a
-    /// private certificate authority. <see langword="null"/> (the default) uses a new <see cref="SocketsHttpHandler"/>.
-    /// The provider does not dispose a handler it was given.
-    /// </summary>
-    public HttpMessageHandler? HttpHandler { get; set; }
-
-    /// <summary>
     /// Gets or sets the callback that makes a new value when a secret is rotated now. KV v2 has no server-side rotation,
     /// so without it <c>RotateSecretAsync</c> throws <see cref="NotSupportedException"/>. The value is written as a new
     /// version (a JSON object, or wrapped as <c>{"value": ...}</c>) and then disposed.
     /// </summary>
     public Func<SecretReference, CancellationToken, ValueTask<SecretValue>>? RotationValueGenerator { get; set; }
 
-    /// <summary>Gets or sets the clock for token lease bookkeeping. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    /// <inheritdoc/>
+    protected override void AddValidationFailures(ICollection<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        switch (AuthMethod)
+        {
+            case VaultAuthMethod.Kubernetes:
+                Require(!string.IsNullOrWhiteSpace(Role), $"Kubernetes auth needs {nameof(Role)}, the Vault role to log in as.");
+                Require(!string.IsNullOrWhiteSpace(ServiceAccountTokenPath), $"{nameof(ServiceAccountTokenPath)} must not be empty.");
+                break;
+            case VaultAuthMethod.AppRole:
+                Require(!string.IsNullOrWhiteSpace(AppRoleRoleId), $"AppRole auth needs {nameof(AppRoleRoleId)}.");
+                Require(
+                    string.IsNullOrWhiteSpace(AppRoleSecretIdPath) != string.IsNullOrWhiteSpace(AppRoleSecretIdEnvironmentVariable),
+                    $"AppRole auth needs exactly one of {nameof(AppRoleSecretIdPath)} and {nameof(AppRoleSecretIdEnvironmentVariable)}.");
+                break;
+            case VaultAuthMethod.Token:
+                Require(!string.IsNullOrWhiteSpace(TokenEnvironmentVariable), $"{nameof(TokenEnvironmentVariable)} must not be empty.");
+                break;
+            default:
+                failures.Add($"{nameof(AuthMethod)} '{AuthMethod}' is not a known auth method.");
+                break;
+        }
+
+        Require(RenewAfterLeaseFraction is >= 0.1 and <= 0.95, $"{nameof(RenewAfterLeaseFraction)} must be between 0.1 and 0.95; got {RenewAfterLeaseFraction}.");
+
+        void Require(bool ok, string failure)
+        {
+            if (!ok)
+            {
+                failures.Add(failure);
+            }
+        }
+    }
 }

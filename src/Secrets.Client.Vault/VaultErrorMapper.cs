@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Vault;
 
@@ -9,10 +10,10 @@ namespace Secrets.Client.Vault;
 /// </summary>
 internal static class VaultErrorMapper
 {
-    public static SecretStoreException Map(string provider, string secretName, VaultResponse response, string? referenceText = null)
+    public static SecretStoreException Map(string provider, string secretName, SecretHttpResponse response, string? referenceText = null)
     {
         var errors = VaultJson.ReadErrors(response.Body);
-        var status = response.Status;
+        var status = (int)response.Status;
         var detail = $"Vault answered {status}{(errors is null ? string.Empty : ": " + errors)}.";
         switch (status)
         {
@@ -47,7 +48,7 @@ internal static class VaultErrorMapper
             _ => new SecretUnavailableException(provider, secretName, $"The request to Vault failed: {exception.GetType().Name}.", exception),
         };
 
-    private static SecretNotFoundException NotFound(string provider, string secretName, VaultResponse response, string detail)
+    private static SecretNotFoundException NotFound(string provider, string secretName, SecretHttpResponse response, string detail)
     {
         // A deleted or destroyed version answers 404 with its metadata: say which, so that nobody hunts for a typo.
         VaultKvVersion? metadata = null;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Vault;
 
@@ -15,7 +16,10 @@ namespace Secrets.Client.Vault;
 internal sealed class VaultTokenSource : IDisposable
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private readonly HttpClient _http;
+    private readonly SecretHttpTransport _transport;
+    private readonly Uri _address;
+    private readonly string? _namespace;
+    private readonly TimeProvider _time;
     private readonly HashiCorpVaultSecretProviderOptions _options;
     private readonly string _provider;
     private readonly string _authMount;
@@ -23,9 +27,12 @@ internal sealed class VaultTokenSource : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private VaultToken? _current;
 
-    public VaultTokenSource(HttpClient http, HashiCorpVaultSecretProviderOptions options, string provider, ILogger logger)
+    public VaultTokenSource(SecretHttpTransport transport, Uri address, string? vaultNamespace, HashiCorpVaultSecretProviderOptions options, string provider, ILogger logger)
     {
-        _http = http;
+        _transport = transport;
+        _address = address;
+        _namespace = vaultNamespace;
+        _time = transport.TimeProvider;
         _options = options;
         _provider = provider;
         _logger = logger;
@@ -64,7 +71,7 @@ internal sealed class VaultTokenSource : IDisposable
                 return current;
             }
 
-            if (current is { Renewable: true } && _options.TimeProvider.GetUtcNow() < current.ExpiresAt)
+            if (current is { Renewable: true } && _time.GetUtcNow() < current.ExpiresAt)
             {
                 var renewed = await TryRenewAsync(current, cancellationToken).ConfigureAwait(false);
                 if (renewed is not null)
@@ -95,34 +102,35 @@ internal sealed class VaultTokenSource : IDisposable
     public void Dispose() => _gate.Dispose();
 
     private bool NeedsRefresh(VaultToken token) =>
-        token.Lease > TimeSpan.Zero && _options.TimeProvider.GetUtcNow() >= token.IssuedAt + (token.Lease * _options.RenewAfterLeaseFraction);
+        token.Lease > TimeSpan.Zero && _time.GetUtcNow() >= token.IssuedAt + (token.Lease * _options.RenewAfterLeaseFraction);
 
     private async ValueTask<VaultToken?> TryRenewAsync(VaultToken current, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "v1/auth/token/renew-self");
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_address, "v1/auth/token/renew-self"));
         request.Headers.TryAddWithoutValidation("X-Vault-Token", current.Value);
         request.Content = new ByteArrayContent("{}"u8.ToArray()) { Headers = { ContentType = Json } };
         AddNamespace(request);
+        var started = _time.GetTimestamp();
         try
         {
-            using var message = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            using var response = await VaultResponse.ReadAsync(message, cancellationToken).ConfigureAwait(false);
-            if (response.Status != 200)
+            using var response = await _transport.SendAsync(request, "renew", secretName: null, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccess)
             {
-                VaultTelemetry.Logins.Add(1, new KeyValuePair<string, object?>("kind", "renew"), new KeyValuePair<string, object?>("outcome", "refused"));
-                VaultLog.RenewRefused(_logger, response.Status);
+                _transport.Metrics.Record("renew", "refused", _time.GetElapsedTime(started));
+                VaultLog.RenewRefused(_logger, (int)response.Status);
                 return null;
             }
 
             var renewed = ReadAuth(response.Body, current.LoginLease);
-            VaultTelemetry.Logins.Add(1, new KeyValuePair<string, object?>("kind", "renew"), new KeyValuePair<string, object?>("outcome", "ok"));
+            _transport.Record("renew", started, error: null);
             VaultLog.Renewed(_logger, (long)renewed.Lease.TotalSeconds);
 
             // A renewal capped by the token's maximum TTL would shrink each time: log in afresh instead.
             return renewed.Lease < current.LoginLease * (1 - _options.RenewAfterLeaseFraction) ? null : renewed;
         }
-        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (ex is SecretUnavailableException or JsonException)
         {
+            _transport.Record("renew", started, ex);
             // The current token is still valid: keep using it and try again on a later request.
             VaultLog.RenewRefused(_logger, 0);
             return current;
@@ -136,38 +144,39 @@ internal sealed class VaultTokenSource : IDisposable
         try
         {
             body = await WriteLoginBodyAsync(cancellationToken).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(HttpMethod.Post, $"v1/auth/{VaultLocation.Escape(_authMount)}/login");
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_address, $"v1/auth/{VaultLocation.Escape(_authMount)}/login"));
             request.Content = new ReadOnlyMemoryContent(body.WrittenMemory) { Headers = { ContentType = Json } };
             AddNamespace(request);
-            VaultResponse response;
+            SecretHttpResponse response;
+            var started = _time.GetTimestamp();
             try
             {
-                using var message = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                response = await VaultResponse.ReadAsync(message, cancellationToken).ConfigureAwait(false);
+                response = await _transport.SendAsync(request, "login", secretName: null, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (SecretUnavailableException ex)
             {
+                _transport.Record("login", started, ex);
                 VaultLog.LoginFailed(_logger, method.ToString(), _authMount, 0, "NetworkError");
                 throw new SecretUnavailableException(_provider, secretName: null, $"Logging in to Vault at auth/{_authMount} failed: Vault could not be reached.", ex) { ErrorCode = "LoginUnavailable" };
             }
 
             using (response)
             {
-                if (response.Status == 200)
+                if (response.IsSuccess)
                 {
                     var token = ReadAuth(response.Body, loginLease: null);
-                    VaultTelemetry.Logins.Add(1, new KeyValuePair<string, object?>("kind", "login"), new KeyValuePair<string, object?>("outcome", "ok"));
+                    _transport.Record("login", started, error: null);
                     VaultLog.LoggedIn(_logger, method.ToString(), _authMount, (long)token.Lease.TotalSeconds, token.Renewable);
                     return token;
                 }
 
-                VaultTelemetry.Logins.Add(1, new KeyValuePair<string, object?>("kind", "login"), new KeyValuePair<string, object?>("outcome", response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 var errors = VaultJson.ReadErrors(response.Body);
-                var detail = $"Logging in to Vault with {method} at auth/{_authMount} was refused: {response.Status}{(errors is null ? string.Empty : " " + errors)}.";
-                SecretStoreException error = response.Status is 429 or 408 or >= 500
-                    ? new SecretUnavailableException(_provider, secretName: null, detail) { ErrorCode = errors?.Contains("sealed", StringComparison.OrdinalIgnoreCase) == true ? "Sealed" : "LoginUnavailable", IsThrottled = response.Status == 429, RetryAfter = response.RetryAfter }
+                var detail = $"Logging in to Vault with {method} at auth/{_authMount} was refused: {(int)response.Status}{(errors is null ? string.Empty : " " + errors)}.";
+                SecretStoreException error = (int)response.Status is 429 or 408 or >= 500
+                    ? new SecretUnavailableException(_provider, secretName: null, detail) { ErrorCode = errors?.Contains("sealed", StringComparison.OrdinalIgnoreCase) == true ? "Sealed" : "LoginUnavailable", IsThrottled = (int)response.Status == 429, RetryAfter = response.RetryAfter }
                     : new SecretAccessDeniedException(_provider, secretName: null, detail) { ErrorCode = "LoginFailed" };
-                VaultLog.LoginFailed(_logger, method.ToString(), _authMount, response.Status, error.ErrorCode);
+                _transport.Record("login", started, error);
+                VaultLog.LoginFailed(_logger, method.ToString(), _authMount, (int)response.Status, error.ErrorCode);
                 throw error;
             }
         }
@@ -183,7 +192,7 @@ internal sealed class VaultTokenSource : IDisposable
         var token = System.Environment.GetEnvironmentVariable(_options.TokenEnvironmentVariable);
         return string.IsNullOrWhiteSpace(token)
             ? throw new SecretAccessDeniedException(_provider, secretName: null, $"Token auth is configured but the environment variable {_options.TokenEnvironmentVariable} is empty.") { ErrorCode = "CredentialUnavailable" }
-            : new VaultToken(token.Trim(), _options.TimeProvider.GetUtcNow(), TimeSpan.Zero, TimeSpan.Zero, Renewable: false);
+            : new VaultToken(token.Trim(), _time.GetUtcNow(), TimeSpan.Zero, TimeSpan.Zero, Renewable: false);
     }
 
     private async ValueTask<ArrayBufferWriter<byte>> WriteLoginBodyAsync(CancellationToken cancellationToken)
@@ -302,14 +311,14 @@ internal sealed class VaultTokenSource : IDisposable
         }
 
         var duration = TimeSpan.FromSeconds(lease);
-        return new VaultToken(token, _options.TimeProvider.GetUtcNow(), duration, loginLease ?? duration, renewable);
+        return new VaultToken(token, _time.GetUtcNow(), duration, loginLease ?? duration, renewable);
     }
 
     private void AddNamespace(HttpRequestMessage request)
     {
-        if (!string.IsNullOrEmpty(_options.Namespace))
+        if (!string.IsNullOrEmpty(_namespace))
         {
-            request.Headers.TryAddWithoutValidation("X-Vault-Namespace", _options.Namespace);
+            request.Headers.TryAddWithoutValidation("X-Vault-Namespace", _namespace);
         }
     }
 }

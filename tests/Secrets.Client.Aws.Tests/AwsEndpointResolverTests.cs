@@ -33,7 +33,7 @@ public sealed class AwsEndpointResolverTests
     [InlineData("https://vpce-123.secretsmanager.us-east-1.vpce.amazonaws.com")]
     public void Accepts_https_anywhere_and_http_on_loopback(string url)
     {
-        var options = new AwsSecretsManagerSecretProviderOptions { Region = "us-east-1", ServiceUrl = new Uri(url) };
+        var options = new AwsSecretsManagerSecretProviderOptions { Region = "us-east-1", Endpoint = new Uri(url) };
 
         Assert.EndsWith("/", AwsEndpointResolver.ResolveServiceUrl(options, RegionEndpoint.USEast1).AbsoluteUri, StringComparison.Ordinal);
     }
@@ -44,11 +44,11 @@ public sealed class AwsEndpointResolverTests
     [InlineData("ftp://127.0.0.1/")]
     public void Refuses_plain_http_off_loopback(string url)
     {
-        var options = new AwsSecretsManagerSecretProviderOptions { Region = "us-east-1", ServiceUrl = new Uri(url) };
+        var options = new AwsSecretsManagerSecretProviderOptions { Region = "us-east-1", Endpoint = new Uri(url) };
 
         var error = Assert.Throws<ArgumentException>(() => new AwsSecretsManagerSecretProvider(options));
 
-        Assert.Contains("ServiceUrl", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Endpoint", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class EmulatorToolTests
         await using var provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
         {
             Region = variables["AWS_REGION"],
-            ServiceUrl = new Uri(variables["AWS_ENDPOINT_URL_SECRETS_MANAGER"]),
+            Endpoint = new Uri(variables["AWS_ENDPOINT_URL_SECRETS_MANAGER"]),
             Credentials = new BasicAWSCredentials(variables["AWS_ACCESS_KEY_ID"], variables["AWS_SECRET_ACCESS_KEY"]),
         });
 

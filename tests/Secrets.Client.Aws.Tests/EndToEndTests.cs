@@ -31,7 +31,7 @@ public sealed class EndToEndTests
         services.AddSecretStore(store => store.AddAwsSecretsManager(o =>
         {
             o.Region = emulator.Region;
-            o.ServiceUrl = emulator.Endpoint;
+            o.Endpoint = emulator.Endpoint;
         }));
         await using var provider = services.BuildServiceProvider();
         var secrets = provider.GetRequiredService<ISecretStore>();
@@ -63,7 +63,7 @@ public sealed class EndToEndTests
         var configuration = new ConfigurationBuilder()
             .AddSecrets(source =>
             {
-                source.Providers.Add(new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = emulator.Region, ServiceUrl = emulator.Endpoint }));
+                source.Providers.Add(new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = emulator.Region, Endpoint = emulator.Endpoint }));
                 source.Add("aws-sm://prod/db#password", "Database:Password");
                 source.AddPrefix("aws-sm", "prod/app/", "App");
                 source.ReloadOnChange = false;

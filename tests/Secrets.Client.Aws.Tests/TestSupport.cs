@@ -13,7 +13,7 @@ internal static class TestSupport
         var options = new AwsSecretsManagerSecretProviderOptions
         {
             Region = emulator.Region,
-            ServiceUrl = emulator.Endpoint,
+            Endpoint = emulator.Endpoint,
             Credentials = new BasicAWSCredentials(emulator.AccessKeyId, emulator.SecretAccessKey),
         };
         configure?.Invoke(options);

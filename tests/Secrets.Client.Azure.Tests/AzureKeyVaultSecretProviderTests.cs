@@ -108,7 +108,7 @@ public sealed class AzureKeyVaultSecretProviderTests : IAsyncLifetime
     public async Task Unlisted_vault_names_map_to_vault_hosts(string reference, string expectedHost)
     {
         var recorder = new RecordingHandler();
-        await using var provider = new AzureKeyVaultSecretProvider(AzureKeyVaultSecretProvider.DefaultName, new AzureKeyVaultSecretProviderOptions
+        await using var provider = new AzureKeyVaultSecretProvider(new AzureKeyVaultSecretProviderOptions
         {
             Credential = Emulator.CreateCredential(),
             ConfigureClientOptions = o => o.Transport = new HttpClientTransport(recorder),
@@ -117,7 +117,8 @@ public sealed class AzureKeyVaultSecretProviderTests : IAsyncLifetime
         await Assert.ThrowsAsync<SecretUnavailableException>(() => provider.GetSecretAsync(SecretReference.Parse(reference)).AsTask());
 
         Assert.Equal(expectedHost, recorder.LastRequest!.Host);
-        Assert.Equal("/secrets/db", recorder.LastRequest.AbsolutePath);
+        // The environment tag is checked from the version listing before the value is asked for.
+        Assert.Equal("/secrets/db/versions", recorder.LastRequest.AbsolutePath);
     }
 
     [Theory]
@@ -247,7 +248,7 @@ public sealed class AzureKeyVaultSecretProviderTests : IAsyncLifetime
     {
         Emulator.SetSecret("db", "v");
         Emulator.Faults.FailNext(1);
-        await using var provider = _vault.CreateProvider();
+        await using var provider = _vault.CreateProvider(o => o.EnvironmentTagName = null); // one request per read
 
         var error = await Assert.ThrowsAsync<SecretUnavailableException>(() => provider.GetSecretAsync(SecretReference.Parse("azure-kv://main/db")).AsTask());
         using var retried = await provider.GetSecretAsync(SecretReference.Parse("azure-kv://main/db"));
@@ -266,6 +267,7 @@ public sealed class AzureKeyVaultSecretProviderTests : IAsyncLifetime
         var both = Assert.Throws<ArgumentException>(() => _vault.CreateProvider(o => o.ConfigureClientOptions += c => c.Retry.MaxRetries = 2));
         await using var sdkOnly = _vault.CreateProvider(o =>
         {
+            o.EnvironmentTagName = null; // one request per read
             o.Resilience.MaxRetryAttempts = 0;
             o.ConfigureClientOptions += c =>
             {
@@ -291,7 +293,7 @@ public sealed class AzureKeyVaultSecretProviderTests : IAsyncLifetime
     [Fact]
     public void Vault_addresses_must_be_https()
     {
-        var error = Assert.Throws<ArgumentException>(() => _vault.CreateProvider(o => o.Vaults["plain"] = new Uri("http://127.0.0.1:1/")));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => _vault.CreateProvider(o => o.Vaults["plain"] = new Uri("http://127.0.0.1:1/")));
 
         Assert.Contains("plain", error.Message, StringComparison.Ordinal);
     }
@@ -571,7 +573,7 @@ public sealed class AzureKeyVaultSecretProviderTests : IAsyncLifetime
     public async Task Identity_names_the_credential_kind_never_a_token()
     {
         await using var byDefault = new AzureKeyVaultSecretProvider(new AzureKeyVaultSecretProviderOptions());
-        await using var managed = new AzureKeyVaultSecretProvider(new AzureKeyVaultSecretProviderOptions { ManagedIdentityClientId = "11111111-2222-3333-4444-555555555555" });
+        await using var managed = new AzureKeyVaultSecretProvider(new AzureKeyVaultSecretProviderOptions { ClientId = "11111111-2222-3333-4444-555555555555" });
         await using var custom = _vault.CreateProvider();
 
         Assert.Equal("DefaultAzureCredential", byDefault.Identity);

@@ -54,7 +54,7 @@ public sealed class CanaryTests
         meters.Start();
         using var sdkEvents = new AzureEventSourceListener((e, message) => texts.Add(message), EventLevel.Verbose);
         var collector = new FakeLogCollector();
-        var logger = new FakeLogger<AzureKeyVaultSecretProvider>(collector);
+        using var logger = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(collector)));
 
         await using var vault = await KeyVaultHarness.StartAsync();
         vault.Emulator.SetSecret("disabled", Canary, enabled: false);

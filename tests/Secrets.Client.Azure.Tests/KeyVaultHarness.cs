@@ -42,8 +42,8 @@ internal sealed class KeyVaultHarness : IAsyncDisposable
         return options;
     }
 
-    public AzureKeyVaultSecretProvider CreateProvider(Action<AzureKeyVaultSecretProviderOptions>? configure = null, ILogger<AzureKeyVaultSecretProvider>? logger = null) =>
-        new(AzureKeyVaultSecretProvider.DefaultName, CreateOptions(configure), logger);
+    public AzureKeyVaultSecretProvider CreateProvider(Action<AzureKeyVaultSecretProviderOptions>? configure = null, ILoggerFactory? loggerFactory = null) =>
+        new(CreateOptions(configure), loggerFactory);
 
     public ValueTask DisposeAsync() => Emulator.DisposeAsync();
 }

@@ -63,7 +63,7 @@ public sealed class AccessResponseParsingTests
         {
             Endpoint = new Uri("https://secretmanager.googleapis.com/"),
             AccessTokenProvider = _ => new ValueTask<string>("t"),
-            HttpMessageHandler = new FixedResponseHandler(body),
+            HttpHandler = new FixedResponseHandler(body),
         });
 
     private sealed class FixedResponseHandler(string body) : HttpMessageHandler

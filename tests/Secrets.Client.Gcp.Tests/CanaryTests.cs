@@ -14,7 +14,7 @@ public sealed class CanaryTests
     {
         using var capture = new TelemetryCapture("Secrets.Client");
         var collector = new FakeLogCollector();
-        var logger = new FakeLogger<GcpSecretManagerSecretProvider>(collector);
+        using var logger = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(collector)));
 
         await using var sm = await GcpHarness.StartAsync();
         sm.Emulator.AddVersion("disabled", Canary);

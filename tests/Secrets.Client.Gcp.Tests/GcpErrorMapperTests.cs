@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Gcp.Tests;
 
@@ -54,7 +55,7 @@ public sealed class GcpErrorMapperTests
         response.Headers.Date = Now;
         response.Headers.RetryAfter = new RetryConditionHeaderValue(Now.AddSeconds(9));
 
-        var error = GcpErrorMapper.MapResponse("gcp-sm", "s1", 503, response.Headers, "{}"u8, Now.AddHours(1));
+        var error = GcpErrorMapper.MapResponse("gcp-sm", "s1", 503, SecretHttpResponse.ParseRetryAfter(response.Headers, Now.AddHours(1)), "{}"u8);
 
         Assert.Equal(TimeSpan.FromSeconds(9), Assert.IsType<SecretUnavailableException>(error).RetryAfter);
     }
@@ -70,7 +71,6 @@ public sealed class GcpErrorMapperTests
 
     private static SecretStoreException Map(int http, string body)
     {
-        using var response = new HttpResponseMessage();
-        return GcpErrorMapper.MapResponse("gcp-sm", "s1", http, response.Headers, Encoding.UTF8.GetBytes(body), Now);
+        return GcpErrorMapper.MapResponse("gcp-sm", "s1", http, retryAfterHeader: null, Encoding.UTF8.GetBytes(body));
     }
 }

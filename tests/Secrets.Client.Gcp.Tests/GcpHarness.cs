@@ -21,15 +21,15 @@ internal sealed class GcpHarness : IAsyncDisposable
             Endpoint = Emulator.Endpoint,
             DefaultProject = Emulator.ProjectId,
             AccessTokenProvider = _ => new ValueTask<string>(token),
-            HttpMessageHandler = Emulator.CreateHandler(),
+            HttpHandler = Emulator.CreateHandler(),
             Environment = "Development",
         };
         configure?.Invoke(options);
         return options;
     }
 
-    public GcpSecretManagerSecretProvider CreateProvider(Action<GcpSecretManagerSecretProviderOptions>? configure = null, ILogger<GcpSecretManagerSecretProvider>? logger = null) =>
-        new(GcpSecretManagerSecretProvider.DefaultName, CreateOptions(configure), logger);
+    public GcpSecretManagerSecretProvider CreateProvider(Action<GcpSecretManagerSecretProviderOptions>? configure = null, ILoggerFactory? loggerFactory = null) =>
+        new(CreateOptions(configure), loggerFactory);
 
     public ValueTask DisposeAsync() => Emulator.DisposeAsync();
 }

@@ -228,9 +228,9 @@ public sealed class GcpSecretManagerSecretProviderTests : IAsyncLifetime
     [Fact]
     public void Credential_and_token_provider_together_are_refused()
     {
-        var error = Assert.Throws<ArgumentException>(() => _sm.CreateProvider(o => o.Credential = Google.Apis.Auth.OAuth2.GoogleCredential.FromAccessToken("t")));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => _sm.CreateProvider(o => o.Credential = Google.Apis.Auth.OAuth2.GoogleCredential.FromAccessToken("t")));
 
-        Assert.Contains("not both", error.Message, StringComparison.Ordinal);
+        Assert.Contains("at most one of", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -323,7 +323,7 @@ public sealed class GcpSecretManagerSecretProviderTests : IAsyncLifetime
     [InlineData("ftp://127.0.0.1/")]
     public void Plain_http_is_refused_except_on_loopback(string endpoint)
     {
-        var error = Assert.Throws<ArgumentException>(() => new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions { Endpoint = new Uri(endpoint), AccessTokenProvider = _ => new ValueTask<string>("t") }));
+        var error = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions { Endpoint = new Uri(endpoint), AccessTokenProvider = _ => new ValueTask<string>("t") }));
 
         Assert.Contains("Endpoint", error.Message, StringComparison.Ordinal);
     }

@@ -29,7 +29,7 @@ public sealed class LocalEnvironmentDefaultTests
             Environment.SetEnvironmentVariable("ASPNETCORE_ENVIRONMENT", aspNetCore);
             Environment.SetEnvironmentVariable("DOTNET_ENVIRONMENT", dotNet);
 
-            var error = Record.Exception(() => new EnvironmentVariablesSecretProvider());
+            var error = Record.Exception(() => new EnvironmentVariablesSecretProvider(new EnvironmentVariablesSecretProviderOptions()));
 
             if (refused)
             {

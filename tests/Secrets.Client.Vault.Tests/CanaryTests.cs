@@ -14,7 +14,7 @@ public sealed class CanaryTests
     {
         using var capture = new TelemetryCapture("Secrets.Client");
         var collector = new FakeLogCollector();
-        var logger = new FakeLogger<HashiCorpVaultSecretProvider>(collector);
+        using var logger = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(collector)));
 
         await using var vault = await VaultHarness.StartAsync(new Testing.HashiCorpVaultEmulatorOptions
         {

@@ -267,7 +267,7 @@ public sealed class HashiCorpVaultSecretProviderTests : IAsyncLifetime
         Assert.True(throttled.IsThrottled);
         Assert.Equal(TimeSpan.FromSeconds(3), throttled.RetryAfter);
         Assert.Equal("ServerError", failed.ErrorCode);
-        Assert.Equal("NetworkError", dropped.ErrorCode);
+        Assert.Equal("ConnectionFailed", dropped.ErrorCode);
     }
 
     [Fact]
@@ -465,29 +465,29 @@ public sealed class HashiCorpVaultSecretProviderTests : IAsyncLifetime
     [Fact]
     public async Task Plain_http_to_a_remote_host_is_refused_unless_allowed()
     {
-        var refused = Assert.Throws<ArgumentException>(() => _vault.CreateProvider(o => o.Address = new Uri("http://vault.example.com:8200")));
+        var refused = Assert.Throws<ArgumentException>(() => _vault.CreateProvider(o => o.Endpoint = new Uri("http://vault.example.com:8200")));
         await using var allowed = _vault.CreateProvider(o =>
         {
-            o.Address = new Uri("http://vault.example.com:8200");
+            o.Endpoint = new Uri("http://vault.example.com:8200");
             o.AllowInsecureHttp = true;
         });
-        await using var https = _vault.CreateProvider(o => o.Address = new Uri("https://vault.example.com:8200"));
+        await using var https = _vault.CreateProvider(o => o.Endpoint = new Uri("https://vault.example.com:8200"));
 
         Assert.Contains("AllowInsecureHttp", refused.Message, StringComparison.Ordinal);
-        Assert.Equal(new Uri("https://vault.example.com:8200/"), https.Address);
-        Assert.Equal(new Uri("http://vault.example.com:8200/"), allowed.Address);
+        Assert.Equal(new Uri("https://vault.example.com:8200/"), https.Endpoint);
+        Assert.Equal(new Uri("http://vault.example.com:8200/"), allowed.Endpoint);
     }
 
     [Fact]
     public void Incomplete_auth_settings_are_refused_naming_the_setting()
     {
-        var noRole = Assert.Throws<ArgumentException>(() => _vault.CreateProvider(o => o.Role = null));
-        var noSecretId = Assert.Throws<ArgumentException>(() => _vault.CreateProvider(o =>
+        var noRole = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => _vault.CreateProvider(o => o.Role = null));
+        var noSecretId = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => _vault.CreateProvider(o =>
         {
             _vault.UseAppRole(o);
             o.AppRoleSecretIdPath = null;
         }));
-        var badFraction = Assert.Throws<ArgumentException>(() => _vault.CreateProvider(o => o.RenewAfterLeaseFraction = 1.5));
+        var badFraction = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => _vault.CreateProvider(o => o.RenewAfterLeaseFraction = 1.5));
 
         Assert.Contains("Role", noRole.Message, StringComparison.Ordinal);
         Assert.Contains("AppRoleSecretIdPath", noSecretId.Message, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Vault.Tests;
 
@@ -45,7 +46,7 @@ public sealed class VaultErrorMapperTests
     {
         using var message = new HttpResponseMessage((HttpStatusCode)429) { Content = new StringContent("""{"errors":["slow down"]}""") };
         message.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(12));
-        using var response = await VaultResponse.ReadAsync(message, CancellationToken.None);
+        using var response = await SecretHttpResponse.ReadAsync(message, TimeProvider.System, CancellationToken.None);
 
         var error = Assert.IsType<SecretUnavailableException>(VaultErrorMapper.Map("vault", "secret/app/db", response));
 
@@ -66,9 +67,9 @@ public sealed class VaultErrorMapperTests
         Assert.False(malformed.IsTransient);
     }
 
-    private static async Task<VaultResponse> ResponseAsync(int status, string body)
+    private static async Task<SecretHttpResponse> ResponseAsync(int status, string body)
     {
         using var message = new HttpResponseMessage((HttpStatusCode)status) { Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body)) };
-        return await VaultResponse.ReadAsync(message, CancellationToken.None);
+        return await SecretHttpResponse.ReadAsync(message, TimeProvider.System, CancellationToken.None);
     }
 }

@@ -36,7 +36,7 @@ internal sealed class VaultHarness : IAsyncDisposable
     {
         var options = new HashiCorpVaultSecretProviderOptions
         {
-            Address = Emulator.Address,
+            Endpoint = Emulator.Address,
             AuthMethod = VaultAuthMethod.Kubernetes,
             Role = Emulator.KubernetesRole,
             ServiceAccountTokenPath = JwtPath,
@@ -53,8 +53,8 @@ internal sealed class VaultHarness : IAsyncDisposable
         options.AppRoleSecretIdPath = SecretIdPath;
     }
 
-    public HashiCorpVaultSecretProvider CreateProvider(Action<HashiCorpVaultSecretProviderOptions>? configure = null, ILogger<HashiCorpVaultSecretProvider>? logger = null) =>
-        new(HashiCorpVaultSecretProvider.DefaultName, CreateOptions(configure), logger);
+    public HashiCorpVaultSecretProvider CreateProvider(Action<HashiCorpVaultSecretProviderOptions>? configure = null, ILoggerFactory? loggerFactory = null) =>
+        new(CreateOptions(configure), loggerFactory);
 
     public async ValueTask DisposeAsync()
     {

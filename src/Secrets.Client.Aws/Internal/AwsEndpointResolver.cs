@@ -20,9 +20,9 @@ internal static class AwsEndpointResolver
 
     public static Uri ResolveServiceUrl(AwsSecretsManagerSecretProviderOptions options, RegionEndpoint region)
     {
-        if (options.ServiceUrl is { } configured)
+        if (options.Endpoint is { } configured)
         {
-            return Validate(configured, nameof(AwsSecretsManagerSecretProviderOptions.ServiceUrl));
+            return Validate(configured, nameof(AwsSecretsManagerSecretProviderOptions.Endpoint));
         }
 
         if (!IsTrue(Environment.GetEnvironmentVariable("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")))

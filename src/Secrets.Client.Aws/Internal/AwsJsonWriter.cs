@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Text;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Aws;
 

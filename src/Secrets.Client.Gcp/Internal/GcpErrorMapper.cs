@@ -13,12 +13,12 @@ internal static class GcpErrorMapper
 {
     private const int MaxMessageLength = 300;
 
-    public static SecretStoreException MapResponse(string provider, string secretName, int httpStatus, HttpResponseHeaders headers, ReadOnlySpan<byte> body, DateTimeOffset now)
+    public static SecretStoreException MapResponse(string provider, string secretName, int httpStatus, TimeSpan? retryAfterHeader, ReadOnlySpan<byte> body)
     {
         var (status, message, retryDelay) = ReadError(body);
         status ??= StatusFromHttp(httpStatus);
         var detail = $"Secret Manager answered {httpStatus} {status}{(string.IsNullOrEmpty(message) ? "." : ": " + Shorten(message))}";
-        var retryAfter = ReadRetryAfter(headers, now) ?? retryDelay;
+        var retryAfter = retryAfterHeader ?? retryDelay;
         return status switch
         {
             "NOT_FOUND" => new SecretNotFoundException(provider, secretName, detail) { ErrorCode = status },
@@ -104,23 +104,6 @@ internal static class GcpErrorMapper
         {
             return (null, null, null);
         }
-    }
-
-    internal static TimeSpan? ReadRetryAfter(HttpResponseHeaders headers, DateTimeOffset now)
-    {
-        var retryAfter = headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta >= TimeSpan.Zero ? delta : TimeSpan.Zero;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - (headers.Date ?? now);
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
     }
 
     private static string PreconditionCode(string? message) =>

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Local;
 
@@ -43,6 +45,9 @@ namespace Secrets.Client.Local;
 /// </remarks>
 public sealed class DotEnvSecretProvider : SecretProvider
 {
+    /// <summary>The provider name references use unless another is given: <c>dotenv</c>.</summary>
+    public const string DefaultName = "dotenv";
+
     private const int MaxFileBytes = 16 * 1024 * 1024;
 
     private readonly string _path;
@@ -51,6 +56,7 @@ public sealed class DotEnvSecretProvider : SecretProvider
     private readonly bool _strict;
     private readonly TimeSpan _checkInterval;
     private readonly TimeProvider _timeProvider;
+    private readonly SecretProviderMetrics _metrics;
     private readonly ILogger _logger;
     private readonly SecretVersioner _versioner = new();
     private readonly SemaphoreSlim _loadGate = new(1, 1);
@@ -59,41 +65,25 @@ public sealed class DotEnvSecretProvider : SecretProvider
     private long _nextCheckUtcTicks;
     private int _disposed;
 
-    /// <summary>Initializes a new instance of the <see cref="DotEnvSecretProvider"/> class reading <c>.env</c> in the current directory.</summary>
-    /// <exception cref="SecretEnvironmentScopeException">The environment is Production.</exception>
-    public DotEnvSecretProvider()
-        : this(new DotEnvSecretProviderOptions())
-    {
-    }
-
     /// <summary>Initializes a new instance of the <see cref="DotEnvSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
-    /// <exception cref="SecretEnvironmentScopeException">The environment is Production and <see cref="LocalSecretProviderOptions.AllowInProduction"/> is not set.</exception>
-    public DotEnvSecretProvider(DotEnvSecretProviderOptions options)
-        : this(options, TimeProvider.System, loggerFactory: null)
-    {
-    }
-
-    /// <summary>Initializes a new instance of the <see cref="DotEnvSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
-    /// <param name="timeProvider">The clock that paces change checks.</param>
+    /// <param name="options">The options; <see cref="SecretProviderOptions.Name"/> defaults to <see cref="DefaultName"/>.</param>
     /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> for none.</param>
+    /// <param name="meterFactory">Creates the provider's meter; <see langword="null"/> uses a meter of its own.</param>
     /// <exception cref="SecretEnvironmentScopeException">The environment is Production and <see cref="LocalSecretProviderOptions.AllowInProduction"/> is not set.</exception>
-    /// <exception cref="ArgumentException">The path is empty or the check interval is negative.</exception>
-    public DotEnvSecretProvider(DotEnvSecretProviderOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory)
-        : base(NameOf(options), options)
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names it.</exception>
+    public DotEnvSecretProvider(DotEnvSecretProviderOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : base((options ?? throw new ArgumentNullException(nameof(options))).Name ?? DefaultName, options)
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.Path, "options.Path");
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChangeCheckInterval, TimeSpan.Zero, "options.ChangeCheckInterval");
+        options.Validate(Name);
         _path = System.IO.Path.GetFullPath(options.Path);
         _optional = options.Optional;
         _expand = options.Expand;
         _strict = options.Strict;
         _checkInterval = options.ChangeCheckInterval;
-        _timeProvider = timeProvider;
+        _timeProvider = options.TimeProvider ?? TimeProvider.System;
+        _metrics = new SecretProviderMetrics(Name, "dotenv", meterFactory);
         _logger = loggerFactory?.CreateLogger<DotEnvSecretProvider>() ?? NullLogger<DotEnvSecretProvider>.Instance;
-        var environment = LocalEnvironment.EnsureAllowed(options, $".env file '{_path}'");
+        var environment = LocalEnvironment.EnsureAllowed(options, Name, $".env file '{_path}'");
         if (string.Equals(environment, LocalEnvironment.Production, StringComparison.OrdinalIgnoreCase))
         {
             Log.RunningInProduction(_logger, Name);
@@ -173,16 +163,12 @@ public sealed class DotEnvSecretProvider : SecretProvider
 
             snapshot?.Content.Dispose();
             _loadGate.Dispose();
+            _metrics.Dispose();
         }
 
         await base.DisposeAsyncCore().ConfigureAwait(false);
     }
 
-    private static string NameOf(DotEnvSecretProviderOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.Name;
-    }
 
     /// <summary>Gets the snapshot; call under <see cref="_snapshotLock"/>.</summary>
     private Snapshot CurrentSnapshot() => _snapshot ?? throw new ObjectDisposedException(ToString());
@@ -257,6 +243,7 @@ public sealed class DotEnvSecretProvider : SecretProvider
         using var activity = LocalTelemetry.ActivitySource.StartActivity("DotEnv.Load");
         activity?.SetTag("secrets.provider", Name);
         activity?.SetTag("file.path", _path);
+        var started = _timeProvider.GetTimestamp();
         try
         {
             var snapshot = stamp.Exists ? await ReadAndParseAsync(stamp, cancellationToken).ConfigureAwait(false) : null;
@@ -271,12 +258,12 @@ public sealed class DotEnvSecretProvider : SecretProvider
                 snapshot = CreateSnapshot(default, DotEnvContent.Parse([], strict: false, expand: false, _path, System.Environment.GetEnvironmentVariable));
             }
 
-            LocalTelemetry.RecordFileRead(Name, success: true);
+            _metrics.Record("load", error: null, _timeProvider.GetElapsedTime(started));
             return snapshot;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            LocalTelemetry.RecordFileRead(Name, success: false);
+            _metrics.Record("load", ex, _timeProvider.GetElapsedTime(started));
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.GetType().Name);
             Log.DotEnvLoadFailed(_logger, Name, _path, ex);
             throw;

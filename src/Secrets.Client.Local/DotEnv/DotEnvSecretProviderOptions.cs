@@ -4,15 +4,6 @@ namespace Secrets.Client.Local;
 /// <remarks>The parsing rules are listed on <see cref="DotEnvSecretProvider"/> and in <c>docs/local-sources.md</c>.</remarks>
 public class DotEnvSecretProviderOptions : LocalSecretProviderOptions
 {
-    /// <summary>The default provider name, <c>dotenv</c>.</summary>
-    public const string DefaultName = "dotenv";
-
-    /// <summary>Initializes a new instance of the <see cref="DotEnvSecretProviderOptions"/> class.</summary>
-    public DotEnvSecretProviderOptions()
-        : base(DefaultName)
-    {
-    }
-
     /// <summary>
     /// Gets or sets the path of the file; defaults to <c>.env</c>. A relative path is resolved against the current
     /// directory when the provider is constructed (the DI extensions resolve it against the content root instead).
@@ -46,5 +37,20 @@ public class DotEnvSecretProviderOptions : LocalSecretProviderOptions
     /// <summary>Describes the options for diagnostics (never any value).</summary>
     /// <returns>The provider name, path and mode.</returns>
     public override string ToString() =>
-        $"{nameof(DotEnvSecretProviderOptions)}(Name = {Name}, Path = '{Path}', {(Optional ? "Optional" : "Required")}, Expand = {Expand}, Strict = {Strict})";
+        $"{nameof(DotEnvSecretProviderOptions)}(Name = {Name ?? DotEnvSecretProvider.DefaultName}, Path = '{Path}', {(Optional ? "Optional" : "Required")}, Expand = {Expand}, Strict = {Strict})";
+
+    /// <inheritdoc/>
+    protected override void AddValidationFailures(ICollection<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        if (string.IsNullOrWhiteSpace(Path))
+        {
+            failures.Add($"{nameof(Path)} must not be empty.");
+        }
+
+        if (ChangeCheckInterval < TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(ChangeCheckInterval)} must not be negative.");
+        }
+    }
 }

@@ -1,7 +1,8 @@
 using System.Collections;
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
 
 namespace Secrets.Client.Local;
 
@@ -18,33 +19,25 @@ namespace Secrets.Client.Local;
 /// </remarks>
 public sealed class EnvironmentVariablesSecretProvider : SecretProvider
 {
+    /// <summary>The provider name references use unless another is given: <c>env</c>.</summary>
+    public const string DefaultName = "env";
+
     private readonly string _prefix;
     private readonly SecretVersioner _versioner = new();
 
-    /// <summary>Initializes a new instance of the <see cref="EnvironmentVariablesSecretProvider"/> class serving every variable.</summary>
-    /// <exception cref="SecretEnvironmentScopeException">The environment is Production.</exception>
-    public EnvironmentVariablesSecretProvider()
-        : this(new EnvironmentVariablesSecretProviderOptions())
-    {
-    }
-
     /// <summary>Initializes a new instance of the <see cref="EnvironmentVariablesSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
-    /// <exception cref="SecretEnvironmentScopeException">The environment is Production and <see cref="LocalSecretProviderOptions.AllowInProduction"/> is not set.</exception>
-    public EnvironmentVariablesSecretProvider(EnvironmentVariablesSecretProviderOptions options)
-        : this(options, loggerFactory: null)
-    {
-    }
-
-    /// <summary>Initializes a new instance of the <see cref="EnvironmentVariablesSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
+    /// <param name="options">The options; <see cref="SecretProviderOptions.Name"/> defaults to <see cref="DefaultName"/>.</param>
     /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> for none.</param>
+    /// <param name="meterFactory">Unused: reading a variable is not a request worth a metric. Taken so that every provider is built alike.</param>
     /// <exception cref="SecretEnvironmentScopeException">The environment is Production and <see cref="LocalSecretProviderOptions.AllowInProduction"/> is not set.</exception>
-    public EnvironmentVariablesSecretProvider(EnvironmentVariablesSecretProviderOptions options, ILoggerFactory? loggerFactory)
-        : base(NameOf(options), options)
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names it.</exception>
+    public EnvironmentVariablesSecretProvider(EnvironmentVariablesSecretProviderOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : base((options ?? throw new ArgumentNullException(nameof(options))).Name ?? DefaultName, options)
     {
+        options.Validate(Name);
+        _ = meterFactory;
         _prefix = options.Prefix ?? string.Empty;
-        var environment = LocalEnvironment.EnsureAllowed(options, _prefix.Length == 0 ? "environment variables" : $"environment variables starting with '{_prefix}'");
+        var environment = LocalEnvironment.EnsureAllowed(options, Name, _prefix.Length == 0 ? "environment variables" : $"environment variables starting with '{_prefix}'");
         if (string.Equals(environment, LocalEnvironment.Production, StringComparison.OrdinalIgnoreCase))
         {
             Log.RunningInProduction(loggerFactory?.CreateLogger<EnvironmentVariablesSecretProvider>() ?? NullLogger<EnvironmentVariablesSecretProvider>.Instance, Name);
@@ -117,11 +110,6 @@ public sealed class EnvironmentVariablesSecretProvider : SecretProvider
     /// <returns>The kind, name and prefix.</returns>
     public override string ToString() => $"{nameof(EnvironmentVariablesSecretProvider)}({Name}, Prefix = '{_prefix}')";
 
-    private static string NameOf(EnvironmentVariablesSecretProviderOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.Name;
-    }
 
     private string Read(SecretReference reference)
     {

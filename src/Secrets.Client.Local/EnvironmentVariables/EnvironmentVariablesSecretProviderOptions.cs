@@ -3,15 +3,6 @@ namespace Secrets.Client.Local;
 /// <summary>Options for <see cref="EnvironmentVariablesSecretProvider"/>.</summary>
 public class EnvironmentVariablesSecretProviderOptions : LocalSecretProviderOptions
 {
-    /// <summary>The default provider name, <c>env</c>.</summary>
-    public const string DefaultName = "env";
-
-    /// <summary>Initializes a new instance of the <see cref="EnvironmentVariablesSecretProviderOptions"/> class.</summary>
-    public EnvironmentVariablesSecretProviderOptions()
-        : base(DefaultName)
-    {
-    }
-
     /// <summary>
     /// Gets or sets a prefix, as in <c>AddEnvironmentVariables(prefix)</c>: only variables whose names start with it
     /// (compared case-insensitively) are served, under their names with the prefix removed. With prefix <c>MYAPP_</c>,
@@ -21,5 +12,5 @@ public class EnvironmentVariablesSecretProviderOptions : LocalSecretProviderOpti
 
     /// <summary>Describes the options for diagnostics (never any value).</summary>
     /// <returns>The provider name and prefix.</returns>
-    public override string ToString() => $"{nameof(EnvironmentVariablesSecretProviderOptions)}(Name = {Name}, Prefix = '{Prefix}')";
+    public override string ToString() => $"{nameof(EnvironmentVariablesSecretProviderOptions)}(Name = {Name ?? EnvironmentVariablesSecretProvider.DefaultName}, Prefix = '{Prefix}')";
 }

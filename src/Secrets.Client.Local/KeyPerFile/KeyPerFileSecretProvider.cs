@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Local;
 
@@ -26,6 +28,9 @@ namespace Secrets.Client.Local;
 /// </remarks>
 public sealed class KeyPerFileSecretProvider : SecretProvider
 {
+    /// <summary>The provider name references use unless another is given: <c>files</c>.</summary>
+    public const string DefaultName = "files";
+
     private const int MaxFileBytes = 16 * 1024 * 1024;
     private const int ReadAttempts = 3;
 
@@ -33,29 +38,26 @@ public sealed class KeyPerFileSecretProvider : SecretProvider
     private readonly bool _optional;
     private readonly string _ignorePrefix;
     private readonly bool _trimTrailingNewline;
+    private readonly TimeProvider _time;
+    private readonly SecretProviderMetrics _metrics;
 
     /// <summary>Initializes a new instance of the <see cref="KeyPerFileSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
-    /// <exception cref="SecretEnvironmentScopeException">The environment is Production and <see cref="LocalSecretProviderOptions.AllowInProduction"/> is not set.</exception>
-    public KeyPerFileSecretProvider(KeyPerFileSecretProviderOptions options)
-        : this(options, loggerFactory: null)
-    {
-    }
-
-    /// <summary>Initializes a new instance of the <see cref="KeyPerFileSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
+    /// <param name="options">The options; <see cref="SecretProviderOptions.Name"/> defaults to <see cref="DefaultName"/>.</param>
     /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> for none.</param>
+    /// <param name="meterFactory">Creates the provider's meter; <see langword="null"/> uses a meter of its own.</param>
     /// <exception cref="SecretEnvironmentScopeException">The environment is Production and <see cref="LocalSecretProviderOptions.AllowInProduction"/> is not set.</exception>
-    /// <exception cref="ArgumentException">The directory path is empty.</exception>
-    public KeyPerFileSecretProvider(KeyPerFileSecretProviderOptions options, ILoggerFactory? loggerFactory)
-        : base(NameOf(options), options)
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names it.</exception>
+    public KeyPerFileSecretProvider(KeyPerFileSecretProviderOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : base((options ?? throw new ArgumentNullException(nameof(options))).Name ?? DefaultName, options)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.DirectoryPath, "options.DirectoryPath");
+        options.Validate(Name);
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _metrics = new SecretProviderMetrics(Name, "key-per-file", meterFactory);
         _directory = System.IO.Path.GetFullPath(options.DirectoryPath);
         _optional = options.Optional;
         _ignorePrefix = options.IgnorePrefix ?? string.Empty;
         _trimTrailingNewline = options.TrimTrailingNewline;
-        var environment = LocalEnvironment.EnsureAllowed(options, $"key-per-file directory '{_directory}'");
+        var environment = LocalEnvironment.EnsureAllowed(options, Name, $"key-per-file directory '{_directory}'");
         if (string.Equals(environment, LocalEnvironment.Production, StringComparison.OrdinalIgnoreCase))
         {
             Log.RunningInProduction(loggerFactory?.CreateLogger<KeyPerFileSecretProvider>() ?? NullLogger<KeyPerFileSecretProvider>.Instance, Name);
@@ -140,15 +142,17 @@ public sealed class KeyPerFileSecretProvider : SecretProvider
         }
     }
 
+    /// <inheritdoc/>
+    protected override ValueTask DisposeAsyncCore()
+    {
+        _metrics.Dispose();
+        return base.DisposeAsyncCore();
+    }
+
     /// <summary>Describes the provider for diagnostics (never a value).</summary>
     /// <returns>The kind, name and directory.</returns>
     public override string ToString() => $"{nameof(KeyPerFileSecretProvider)}({Name}, '{_directory}', {(_optional ? "Optional" : "Required")})";
 
-    private static string NameOf(KeyPerFileSecretProviderOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        return options.Name;
-    }
 
     private bool IsIgnored(string name) =>
         name.StartsWith('.') || (_ignorePrefix.Length > 0 && name.StartsWith(_ignorePrefix, StringComparison.Ordinal));
@@ -221,6 +225,7 @@ public sealed class KeyPerFileSecretProvider : SecretProvider
         // One spare byte tells whether the file grew after it was measured. The pinned array is the only copy outside
         // secret memory (FileStream gets no buffer of its own) and is wiped before returning.
         var buffer = GC.AllocateUninitializedArray<byte>((int)expectedLength + 1, pinned: true);
+        var started = _time.GetTimestamp();
         try
         {
             var length = 0;
@@ -234,7 +239,7 @@ public sealed class KeyPerFileSecretProvider : SecretProvider
                 }
             }
 
-            LocalTelemetry.RecordFileRead(Name, success: true);
+            _metrics.Record("read", error: null, _time.GetElapsedTime(started));
             if (length == buffer.Length)
             {
                 return null;
@@ -250,7 +255,7 @@ public sealed class KeyPerFileSecretProvider : SecretProvider
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            LocalTelemetry.RecordFileRead(Name, success: false);
+            _metrics.Record("read", ex, _time.GetElapsedTime(started));
             throw ex switch
             {
                 FileNotFoundException or DirectoryNotFoundException => new SecretNotFoundException(Name, reference.Path, $"There is no file '{path}'.", ex),

@@ -3,15 +3,6 @@ namespace Secrets.Client.Local;
 /// <summary>Options for <see cref="KeyPerFileSecretProvider"/>.</summary>
 public class KeyPerFileSecretProviderOptions : LocalSecretProviderOptions
 {
-    /// <summary>The default provider name, <c>files</c>.</summary>
-    public const string DefaultName = "files";
-
-    /// <summary>Initializes a new instance of the <see cref="KeyPerFileSecretProviderOptions"/> class.</summary>
-    public KeyPerFileSecretProviderOptions()
-        : base(DefaultName)
-    {
-    }
-
     /// <summary>
     /// Gets or sets the directory holding one file per secret; defaults to <c>/run/secrets</c>, where Docker and Compose
     /// mount secrets. A relative path is resolved against the current directory when the provider is constructed (the DI
@@ -37,5 +28,15 @@ public class KeyPerFileSecretProviderOptions : LocalSecretProviderOptions
     /// <summary>Describes the options for diagnostics (never any value).</summary>
     /// <returns>The provider name and directory.</returns>
     public override string ToString() =>
-        $"{nameof(KeyPerFileSecretProviderOptions)}(Name = {Name}, DirectoryPath = '{DirectoryPath}', {(Optional ? "Optional" : "Required")})";
+        $"{nameof(KeyPerFileSecretProviderOptions)}(Name = {Name ?? KeyPerFileSecretProvider.DefaultName}, DirectoryPath = '{DirectoryPath}', {(Optional ? "Optional" : "Required")})";
+
+    /// <inheritdoc/>
+    protected override void AddValidationFailures(ICollection<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        if (string.IsNullOrWhiteSpace(DirectoryPath))
+        {
+            failures.Add($"{nameof(DirectoryPath)} must not be empty.");
+        }
+    }
 }

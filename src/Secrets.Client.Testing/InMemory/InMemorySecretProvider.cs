@@ -34,7 +34,7 @@ public sealed class InMemorySecretProvider : SecretProvider
     /// <summary>Initializes a new instance of the <see cref="InMemorySecretProvider"/> class.</summary>
     /// <param name="options">The options.</param>
     public InMemorySecretProvider(InMemorySecretProviderOptions options)
-        : base((options ?? throw new ArgumentNullException(nameof(options))).Name, options)
+        : base((options ?? throw new ArgumentNullException(nameof(options))).Name ?? "memory", options)
     {
         _options = options;
     }
@@ -92,7 +92,7 @@ public sealed class InMemorySecretProvider : SecretProvider
         lock (history)
         {
             var number = history.Versions.Count + 1;
-            var version = new StoredVersion(number.ToString(CultureInfo.InvariantCulture), bytes.ToArray(), _options.TimeProvider.GetUtcNow(), contentType);
+            var version = new StoredVersion(number.ToString(CultureInfo.InvariantCulture), bytes.ToArray(), (_options.TimeProvider ?? TimeProvider.System).GetUtcNow(), contentType);
             history.Versions.Add(version);
             return Describe(name, history, version);
         }
@@ -264,7 +264,7 @@ public sealed class InMemorySecretProvider : SecretProvider
 
     private async Task SimulateCallAsync(string name, CancellationToken cancellationToken)
     {
-        await Faults.DelayAsync(_options.TimeProvider, cancellationToken).ConfigureAwait(false);
+        await Faults.DelayAsync(_options.TimeProvider ?? TimeProvider.System, cancellationToken).ConfigureAwait(false);
 
         switch (Faults.Next())
         {

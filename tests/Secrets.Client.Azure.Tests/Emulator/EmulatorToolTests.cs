@@ -32,7 +32,7 @@ public sealed class EmulatorToolTests
             Environment = "Development",
         };
         options.Vaults["tool"] = new Uri(variables["AZURE_KEYVAULT_URL"]);
-        await using var provider = new AzureKeyVaultSecretProvider(AzureKeyVaultSecretProvider.DefaultName, options);
+        await using var provider = new AzureKeyVaultSecretProvider(options);
 
         using (var value = SecretValue.FromText("from-the-tool"))
         {

@@ -79,7 +79,10 @@ public sealed class KeyVaultJudgeTests
             Assert.Contains("disabled", disabled.GetProperty("message").GetString(), StringComparison.Ordinal);
             var ours = await Assert.ThrowsAsync<SecretNotFoundException>(() => provider.GetSecretAsync(SecretReference.Parse("azure-kv://judge-db")).AsTask());
             Assert.Equal("SecretDisabled", ours.ErrorCode);
-            var oursOnTheWire = Assert.IsType<RequestFailedException>(ours.InnerException);
+            Assert.Null(ours.InnerException); // refused from the version's metadata, before the value is asked for
+            await using var unscoped = vault.CreateProvider(o => o.EnvironmentTagName = null);
+            var direct = await Assert.ThrowsAsync<SecretNotFoundException>(() => unscoped.GetSecretAsync(SecretReference.Parse("azure-kv://judge-db")).AsTask());
+            var oursOnTheWire = Assert.IsType<RequestFailedException>(direct.InnerException);
             Assert.Equal(disabled.GetProperty("status").GetInt32(), oursOnTheWire.Status);
             Assert.Equal(disabled.GetProperty("code").GetString(), oursOnTheWire.ErrorCode);
 

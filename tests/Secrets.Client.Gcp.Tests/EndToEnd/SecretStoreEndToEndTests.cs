@@ -30,7 +30,7 @@ public sealed class SecretStoreEndToEndTests : IAsyncLifetime
             options.Endpoint = wired.Endpoint;
             options.DefaultProject = wired.DefaultProject;
             options.AccessTokenProvider = wired.AccessTokenProvider;
-            options.HttpMessageHandler = wired.HttpMessageHandler;
+            options.HttpHandler = wired.HttpHandler;
             options.EnvironmentLabelName = GcpSecretManagerSecretProviderOptions.DefaultEnvironmentLabelName;
         }));
         await using var provider = services.BuildServiceProvider();

@@ -225,8 +225,8 @@ public sealed class DotEnvSecretProviderTests : IDisposable
         using var logs = new FakeLoggerProvider();
         using var loggerFactory = new LoggerFactory([logs]);
         var time = new FakeTimeProvider();
-        var options = new DotEnvSecretProviderOptions { Path = path, Environment = ProviderReader.Development, ChangeCheckInterval = TimeSpan.Zero };
-        await using var provider = new DotEnvSecretProvider(options, time, loggerFactory);
+        var options = new DotEnvSecretProviderOptions { Path = path, Environment = ProviderReader.Development, ChangeCheckInterval = TimeSpan.Zero, TimeProvider = time };
+        await using var provider = new DotEnvSecretProvider(options, loggerFactory);
         var texts = new List<string> { provider.ToString(), options.ToString() };
 
         using (var secret = await provider.GetSecretAsync(SecretReference.Parse("dotenv://K")))
@@ -277,15 +277,15 @@ public sealed class DotEnvSecretProviderTests : IDisposable
     [Fact]
     public void Bad_options_are_rejected_when_constructed()
     {
-        Assert.Throws<ArgumentException>(() => new DotEnvSecretProvider(new DotEnvSecretProviderOptions { Path = " ", Environment = ProviderReader.Development }));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new DotEnvSecretProvider(new DotEnvSecretProviderOptions { ChangeCheckInterval = TimeSpan.FromSeconds(-1), Environment = ProviderReader.Development }));
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new DotEnvSecretProvider(new DotEnvSecretProviderOptions { Path = " ", Environment = ProviderReader.Development }));
+        Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => new DotEnvSecretProvider(new DotEnvSecretProviderOptions { ChangeCheckInterval = TimeSpan.FromSeconds(-1), Environment = ProviderReader.Development }));
         Assert.Throws<ArgumentException>(() => new DotEnvSecretProvider(new DotEnvSecretProviderOptions { Name = "not a scheme", Environment = ProviderReader.Development }));
     }
 
     private static DotEnvSecretProvider Create(string path, Action<DotEnvSecretProviderOptions>? configure = null, TimeProvider? time = null)
     {
-        var options = new DotEnvSecretProviderOptions { Path = path, Environment = ProviderReader.Development };
+        var options = new DotEnvSecretProviderOptions { Path = path, Environment = ProviderReader.Development, TimeProvider = time ?? new FakeTimeProvider() };
         configure?.Invoke(options);
-        return new DotEnvSecretProvider(options, time ?? new FakeTimeProvider(), loggerFactory: null);
+        return new DotEnvSecretProvider(options);
     }
 }

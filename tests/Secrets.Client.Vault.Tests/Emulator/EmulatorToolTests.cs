@@ -19,7 +19,7 @@ public sealed class EmulatorToolTests
             await File.WriteAllTextAsync(secretIdFile, variables["VAULT_APPROLE_SECRET_ID"]);
             var options = new HashiCorpVaultSecretProviderOptions
             {
-                Address = new Uri(variables["VAULT_ADDR"]),
+                Endpoint = new Uri(variables["VAULT_ADDR"]),
                 AuthMethod = VaultAuthMethod.AppRole,
                 AppRoleRoleId = variables["VAULT_APPROLE_ROLE_ID"],
                 AppRoleSecretIdPath = secretIdFile,

@@ -23,7 +23,7 @@ public sealed class SecretStoreEndToEndTests : IAsyncLifetime
         services.AddSingleton<IHostEnvironment>(new TestHostEnvironment("Production"));
         services.AddSecretStore(builder => builder.AddHashiCorpVault(options =>
         {
-            options.Address = _vault.Emulator.Address;
+            options.Endpoint = _vault.Emulator.Address;
             options.Role = _vault.Emulator.KubernetesRole;
             options.ServiceAccountTokenPath = _vault.JwtPath;
         }));
@@ -46,7 +46,7 @@ public sealed class SecretStoreEndToEndTests : IAsyncLifetime
         services.AddSingleton<IHostEnvironment>(new TestHostEnvironment("Production"));
         services.AddSecretStore(builder => builder.AddHashiCorpVault(options =>
         {
-            options.Address = _vault.Emulator.Address;
+            options.Endpoint = _vault.Emulator.Address;
             options.AuthMethod = VaultAuthMethod.Token;
         }));
         using var provider = services.BuildServiceProvider();
