@@ -155,7 +155,7 @@ public sealed class DopplerSecretProvider : SecretProvider
     private static string NameOf(DopplerSecretProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Name;
+        return options.Name ?? DopplerSecretProviderOptions.DefaultName;
     }
 
     private SecretSnapshot Current() => _snapshot ?? throw new ObjectDisposedException(ToString());

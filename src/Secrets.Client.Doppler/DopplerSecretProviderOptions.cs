@@ -6,14 +6,8 @@ public sealed class DopplerSecretProviderOptions : SecretProviderOptions
     /// <summary>The default provider name.</summary>
     public const string DefaultName = "doppler";
 
-    /// <summary>Gets or sets the provider's name, the scheme of its references (<c>doppler://STRIPE_KEY</c>). Defaults to <c>doppler</c>.</summary>
-    public string Name { get; set; } = DefaultName;
-
     /// <summary>Gets or sets how Doppler is reached. Defaults to <see cref="DopplerTransport.Api"/>.</summary>
     public DopplerTransport Transport { get; set; } = DopplerTransport.Api;
-
-    /// <summary>Gets or sets the application's environment name; when <see langword="null"/>, read from the hosting variables, else Production.</summary>
-    public string? Environment { get; set; }
 
     /// <summary>Gets or sets a value indicating whether the CLI transport may run in Production. Defaults to <see langword="false"/>.</summary>
     public bool AllowInProduction { get; set; }

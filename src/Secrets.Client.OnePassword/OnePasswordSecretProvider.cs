@@ -183,7 +183,7 @@ public sealed class OnePasswordSecretProvider : SecretProvider
     private static string NameOf(OnePasswordSecretProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Name;
+        return options.Name ?? OnePasswordSecretProviderOptions.DefaultName;
     }
 
     private static OnePasswordField? FindField(OnePasswordPath path, OnePasswordItem item) =>

@@ -6,17 +6,8 @@ public sealed class OnePasswordSecretProviderOptions : SecretProviderOptions
     /// <summary>The default provider name, the scheme of 1Password's own secret references.</summary>
     public const string DefaultName = "op";
 
-    /// <summary>Gets or sets the provider's name, the scheme of its references. Defaults to <c>op</c>, so <c>op://vault/item/field</c> works as 1Password writes it.</summary>
-    public string Name { get; set; } = DefaultName;
-
     /// <summary>Gets or sets how 1Password is reached. Defaults to <see cref="OnePasswordTransport.Cli"/>.</summary>
     public OnePasswordTransport Transport { get; set; } = OnePasswordTransport.Cli;
-
-    /// <summary>
-    /// Gets or sets the application's environment name (the DI extensions set it from <c>IHostEnvironment</c>); when
-    /// <see langword="null"/>, read from <c>ASPNETCORE_ENVIRONMENT</c>/<c>DOTNET_ENVIRONMENT</c>, else Production.
-    /// </summary>
-    public string? Environment { get; set; }
 
     /// <summary>Gets or sets a value indicating whether the CLI transport may run in Production. Defaults to <see langword="false"/>; Connect is not affected.</summary>
     public bool AllowInProduction { get; set; }

@@ -59,7 +59,7 @@ public sealed class EmulatorToolTests
             await using var provider = new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
             {
                 Region = exports["AWS_REGION"],
-                ServiceUrl = new Uri(exports["AWS_ENDPOINT_URL_SECRETS_MANAGER"]),
+                Endpoint = new Uri(exports["AWS_ENDPOINT_URL_SECRETS_MANAGER"]),
                 Credentials = new BasicAWSCredentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"]),
             });
             using var current = await provider.GetSecretAsync(Ref("app/db"));

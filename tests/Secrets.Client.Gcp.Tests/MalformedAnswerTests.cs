@@ -49,7 +49,7 @@ public sealed class MalformedAnswerTests
         {
             Endpoint = new Uri("https://secretmanager.googleapis.com/"),
             AccessTokenProvider = _ => new ValueTask<string>("t"),
-            HttpMessageHandler = new AnswerHandler(body),
+            HttpHandler = new AnswerHandler(body),
         });
 
     private sealed class AnswerHandler(string body) : HttpMessageHandler

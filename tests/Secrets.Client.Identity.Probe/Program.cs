@@ -70,9 +70,9 @@ static SecretProvider CreateProvider(string platform, Dictionary<string, string>
     var productionIdentities = settings.GetValueOrDefault("production-identity");
     SecretProvider provider = platform switch
     {
-        "aws" => new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = settings.GetValueOrDefault("region"), ServiceUrl = new Uri(settings["endpoint"]) }, loggers),
-        "gcp" => new GcpSecretManagerSecretProvider(GcpSecretManagerSecretProvider.DefaultName, new GcpSecretManagerSecretProviderOptions { Endpoint = new Uri(settings["endpoint"]), DefaultProject = settings["project"] }, loggers.CreateLogger<GcpSecretManagerSecretProvider>()),
-        "azure" => new AzureKeyVaultSecretProvider(AzureKeyVaultSecretProvider.DefaultName, AzureOptions(settings), loggers.CreateLogger<AzureKeyVaultSecretProvider>()),
+        "aws" => new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = settings.GetValueOrDefault("region"), Endpoint = new Uri(settings["endpoint"]) }, loggers),
+        "gcp" => new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions { Endpoint = new Uri(settings["endpoint"]), DefaultProject = settings["project"] }, loggers),
+        "azure" => new AzureKeyVaultSecretProvider(AzureOptions(settings), loggers),
         _ => throw new ArgumentException("Unknown platform " + platform),
     };
     if (productionIdentities is not null)

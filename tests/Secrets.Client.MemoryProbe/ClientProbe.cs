@@ -49,7 +49,7 @@ internal static class ClientProbe
         "aws" => new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions
         {
             Region = Variable("PROBE_REGION"),
-            ServiceUrl = new Uri(Variable("PROBE_ENDPOINT")),
+            Endpoint = new Uri(Variable("PROBE_ENDPOINT")),
             Credentials = new Amazon.Runtime.BasicAWSCredentials(Variable("PROBE_KEY_ID"), Variable("PROBE_KEY")),
         }),
         "gcp" => new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions
@@ -61,7 +61,7 @@ internal static class ClientProbe
         }),
         "vault" => new HashiCorpVaultSecretProvider(new HashiCorpVaultSecretProviderOptions
         {
-            Address = new Uri(Variable("PROBE_ENDPOINT")),
+            Endpoint = new Uri(Variable("PROBE_ENDPOINT")),
             AuthMethod = VaultAuthMethod.Kubernetes,
             Role = Variable("PROBE_ROLE"),
             ServiceAccountTokenPath = Variable("PROBE_JWT_PATH"),

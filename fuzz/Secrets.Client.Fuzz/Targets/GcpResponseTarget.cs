@@ -21,7 +21,7 @@ internal sealed class GcpResponseTarget : FuzzTarget, IDisposable
         {
             Endpoint = new Uri("https://gcp.fuzz.invalid/"),
             AccessTokenProvider = static _ => ValueTask.FromResult("fuzz-token"),
-            HttpMessageHandler = _handler,
+            HttpHandler = _handler,
             Environment = "Development",
         });
     }

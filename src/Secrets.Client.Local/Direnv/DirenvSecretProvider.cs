@@ -27,6 +27,9 @@ namespace Secrets.Client.Local;
 /// </remarks>
 public sealed class DirenvSecretProvider : SecretProvider
 {
+    /// <summary>The name references use when <see cref="SecretProviderOptions.Name"/> is not set: <c>direnv</c>.</summary>
+    public const string DefaultName = "direnv";
+
     private const string Tool = "direnv";
 
     // direnv's bookkeeping, and the keys direnv itself ignores in a diff (env_diff.go IgnoredKeys).
@@ -77,7 +80,7 @@ public sealed class DirenvSecretProvider : SecretProvider
         _directory = System.IO.Path.GetFullPath(options.Directory);
         _timeProvider = timeProvider;
         _logger = loggerFactory?.CreateLogger<DirenvSecretProvider>() ?? NullLogger<DirenvSecretProvider>.Instance;
-        if (SecretEnvironment.IsProduction(LocalEnvironment.EnsureAllowed(options, $"direnv environment of '{_directory}'")))
+        if (SecretEnvironment.IsProduction(LocalEnvironment.EnsureAllowed(options, Name, $"direnv environment of '{_directory}'")))
         {
             Log.RunningInProduction(_logger, Name);
         }
@@ -164,7 +167,7 @@ public sealed class DirenvSecretProvider : SecretProvider
     private static string NameOf(DirenvSecretProviderOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Name;
+        return options.Name ?? DefaultName;
     }
 
     private Loaded Current() => _loaded ?? throw new ObjectDisposedException(ToString());
@@ -243,7 +246,6 @@ public sealed class DirenvSecretProvider : SecretProvider
         var snapshot = result.Output.Trim(" \t\r\n"u8).IsEmpty
             ? SecretSnapshot.Empty(changeToken: null)
             : SecretSnapshot.Parse(result.Output, Name, _versioner, Excluded.Contains, changeToken: null, now);
-        LocalTelemetry.RecordFileRead(Name, success: true);
         return new Loaded(snapshot, watches);
     }
 

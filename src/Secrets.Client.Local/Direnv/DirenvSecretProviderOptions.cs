@@ -3,12 +3,6 @@ namespace Secrets.Client.Local;
 /// <summary>Options for <see cref="DirenvSecretProvider"/>.</summary>
 public sealed class DirenvSecretProviderOptions : LocalSecretProviderOptions
 {
-    /// <summary>Initializes a new instance of the <see cref="DirenvSecretProviderOptions"/> class, named <c>direnv</c>.</summary>
-    public DirenvSecretProviderOptions()
-        : base("direnv")
-    {
-    }
-
     /// <summary>Gets or sets the directory whose <c>.envrc</c> (allowed with <c>direnv allow</c>) is loaded. Defaults to the current directory.</summary>
     public string Directory { get; set; } = ".";
 
