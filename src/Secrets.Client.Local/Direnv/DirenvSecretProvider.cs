@@ -1,8 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Local;
 
@@ -47,6 +49,7 @@ public sealed class DirenvSecretProvider : SecretProvider
     private readonly DirenvSecretProviderOptions _options;
     private readonly string _directory;
     private readonly TimeProvider _timeProvider;
+    private readonly SecretProviderMetrics _metrics;
     private readonly ILogger _logger;
     private readonly SecretVersioner _versioner = new();
     private readonly SemaphoreSlim _loadGate = new(1, 1);
@@ -56,29 +59,23 @@ public sealed class DirenvSecretProvider : SecretProvider
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="DirenvSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
-    /// <exception cref="SecretEnvironmentScopeException">The environment is Production and <see cref="LocalSecretProviderOptions.AllowInProduction"/> is not set.</exception>
-    public DirenvSecretProvider(DirenvSecretProviderOptions options)
-        : this(options, TimeProvider.System, loggerFactory: null)
-    {
-    }
-
-    /// <summary>Initializes a new instance of the <see cref="DirenvSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
-    /// <param name="timeProvider">The clock that paces change checks and times out direnv.</param>
+    /// <param name="options">The options; <see cref="SecretProviderOptions.Name"/> defaults to <see cref="DefaultName"/> and
+    /// <see cref="SecretProviderOptions.TimeProvider"/> (which paces change checks and times out direnv) to the system clock.</param>
     /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> for none.</param>
+    /// <param name="meterFactory">Creates the provider's meter; <see langword="null"/> uses a meter of its own.</param>
     /// <exception cref="SecretEnvironmentScopeException">The environment is Production and <see cref="LocalSecretProviderOptions.AllowInProduction"/> is not set.</exception>
-    public DirenvSecretProvider(DirenvSecretProviderOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory)
+    public DirenvSecretProvider(DirenvSecretProviderOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
         : base(NameOf(options), options)
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
+        options.Validate(Name);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Directory, "options.Directory");
         ArgumentException.ThrowIfNullOrWhiteSpace(options.ExecutablePath, "options.ExecutablePath");
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.CommandTimeout, TimeSpan.Zero, "options.CommandTimeout");
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ChangeCheckInterval, TimeSpan.Zero, "options.ChangeCheckInterval");
         _options = options;
         _directory = System.IO.Path.GetFullPath(options.Directory);
-        _timeProvider = timeProvider;
+        _timeProvider = options.TimeProvider ?? TimeProvider.System;
+        _metrics = new SecretProviderMetrics(Name, "direnv", meterFactory);
         _logger = loggerFactory?.CreateLogger<DirenvSecretProvider>() ?? NullLogger<DirenvSecretProvider>.Instance;
         if (SecretEnvironment.IsProduction(LocalEnvironment.EnsureAllowed(options, Name, $"direnv environment of '{_directory}'")))
         {
@@ -159,6 +156,7 @@ public sealed class DirenvSecretProvider : SecretProvider
 
             loaded?.Snapshot.Dispose();
             _loadGate.Dispose();
+            _metrics.Dispose();
         }
 
         await base.DisposeAsyncCore().ConfigureAwait(false);
@@ -231,7 +229,9 @@ public sealed class DirenvSecretProvider : SecretProvider
         }
 
         var command = new CliCommand(Tool, _options.ExecutablePath, ["export", "json"], environment, _options.CommandTimeout, _directory) { TimeProvider = _timeProvider };
+        var started = _timeProvider.GetTimestamp();
         using var result = await CliProcess.RunAsync(command, Name, cancellationToken).ConfigureAwait(false);
+        _metrics.Record("load", result.ExitCode == 0 ? "ok" : "ExitCode", _timeProvider.GetElapsedTime(started));
         if (result.Error.Contains(" is blocked", StringComparison.Ordinal))
         {
             throw new SecretAccessDeniedException(Name, secretName: null, $"direnv refuses the .envrc in '{_directory}' because it is not allowed, or changed since it was: review it, then run `direnv allow {_directory}`.") { ErrorCode = "Blocked" };

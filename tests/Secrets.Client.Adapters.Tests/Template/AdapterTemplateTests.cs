@@ -24,6 +24,7 @@ public sealed class AdapterTemplateTests
         { typeof(DotEnvSecretProvider), "AddDotEnv", false },
         { typeof(EnvironmentVariablesSecretProvider), "AddEnvironmentVariables", false },
         { typeof(KeyPerFileSecretProvider), "AddKeyPerFile", false },
+        { typeof(DirenvSecretProvider), "AddDirenv", false },
     };
 
     [Fact]

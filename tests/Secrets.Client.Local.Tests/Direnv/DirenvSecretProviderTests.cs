@@ -29,7 +29,7 @@ public sealed class DirenvSecretProviderTests
         var directory = harness.CopyCase("dotenv-default");
         await harness.AllowAsync(directory);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var provider = new DirenvSecretProvider(harness.Options(directory), time, loggerFactory: null);
+        await using var provider = new DirenvSecretProvider(WithClock(harness.Options(directory), time));
         var reference = SecretReference.Parse("direnv://DATABASE_URL");
         var before = await provider.GetPropertiesAsync(reference);
         var untouched = await provider.GetPropertiesAsync(SecretReference.Parse("direnv://STRIPE_KEY"));
@@ -53,7 +53,7 @@ public sealed class DirenvSecretProviderTests
         var directory = harness.CreateDirectory("blocked", "export TOKEN=first\n");
         await harness.AllowAsync(directory);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var provider = new DirenvSecretProvider(harness.Options(directory), time, loggerFactory: null);
+        await using var provider = new DirenvSecretProvider(WithClock(harness.Options(directory), time));
         using (var first = await provider.GetSecretAsync(SecretReference.Parse("direnv://TOKEN")))
         {
             Assert.Equal("first", first.Value.ExposeAsString());
@@ -123,6 +123,12 @@ public sealed class DirenvSecretProviderTests
         {
             Directory.Delete(directory);
         }
+    }
+
+    private static DirenvSecretProviderOptions WithClock(DirenvSecretProviderOptions options, TimeProvider time)
+    {
+        options.TimeProvider = time;
+        return options;
     }
 }
 
