@@ -8,8 +8,8 @@ using Secrets.Client.Local;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
-/// Adds the local-development providers to a secret store: <c>.env</c> files, environment variables and key-per-file
-/// directories, each with the shape every adapter has (default name, a name and options, a name and a configuration section).
+/// Adds the local-development providers to a secret store: <c>.env</c> files, environment variables, key-per-file
+/// directories and direnv, each with the shape every adapter has (default name, a name and options, a name and a configuration section).
 /// </summary>
 /// <remarks>
 /// Each provider follows the store's environment (<c>SecretStoreOptions.Environment</c>, the host's) unless its options name
@@ -167,6 +167,45 @@ public static class LocalSecretStoreBuilderExtensions
         return AddKeyPerFileCore(builder, name, options => configuration.Bind(options));
     }
 
+    /// <summary>Adds a provider named <c>direnv</c> that serves the direnv environment of the content root.</summary>
+    /// <param name="builder">The secret store builder.</param>
+    /// <returns>The builder.</returns>
+    public static SecretStoreBuilder AddDirenv(this SecretStoreBuilder builder) => AddDirenvCore(builder, name: null, configure: null);
+
+    /// <summary>Adds a provider named <c>direnv</c> that serves the direnv environment of a directory.</summary>
+    /// <param name="builder">The secret store builder.</param>
+    /// <param name="configure">Sets the options (directory, executable...).</param>
+    /// <returns>The builder.</returns>
+    public static SecretStoreBuilder AddDirenv(this SecretStoreBuilder builder, Action<DirenvSecretProviderOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddDirenvCore(builder, name: null, configure);
+    }
+
+    /// <summary>Adds a provider under <paramref name="name"/> that serves the direnv environment of a directory.</summary>
+    /// <param name="builder">The secret store builder.</param>
+    /// <param name="name">The provider's name, the scheme of its references.</param>
+    /// <param name="configure">Sets the options (directory, executable...).</param>
+    /// <returns>The builder.</returns>
+    public static SecretStoreBuilder AddDirenv(this SecretStoreBuilder builder, string name, Action<DirenvSecretProviderOptions> configure)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        return AddDirenvCore(builder, name, configure);
+    }
+
+    /// <summary>Adds a provider under <paramref name="name"/> whose options are bound from a configuration section.</summary>
+    /// <param name="builder">The secret store builder.</param>
+    /// <param name="name">The provider's name, the scheme of its references.</param>
+    /// <param name="configuration">The section to bind (<c>Directory</c>, <c>ExecutablePath</c>, <c>CommandTimeout</c>...).</param>
+    /// <returns>The builder.</returns>
+    public static SecretStoreBuilder AddDirenv(this SecretStoreBuilder builder, string name, IConfiguration configuration)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configuration);
+        return AddDirenvCore(builder, name, options => configuration.Bind(options));
+    }
+
     private static SecretStoreBuilder AddDotEnvCore(SecretStoreBuilder builder, string? name, Action<DotEnvSecretProviderOptions>? configure) =>
         builder.AddProvider(name, configure, static (services, options) =>
         {
@@ -183,6 +222,13 @@ public static class LocalSecretStoreBuilderExtensions
         {
             options.DirectoryPath = FromContentRoot(services.GetService<IHostEnvironment>(), options.DirectoryPath);
             return new KeyPerFileSecretProvider(options, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>());
+        });
+
+    private static SecretStoreBuilder AddDirenvCore(SecretStoreBuilder builder, string? name, Action<DirenvSecretProviderOptions>? configure) =>
+        builder.AddProvider(name, configure, static (services, options) =>
+        {
+            options.Directory = FromContentRoot(services.GetService<IHostEnvironment>(), options.Directory);
+            return new DirenvSecretProvider(options, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>());
         });
 
     private static string FromContentRoot(IHostEnvironment? host, string path) =>
