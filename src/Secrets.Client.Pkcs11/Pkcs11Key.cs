@@ -166,7 +166,7 @@ public sealed class Pkcs11Key
             return cached.Handle;
         }
 
-        var handle = Pkcs11Signer.FindPrivateKey(connection, session, _selector);
+        var handle = Pkcs11TokenObjects.FindPrivateKey(connection, session, _selector);
         CacheHandle(connection, handle);
         return handle;
     }
