@@ -63,7 +63,7 @@ internal sealed class SqsBackend
         }
 
         var name = queueUrl.TrimEnd('/');
-        name = name[(name.LastIndexOf('/') + 1)..];
+        name = name.StartsWith("arn:", StringComparison.Ordinal) ? name[(name.LastIndexOf(':') + 1)..] : name[(name.LastIndexOf('/') + 1)..];
         return _queues.TryGetValue(name, out var queue) && !queue.Deleted
             ? queue
             : throw Error("QueueDoesNotExist", "The specified queue does not exist.");
