@@ -85,7 +85,7 @@ internal static class AwsChangeEventParser
             return (null, "malformed");
         }
 
-        var fullArn = Text(response, "arn") ?? (IsArn(secretId) && HasSuffix(secretId) ? secretId : null);
+        var responseArn = Text(response, "arn");
         var spellings = new List<string>();
         string name;
         if (IsArn(secretId))
@@ -96,13 +96,21 @@ internal static class AwsChangeEventParser
                 return (null, "malformed");
             }
 
-            // Without the response's ARN we cannot tell a full ARN from a partial one whose name ends like a suffix: offer both.
-            name = fullArn is not null && ResourceName(fullArn) is { } known && HasSuffix(fullArn) ? known[..^SuffixLength] : resource;
             spellings.Add(secretId);
-            if (fullArn is null && HasSuffix(secretId))
+            if (responseArn is not null && ResourceName(responseArn) is { } known && HasSuffix(responseArn))
             {
-                spellings.Add(resource[..^SuffixLength]);
+                name = known[..^SuffixLength];
+            }
+            else if (HasSuffix(secretId))
+            {
+                // Without the response's ARN a full ARN and a partial one whose name ends like a suffix look alike: offer both readings.
+                name = resource[..^SuffixLength];
+                spellings.Add(resource);
                 spellings.Add(secretId[..^SuffixLength]);
+            }
+            else
+            {
+                name = resource;
             }
         }
         else
@@ -110,15 +118,15 @@ internal static class AwsChangeEventParser
             name = secretId;
         }
 
-        if (fullArn is not null)
+        if (responseArn is not null)
         {
-            spellings.Add(fullArn);
-            if (HasSuffix(fullArn))
+            spellings.Add(responseArn);
+            if (HasSuffix(responseArn))
             {
-                spellings.Add(fullArn[..^SuffixLength]);
+                spellings.Add(responseArn[..^SuffixLength]);
             }
         }
-        else if (region is not null && account is not null)
+        else if (!IsArn(secretId) && region is not null && account is not null)
         {
             spellings.Add($"arn:aws:secretsmanager:{region}:{account}:secret:{name}");
         }

@@ -26,6 +26,20 @@ public sealed class OperationsJudgeTests
     }
 
     [Fact]
+    public async Task Aws_sqs_client_long_polls_hides_received_messages_redelivers_deletes_tags_and_sees_a_deleted_queue()
+    {
+        await using var emulator = await SqsEmulator.StartAsync();
+        var answers = await RunAsync("aws/sqs.mjs", "@aws-sdk/client-sqs", null, emulator.Endpoint.ToString().TrimEnd('/'), emulator.Region, emulator.AccessKeyId, emulator.SecretAccessKey);
+
+        AssertJson("""{"sameUrl":true,"listed":1,"endsWithName":true}""", answers["queue"]);
+        AssertJson("""{"body":"hello ✓","sameId":true,"waitedForArrival":true,"receiveCount":"1"}""", answers["longPoll"]);
+        AssertJson("""{"hiddenWhileReceived":0,"redelivered":"hello ✓","receiveCount":"2","afterDelete":0,"left":"0"}""", answers["visibility"]);
+        AssertJson("""{"team":"a","secrets-client:heartbeat":"1700000000"}""", answers["tags"]);
+        AssertJson("""{"send":"QueueDoesNotExist","lookup":"QueueDoesNotExist"}""", answers["deleted"]);
+        Assert.Equal(4, emulator.Traffic.Count("ReceiveMessage"));
+    }
+
+    [Fact]
     public async Task Node_vault_writes_policies_creates_restricted_tokens_writes_metadata_and_patches()
     {
         await using var emulator = await HashiCorpVaultEmulator.StartAsync();
