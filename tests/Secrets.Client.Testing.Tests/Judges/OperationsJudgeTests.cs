@@ -40,6 +40,19 @@ public sealed class OperationsJudgeTests
     }
 
     [Fact]
+    public async Task Google_pubsub_clients_create_publish_pull_with_wait_acknowledge_redeliver_and_delete_over_rest()
+    {
+        await using var emulator = await PubSubEmulator.StartAsync();
+        var answers = await RunAsync("gcp/pubsub.mjs", "@google-cloud/pubsub", null, emulator.Endpoint.ToString().TrimEnd('/'), emulator.TestToken, emulator.ProjectId);
+
+        AssertJson("""{"topic":true,"ackDeadlineSeconds":30,"ttl":"86400"}""", answers["subscription"]);
+        AssertJson("""{"count":1,"data":"{\"name\":\"x\"}","eventType":"SECRET_VERSION_ADD","sameId":true,"waitedForArrival":true}""", answers["pull"]);
+        AssertJson("""{"whileLeased":0,"redelivered":1,"newAckId":true,"afterAck":0}""", answers["ack"]);
+        AssertJson("""{"pull":5,"get":5}""", answers["deleted"]);
+        Assert.Empty(emulator.SubscriptionNames);
+    }
+
+    [Fact]
     public async Task Node_vault_writes_policies_creates_restricted_tokens_writes_metadata_and_patches()
     {
         await using var emulator = await HashiCorpVaultEmulator.StartAsync();
