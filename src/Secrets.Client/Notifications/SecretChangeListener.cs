@@ -22,6 +22,7 @@ public abstract class SecretChangeListener : BackgroundService
     private readonly ListenerMetrics _metrics;
     private readonly Lock _stateLock = new();
     private bool _opened;
+    private bool _openAttempted;
     private int _consecutiveFailures;
     private DateTimeOffset? _failingSince;
     private DateTimeOffset? _lastSuccess;
@@ -80,12 +81,14 @@ public abstract class SecretChangeListener : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        if (_opened)
+        // Also when stopped during an open: the queue or subscription may exist though its creation's answer was lost.
+        if (_opened || _openAttempted)
         {
             try
             {
                 await CloseAsync(cancellationToken).ConfigureAwait(false);
                 _opened = false;
+                _openAttempted = false;
             }
 #pragma warning disable CA1031 // Cleanup failing must not fail the host's shutdown; the reaper removes what is left.
             catch (Exception ex)
@@ -117,7 +120,7 @@ public abstract class SecretChangeListener : BackgroundService
     /// <returns>A task that completes after the round.</returns>
     protected abstract Task ReceiveAsync(CancellationToken cancellationToken);
 
-    /// <summary>Closes the transport when the host stops: deletes a per-instance queue or subscription.</summary>
+    /// <summary>Closes the transport when the host stops: deletes a per-instance queue or subscription. Also called after an open that did not finish, so it must tolerate what does not exist.</summary>
     /// <param name="cancellationToken">The host's shutdown token.</param>
     /// <returns>A task that completes when closed.</returns>
     protected virtual Task CloseAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -179,6 +182,7 @@ public abstract class SecretChangeListener : BackgroundService
             {
                 if (!_opened)
                 {
+                    _openAttempted = true;
                     await OpenAsync(stoppingToken).ConfigureAwait(false);
                     _opened = true;
                     ListenerLog.Opened(Logger, Source);
