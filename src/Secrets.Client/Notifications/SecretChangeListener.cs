@@ -204,10 +204,14 @@ public abstract class SecretChangeListener : BackgroundService
                     _opened = false;
                 }
 
-                var wait = Failed(ex);
+                // The wait's timer exists before the failure is published, so that whoever watches the status (a
+                // test's fake clock, a health probe) sees a listener already waiting.
+                var wait = Backoff();
+                var delay = Task.Delay(wait, TimeProvider, stoppingToken);
+                Failed(ex, wait);
                 try
                 {
-                    await Task.Delay(wait, TimeProvider, stoppingToken).ConfigureAwait(false);
+                    await delay.ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -240,7 +244,20 @@ public abstract class SecretChangeListener : BackgroundService
         }
     }
 
-    private TimeSpan Failed(Exception error)
+    private TimeSpan Backoff()
+    {
+        int failures;
+        lock (_stateLock)
+        {
+            failures = _consecutiveFailures + 1;
+        }
+
+        var cap = Math.Min(_options.MaxBackoff.TotalMilliseconds, _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30)));
+        // Equal jitter: at least half the cap, so that a fleet that lost its transport together does not retry together.
+        return TimeSpan.FromMilliseconds((cap / 2) + (cap / 2 * Math.Clamp(_options.Randomizer(), 0, 1)));
+    }
+
+    private void Failed(Exception error, TimeSpan wait)
     {
         int failures;
         lock (_stateLock)
@@ -251,10 +268,6 @@ public abstract class SecretChangeListener : BackgroundService
         }
 
         _metrics.Error(error);
-        var cap = Math.Min(_options.MaxBackoff.TotalMilliseconds, _options.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30)));
-        // Equal jitter: at least half the cap, so that a fleet that lost its transport together does not retry together.
-        var wait = TimeSpan.FromMilliseconds((cap / 2) + (cap / 2 * Math.Clamp(_options.Randomizer(), 0, 1)));
         ListenerLog.TransportFailed(Logger, Source, error.GetType().Name, failures, wait);
-        return wait;
     }
 }

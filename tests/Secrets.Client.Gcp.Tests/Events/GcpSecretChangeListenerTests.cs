@@ -107,7 +107,7 @@ public class GcpSecretChangeListenerTests
     public async Task Stopping_deletes_the_instance_subscription_and_a_dead_instance_s_one_expires()
     {
         var pubSubTime = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var f = await GcpEventsFixture.StartAsync(new PubSubEmulatorOptions { TimeProvider = pubSubTime, MaxPullWait = TimeSpan.Zero });
+        await using var f = await GcpEventsFixture.StartAsync(new PubSubEmulatorOptions { TimeProvider = pubSubTime });
         var stopped = await f.StartListenerAsync(instanceId: "stopped");
         var dead = await f.StartListenerAsync(instanceId: "dead");
 
