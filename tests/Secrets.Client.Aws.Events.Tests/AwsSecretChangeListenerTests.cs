@@ -167,6 +167,22 @@ public class AwsSecretChangeListenerTests
     }
 
     [Fact]
+    public async Task A_secret_deleted_at_the_backend_is_removed_from_the_store_and_wiped()
+    {
+        await using var f = await AwsEventsFixture.StartAsync();
+        f.SecretsManager.CreateSecret("app/old", Canary);
+        var held = await f.Store.GetSecretAsync(Ref("app/old"));
+        await f.StartListenerAsync();
+        var changed = Changed.NextAsync(f.Store, "app/old");
+
+        f.SecretsManager.DeleteSecret("app/old");
+
+        Assert.Equal(SecretChangeKind.Removed, (await changed).Kind);
+        Assert.Equal(0, f.Store.CachedCount);
+        await Eventually.TrueAsync(() => held.Value.IsWiped, "the removed value was wiped");
+    }
+
+    [Fact]
     public async Task Stopping_unsubscribes_and_deletes_the_instance_queue()
     {
         await using var f = await AwsEventsFixture.StartAsync();

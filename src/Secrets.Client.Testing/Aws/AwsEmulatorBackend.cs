@@ -101,9 +101,11 @@ internal sealed partial class AwsEmulatorBackend
 
     public void ScheduleDeletion(string secretId, bool force)
     {
+        List<string>? events;
         lock (_lock)
         {
             var secret = Find(secretId);
+            events = ChangeEvents("DeleteSecret", secretId);
             if (force)
             {
                 _byName.Remove(secret.Name);
@@ -113,6 +115,8 @@ internal sealed partial class AwsEmulatorBackend
                 secret.DeletedDate ??= Now;
             }
         }
+
+        Emit(events);
     }
 
     private static void WriteDate(Utf8JsonWriter writer, string name, DateTimeOffset? date)
