@@ -6,14 +6,12 @@ using System.Text.Json;
 namespace Secrets.Client.Testing;
 
 /// <summary>
-/// The emulated SQS account: queues by name and the operations of the SQS JSON protocol on them, plus topics that fan
-/// a message out to every subscribed queue (SNS with raw message delivery), which is how a per-instance queue gets its
-/// copy of an EventBridge event.
+/// The emulated SQS account: queues by name and the operations of the SQS JSON protocol on them; <see cref="Topics"/>
+/// fan a message out to every subscribed queue.
 /// </summary>
 internal sealed class SqsBackend
 {
     private readonly ConcurrentDictionary<string, SqsQueue> _queues = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> _topics = new(StringComparer.Ordinal);
     private static readonly string[] SystemAttributes = ["SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp", "SenderId"];
     private static readonly string[] AttributeLists = ["AttributeNames", "MessageSystemAttributeNames"];
     private readonly SqsEmulatorOptions _options;
@@ -21,9 +19,13 @@ internal sealed class SqsBackend
     public SqsBackend(SqsEmulatorOptions options)
     {
         _options = options;
+        Topics = new SqsTopics(options, arn => _queues.Values.FirstOrDefault(q => q.Arn == arn));
     }
 
     public Uri? Endpoint { get; set; }
+
+    /// <summary>Gets the topics that fan messages out to subscribed queues.</summary>
+    public SqsTopics Topics { get; }
 
     public IReadOnlyCollection<SqsQueue> Queues => [.. _queues.Values];
 
@@ -75,64 +77,13 @@ internal sealed class SqsBackend
         {
             queue.Deleted = true;
             queue.Wake();
-            foreach (var subscribers in _topics.Values)
-            {
-                subscribers.TryRemove(queue.Arn, out _);
-            }
-
+            Topics.Forget(queue.Arn);
             return true;
         }
 
         return false;
     }
 
-    /// <summary>Subscribes a queue (by ARN) to a topic; returns the subscription ARN.</summary>
-    public string Subscribe(string topic, string queueArn)
-    {
-        var subscription = $"arn:aws:sns:{_options.Region}:{_options.AccountId}:{topic}:{Guid.NewGuid()}";
-        _topics.GetOrAdd(topic, _ => new(StringComparer.Ordinal))[queueArn] = subscription;
-        return subscription;
-    }
-
-    public bool Unsubscribe(string subscriptionArn)
-    {
-        foreach (var subscribers in _topics.Values)
-        {
-            foreach (var (queueArn, arn) in subscribers)
-            {
-                if (arn == subscriptionArn)
-                {
-                    return subscribers.TryRemove(queueArn, out _);
-                }
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>Delivers a copy of <paramref name="body"/> to every queue subscribed to <paramref name="topic"/>; returns how many.</summary>
-    public int Publish(string topic, string body)
-    {
-        if (!_topics.TryGetValue(topic, out var subscribers))
-        {
-            return 0;
-        }
-
-        var delivered = 0;
-        foreach (var queueArn in subscribers.Keys)
-        {
-            var queue = _queues.Values.FirstOrDefault(q => q.Arn == queueArn);
-            if (queue is not null)
-            {
-                queue.Send(body, 0, "sns.amazonaws.com");
-                delivered++;
-            }
-        }
-
-        return delivered;
-    }
-
-    public int SubscriberCount(string topic) => _topics.TryGetValue(topic, out var subscribers) ? subscribers.Count : 0;
 
     /// <summary>Runs one operation (all but ReceiveMessage, see <see cref="ReceiveAsync"/>) and writes its answer's properties.</summary>
     public void Dispatch(string operation, JsonElement request, Utf8JsonWriter writer, string principal)

@@ -111,13 +111,13 @@ public sealed class SqsEmulator : IAsyncDisposable
     public string Subscribe(string topic, string queueUrlOrName)
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
-        return Seed(() => _backend.Subscribe(topic, _backend.Resolve(queueUrlOrName).Arn));
+        return Seed(() => _backend.Topics.Subscribe(topic, _backend.Resolve(queueUrlOrName).Arn));
     }
 
     /// <summary>Removes a subscription.</summary>
     /// <param name="subscriptionArn">The ARN <see cref="Subscribe"/> returned.</param>
     /// <returns><see langword="true"/> when it existed.</returns>
-    public bool Unsubscribe(string subscriptionArn) => _backend.Unsubscribe(subscriptionArn);
+    public bool Unsubscribe(string subscriptionArn) => _backend.Topics.Unsubscribe(subscriptionArn);
 
     /// <summary>Publishes a message to a topic: every subscribed queue gets a copy of the body.</summary>
     /// <param name="topic">The topic name.</param>
@@ -127,13 +127,13 @@ public sealed class SqsEmulator : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(topic);
         ArgumentException.ThrowIfNullOrEmpty(body);
-        return _backend.Publish(topic, body);
+        return _backend.Topics.Publish(topic, body);
     }
 
     /// <summary>Gets how many queues are subscribed to a topic.</summary>
     /// <param name="topic">The topic name.</param>
     /// <returns>The count.</returns>
-    public int CountSubscribers(string topic) => _backend.SubscriberCount(topic);
+    public int CountSubscribers(string topic) => _backend.Topics.SubscriberCount(topic);
 
     /// <summary>Stops the emulator.</summary>
     /// <returns>A task that completes when stopped.</returns>
