@@ -12,5 +12,7 @@ internal static class EmulatorKinds
             ["azure"] = AzureEmulatorKind.StartAsync,
             ["gcp"] = GcpEmulatorKind.StartAsync,
             ["vault"] = VaultEmulatorKind.StartAsync,
+            ["sqs"] = SqsEmulatorKind.StartAsync,
+            ["pubsub"] = PubSubEmulatorKind.StartAsync,
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 }

@@ -38,4 +38,15 @@ public interface ISecretStore
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The secrets' metadata.</returns>
     IAsyncEnumerable<SecretProperties> ListSecretsAsync(string? provider, string? prefix = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Takes a change notification from a listener: the held secret gets a version check (after a random delay up to
+    /// <see cref="SecretStoreOptions.ChangeNotificationMaxDelay"/>) and a fetch only if the version moved. A notification
+    /// never carries a value. Stores that do not cache ignore it (the default answers <see cref="SecretChangeNotificationOutcome.NotHeld"/>).
+    /// </summary>
+    /// <param name="notification">What the listener learned.</param>
+    /// <param name="cancellationToken">Cancels handing the notification over.</param>
+    /// <returns>What the store did with it.</returns>
+    ValueTask<SecretChangeNotificationOutcome> ProcessChangeNotificationAsync(SecretChangeNotification notification, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(SecretChangeNotificationOutcome.NotHeld);
 }

@@ -16,6 +16,8 @@ public sealed class EmulatorToolPrintEnvTests
         { "vault", "VAULT_ADDR", ["VAULT_TOKEN"] },
         { "gcp", "SECRET_MANAGER_EMULATOR_HOST", ["GOOGLE_CLOUD_PROJECT"] },
         { "azure", "AZURE_KEYVAULT_URL", ["AZURE_KEYVAULT_CERTIFICATE_PEM", "AZURE_KEYVAULT_TOKEN"] },
+        { "sqs", "AWS_ENDPOINT_URL_SQS", ["AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] },
+        { "pubsub", "PUBSUB_EMULATOR_HOST", ["GOOGLE_CLOUD_PROJECT"] },
     };
 
     [Theory]

@@ -84,7 +84,7 @@ public sealed class GcpSecretManagerEmulator : IAsyncDisposable
         }
 
         var token = options.TestToken ?? "ya29.emulator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var state = new GcpSecretState(options.TimeProvider);
+        var state = new GcpSecretState(options.TimeProvider) { Notifier = new GcpSecretNotifier(options) };
         var handler = new GcpSecretManagerProtocol(state, options, token);
         var server = await LoopbackServer.StartAsync(handler.HandleAsync, options.UseHttps, options.Port, cancellationToken).ConfigureAwait(false);
         return new GcpSecretManagerEmulator(server, state, handler, options.ProjectId, token);
@@ -115,7 +115,10 @@ public sealed class GcpSecretManagerEmulator : IAsyncDisposable
         var copy = data.ToArray();
         lock (_state.Sync)
         {
-            return _state.AddVersion(GetOrCreate(secretId), copy).Number;
+            var secret = GetOrCreate(secretId);
+            var version = _state.AddVersion(secret, copy);
+            _state.Notifier?.Notify("SECRET_VERSION_ADD", secret, version);
+            return version.Number;
         }
     }
 
@@ -185,7 +188,9 @@ public sealed class GcpSecretManagerEmulator : IAsyncDisposable
                 throw new InvalidOperationException($"Version {version} of secret '{secretId}' is destroyed.");
             }
 
+            var secret = FindSecret(secretId);
             ApplyState(found, state, _state.Now);
+            _state.Notifier?.Notify("SECRET_VERSION_" + state switch { GcpSecretVersionStates.Enabled => "ENABLE", GcpSecretVersionStates.Disabled => "DISABLE", _ => "DESTROY" }, secret, found);
         }
     }
 

@@ -27,4 +27,18 @@ public sealed class GcpSecretManagerEmulatorOptions : EmulatorOptions
     /// <see cref="EmulatorOptions.Authenticator"/>, when set, still decides. Default <see langword="false"/>.
     /// </summary>
     public bool AllowAnonymous { get; set; }
+
+    /// <summary>
+    /// Gets or sets the Pub/Sub emulator the secrets' event notifications go to (with <see cref="NotificationTopics"/>);
+    /// <see langword="null"/> (the default) publishes none.
+    /// </summary>
+    public PubSubEmulator? NotificationPubSub { get; set; }
+
+    /// <summary>
+    /// Gets the topics (ids or full names on <see cref="NotificationPubSub"/>) every secret notifies, as a secret's
+    /// <c>topics</c> field does in the service: SECRET_CREATE, SECRET_UPDATE, SECRET_DELETE, SECRET_VERSION_ADD,
+    /// SECRET_VERSION_ENABLE, SECRET_VERSION_DISABLE and SECRET_VERSION_DESTROY, for changes through the API and the
+    /// seeding helpers alike.
+    /// </summary>
+    public IList<string> NotificationTopics { get; } = [];
 }

@@ -173,6 +173,7 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
 
             var created = _state.Create(project, secretId, EmulatorJson.ReadStringMap(document.RootElement, "labels"));
             created.Annotations = EmulatorJson.ReadStringMap(document.RootElement, "annotations") ?? created.Annotations;
+            _state.Notifier?.Notify("SECRET_CREATE", created, null);
             body = EmulatorJson.Write(w => WriteSecret(w, created));
         }
 
@@ -218,6 +219,7 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
             }
 
             secret.Revision++;
+            _state.Notifier?.Notify("SECRET_UPDATE", secret, null);
         }).ConfigureAwait(false);
     }
 
@@ -238,10 +240,12 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
     {
         lock (_state.Sync)
         {
-            if (!_state.Secrets.Remove(key))
+            if (!_state.Secrets.Remove(key, out var removed))
             {
                 throw SecretNotFound(key);
             }
+
+            _state.Notifier?.Notify("SECRET_DELETE", removed, null);
         }
 
         await call.SendAsync(200, "{}"u8.ToArray()).ConfigureAwait(false);
@@ -295,6 +299,7 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
             var secret = _state.Secrets.GetValueOrDefault(key) ?? throw SecretNotFound(key);
             var version = _state.AddVersion(secret, data);
             version.ClientSpecifiedChecksum = clientChecksum;
+            _state.Notifier?.Notify("SECRET_VERSION_ADD", secret, version);
             body = EmulatorJson.Write(w => WriteVersion(w, secret, version));
         }
 
@@ -341,6 +346,7 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
                 }
 
                 GcpSecretManagerEmulator.ApplyState(found, newState, _state.Now);
+                _state.Notifier?.Notify("SECRET_VERSION_" + newState switch { GcpSecretVersionStates.Enabled => "ENABLE", GcpSecretVersionStates.Disabled => "DISABLE", _ => "DESTROY" }, secret, found);
             }
 
             body = EmulatorJson.Write(w => WriteVersion(w, secret, found));
@@ -455,7 +461,7 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
         return colon < 0 ? (segment, null) : (segment[..colon], segment[(colon + 1)..]);
     }
 
-    private static void WriteSecret(Utf8JsonWriter w, GcpStoredSecret secret)
+    internal static void WriteSecret(Utf8JsonWriter w, GcpStoredSecret secret)
     {
         w.WriteStartObject();
         w.WriteString("name", secret.Name);
@@ -478,7 +484,7 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
         w.WriteEndObject();
     }
 
-    private static void WriteVersion(Utf8JsonWriter w, GcpStoredSecret secret, GcpStoredVersion version)
+    internal static void WriteVersion(Utf8JsonWriter w, GcpStoredSecret secret, GcpStoredVersion version)
     {
         w.WriteStartObject();
         w.WriteString("name", $"{secret.Name}/versions/{version.Number.ToString(CultureInfo.InvariantCulture)}");

@@ -11,6 +11,9 @@ internal sealed partial class GcpSecretState
 
     public object Sync { get; } = new();
 
+    /// <summary>Gets or sets where changes are announced (Pub/Sub notifications); null announces nothing.</summary>
+    public GcpSecretNotifier? Notifier { get; set; }
+
     public SortedDictionary<string, GcpStoredSecret> Secrets { get; } = new(StringComparer.Ordinal);
 
     public DateTimeOffset Now => _time.GetUtcNow();

@@ -26,6 +26,33 @@ public sealed class OperationsJudgeTests
     }
 
     [Fact]
+    public async Task Aws_sqs_client_long_polls_hides_received_messages_redelivers_deletes_tags_and_sees_a_deleted_queue()
+    {
+        await using var emulator = await SqsEmulator.StartAsync();
+        var answers = await RunAsync("aws/sqs.mjs", "@aws-sdk/client-sqs", null, emulator.Endpoint.ToString().TrimEnd('/'), emulator.Region, emulator.AccessKeyId, emulator.SecretAccessKey);
+
+        AssertJson("""{"sameUrl":true,"listed":1,"endsWithName":true}""", answers["queue"]);
+        AssertJson("""{"body":"hello ✓","sameId":true,"waitedForArrival":true,"receiveCount":"1"}""", answers["longPoll"]);
+        AssertJson("""{"hiddenWhileReceived":0,"redelivered":"hello ✓","receiveCount":"2","afterDelete":0,"left":"0"}""", answers["visibility"]);
+        AssertJson("""{"team":"a","secrets-client:heartbeat":"1700000000"}""", answers["tags"]);
+        AssertJson("""{"send":"QueueDoesNotExist","lookup":"QueueDoesNotExist"}""", answers["deleted"]);
+        Assert.Equal(4, emulator.Traffic.Count("ReceiveMessage"));
+    }
+
+    [Fact]
+    public async Task Google_pubsub_clients_create_publish_pull_with_wait_acknowledge_redeliver_and_delete_over_rest()
+    {
+        await using var emulator = await PubSubEmulator.StartAsync();
+        var answers = await RunAsync("gcp/pubsub.mjs", "@google-cloud/pubsub", null, emulator.Endpoint.ToString().TrimEnd('/'), emulator.TestToken, emulator.ProjectId);
+
+        AssertJson("""{"topic":true,"ackDeadlineSeconds":30,"ttl":"86400"}""", answers["subscription"]);
+        AssertJson("""{"count":1,"data":"{\"name\":\"x\"}","eventType":"SECRET_VERSION_ADD","sameId":true,"waitedForArrival":true}""", answers["pull"]);
+        AssertJson("""{"whileLeased":0,"redelivered":1,"newAckId":true,"afterAck":0}""", answers["ack"]);
+        AssertJson("""{"pull":5,"get":5}""", answers["deleted"]);
+        Assert.Empty(emulator.SubscriptionNames);
+    }
+
+    [Fact]
     public async Task Node_vault_writes_policies_creates_restricted_tokens_writes_metadata_and_patches()
     {
         await using var emulator = await HashiCorpVaultEmulator.StartAsync();

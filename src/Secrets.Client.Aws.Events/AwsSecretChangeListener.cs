@@ -1,0 +1,105 @@
+using System.Diagnostics.Metrics;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Secrets.Client.Aws.Events;
+
+/// <summary>
+/// Listens for Secrets Manager changes on Amazon SQS with <c>AWSSDK.SQS</c>: an EventBridge rule matching Secrets
+/// Manager's CloudTrail events (PutSecretValue, UpdateSecretVersionStage, RotationSucceeded, UpdateSecret,
+/// DeleteSecret, RestoreSecret, ...) delivers them, through an SNS topic, to a queue per instance. Each long poll's
+/// messages are handed to the store as <see cref="SecretChangeNotification"/>s (the store checks the version and
+/// fetches only if it moved) and then deleted. Starts and stops with the host; reconnects with backoff.
+/// </summary>
+/// <remarks>See <c>docs/rotation.md</c> for the EventBridge rule, the topic and the IAM the listener needs.</remarks>
+public sealed class AwsSecretChangeListener : SecretChangeListener
+{
+    /// <summary>The listener's name in metrics, logs and audit.</summary>
+    public const string SourceName = "aws-sqs";
+
+    private static readonly List<string> WantedAttributes = ["SentTimestamp"];
+    private readonly IAmazonSQS _sqs;
+    private readonly AwsSecretChangeListenerOptions _options;
+    private readonly AwsInstanceQueue? _instanceQueue;
+    private string? _queueUrl;
+
+    /// <summary>Initializes a new instance of the <see cref="AwsSecretChangeListener"/> class.</summary>
+    /// <param name="store">The store to notify.</param>
+    /// <param name="sqs">The SQS client (its credentials, region and retry settings are the caller's).</param>
+    /// <param name="options">Settings; validated now.</param>
+    /// <param name="loggerFactory">Logging; nothing is logged when null.</param>
+    /// <param name="meterFactory">Creates the listener meter; a standalone meter when null.</param>
+    public AwsSecretChangeListener(ISecretStore store, IAmazonSQS sqs, AwsSecretChangeListenerOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : base(SourceName, store, options, loggerFactory, meterFactory)
+    {
+        ArgumentNullException.ThrowIfNull(sqs);
+        _sqs = sqs;
+        _options = options;
+        _queueUrl = options.QueueUrl;
+        if (options.InstanceQueue is { } instance)
+        {
+            _instanceQueue = new AwsInstanceQueue(sqs, instance, options.TimeProvider, options.Randomizer);
+        }
+    }
+
+    /// <summary>Gets the URL of the queue being read; null before a per-instance queue exists.</summary>
+    public string? QueueUrl => _queueUrl;
+
+    /// <summary>Inspects a sample of the fleet's queues now and deletes those left by dead instances (the listener also does it periodically).</summary>
+    /// <param name="cancellationToken">Cancels the reap.</param>
+    /// <returns>How many queues were deleted.</returns>
+    /// <exception cref="InvalidOperationException">The listener reads a given queue, not per-instance ones.</exception>
+    public Task<int> ReapDeadQueuesAsync(CancellationToken cancellationToken = default) =>
+        (_instanceQueue ?? throw new InvalidOperationException("Reaping needs AwsSecretChangeListenerOptions.InstanceQueue.")).ReapAsync(cancellationToken);
+
+    /// <inheritdoc/>
+    protected override async Task OpenAsync(CancellationToken cancellationToken)
+    {
+        if (_instanceQueue is not null)
+        {
+            _queueUrl = await _instanceQueue.CreateAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override async Task ReceiveAsync(CancellationToken cancellationToken)
+    {
+        if (_instanceQueue is not null)
+        {
+            await _instanceQueue.MaintainAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var response = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest
+        {
+            QueueUrl = _queueUrl,
+            WaitTimeSeconds = _options.WaitTimeSeconds,
+            MaxNumberOfMessages = _options.MaxMessages,
+            VisibilityTimeout = (int)_options.VisibilityTimeout.TotalSeconds,
+            MessageSystemAttributeNames = WantedAttributes,
+        }, cancellationToken).ConfigureAwait(false);
+        var messages = response.Messages ?? [];
+        if (messages.Count == 0)
+        {
+            return;
+        }
+
+        var done = new List<DeleteMessageBatchRequestEntry>(messages.Count);
+        foreach (var message in messages)
+        {
+            var (notification, ignored) = AwsChangeEventParser.Parse(message.Body ?? string.Empty, _options, Source);
+            await DeliverAsync(notification, ignored, cancellationToken).ConfigureAwait(false);
+            // Malformed or foreign messages are deleted too: delivered again they would only be ignored again.
+            done.Add(new DeleteMessageBatchRequestEntry { Id = done.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ReceiptHandle = message.ReceiptHandle });
+        }
+
+        await _sqs.DeleteMessageBatchAsync(new DeleteMessageBatchRequest { QueueUrl = _queueUrl, Entries = done }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    protected override Task CloseAsync(CancellationToken cancellationToken) =>
+        _instanceQueue?.DeleteAsync(cancellationToken) ?? Task.CompletedTask;
+
+    /// <inheritdoc/>
+    protected override bool RequiresReopen(Exception failure) => _instanceQueue is not null && failure is QueueDoesNotExistException;
+}

@@ -1,0 +1,66 @@
+namespace Secrets.Client.Aws.Events;
+
+/// <summary>
+/// Settings of an <see cref="AwsSecretChangeListener"/>: which queue to read (one given by IaC in <see cref="QueueUrl"/>,
+/// or a queue per instance the listener creates, subscribes and cleans up, in <see cref="InstanceQueue"/>), how to
+/// long-poll it, and which events to trust.
+/// </summary>
+public sealed class AwsSecretChangeListenerOptions : SecretChangeListenerOptions
+{
+    /// <summary>Initializes a new instance of the <see cref="AwsSecretChangeListenerOptions"/> class, for the provider <c>aws-sm</c>.</summary>
+    public AwsSecretChangeListenerOptions()
+    {
+        ProviderName = "aws-sm";
+    }
+
+    /// <summary>Gets or sets the URL of a queue that only this instance reads (made by IaC). Give this or <see cref="InstanceQueue"/>.</summary>
+    public string? QueueUrl { get; set; }
+
+    /// <summary>Gets or sets the settings of a queue per instance that the listener creates, subscribes, keeps alive and deletes.</summary>
+    public AwsInstanceQueueOptions? InstanceQueue { get; set; }
+
+    /// <summary>Gets or sets how long one receive waits for a message (long polling), 1 to 20 seconds. Default 20.</summary>
+    public int WaitTimeSeconds { get; set; } = 20;
+
+    /// <summary>Gets or sets the most messages one receive takes, 1 to 10. Default 10.</summary>
+    public int MaxMessages { get; set; } = 10;
+
+    /// <summary>
+    /// Gets or sets how long a received message stays hidden from other receives before it is delivered again if not
+    /// deleted (the listener deletes it right after handing it to the store). Default 30 seconds.
+    /// </summary>
+    public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Gets or sets the account whose events are accepted; events of another account are ignored. Null accepts any.</summary>
+    public string? ExpectedAccountId { get; set; }
+
+    /// <summary>Gets or sets the region whose events are accepted; null accepts any (replicated secrets change in every region).</summary>
+    public string? ExpectedRegion { get; set; }
+
+    /// <inheritdoc/>
+    public override void Validate()
+    {
+        base.Validate();
+        if (string.IsNullOrEmpty(QueueUrl) == (InstanceQueue is null))
+        {
+            throw new ArgumentException($"Give {nameof(AwsSecretChangeListenerOptions)}.{nameof(QueueUrl)} or {nameof(InstanceQueue)}, not both or neither.", nameof(QueueUrl));
+        }
+
+        if (WaitTimeSeconds is < 1 or > 20)
+        {
+            throw new ArgumentException($"{nameof(AwsSecretChangeListenerOptions)}.{nameof(WaitTimeSeconds)} must be 1 to 20.", nameof(WaitTimeSeconds));
+        }
+
+        if (MaxMessages is < 1 or > 10)
+        {
+            throw new ArgumentException($"{nameof(AwsSecretChangeListenerOptions)}.{nameof(MaxMessages)} must be 1 to 10.", nameof(MaxMessages));
+        }
+
+        if (VisibilityTimeout < TimeSpan.FromSeconds(1) || VisibilityTimeout > TimeSpan.FromHours(12))
+        {
+            throw new ArgumentException($"{nameof(AwsSecretChangeListenerOptions)}.{nameof(VisibilityTimeout)} must be 1 second to 12 hours.", nameof(VisibilityTimeout));
+        }
+
+        InstanceQueue?.Validate();
+    }
+}

@@ -1,0 +1,49 @@
+namespace Secrets.Client;
+
+/// <summary>Settings every change listener shares: which provider its events are about, reconnect backoff, health and clock.</summary>
+public class SecretChangeListenerOptions
+{
+    /// <summary>Gets or sets the store's provider name the events are about (for example <c>aws-sm</c>). Each listener sets its cloud's default.</summary>
+    public string ProviderName { get; set; } = string.Empty;
+
+    /// <summary>Gets or sets the wait after the first transport failure; it doubles per failure up to <see cref="MaxBackoff"/>. Default 1 second.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Gets or sets the longest wait between reconnect attempts. Default 1 minute.</summary>
+    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Gets or sets how long a listener may fail before its health check reports unhealthy (degraded before). Default
+    /// 5 minutes: meanwhile the store's safety-net poll still catches rotations, only later.
+    /// </summary>
+    public TimeSpan UnhealthyAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Gets or sets the clock for backoff, heartbeats and lag. Default <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Gets or sets the source of randomness for backoff jitter, returning values in [0, 1).</summary>
+    public Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
+
+    /// <summary>Checks the shared settings; derived options add their own.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
+    public virtual void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(ProviderName))
+        {
+            throw new ArgumentException($"{GetType().Name}.{nameof(ProviderName)} must name the store's provider.", nameof(ProviderName));
+        }
+
+        if (InitialBackoff <= TimeSpan.Zero || MaxBackoff < InitialBackoff)
+        {
+            throw new ArgumentException($"{GetType().Name}.{nameof(InitialBackoff)} must be positive and at most {nameof(MaxBackoff)}.", nameof(InitialBackoff));
+        }
+
+        if (UnhealthyAfter <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{GetType().Name}.{nameof(UnhealthyAfter)} must be positive.", nameof(UnhealthyAfter));
+        }
+
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentNullException.ThrowIfNull(Randomizer, nameof(Randomizer));
+    }
+}
