@@ -38,4 +38,14 @@ public interface ISecretStore
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The secrets' metadata.</returns>
     IAsyncEnumerable<SecretProperties> ListSecretsAsync(string? provider, string? prefix = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Hands the store a change notification from a listener: the store checks the secret's version (after a random
+    /// delay) and fetches it only if the version moved. Never puts a value in the cache.
+    /// </summary>
+    /// <param name="notification">What changed.</param>
+    /// <param name="cancellationToken">Cancels the hand-over.</param>
+    /// <returns>What the store did; this default holds nothing and returns <see cref="SecretChangeNotificationOutcome.NotHeld"/>.</returns>
+    ValueTask<SecretChangeNotificationOutcome> ProcessChangeNotificationAsync(SecretChangeNotification notification, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(SecretChangeNotificationOutcome.NotHeld);
 }
