@@ -40,12 +40,13 @@ public interface ISecretStore
     IAsyncEnumerable<SecretProperties> ListSecretsAsync(string? provider, string? prefix = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Hands the store a change notification from a listener: the store checks the secret's version (after a random
-    /// delay) and fetches it only if the version moved. Never puts a value in the cache.
+    /// Takes a change notification from a listener: the held secret gets a version check (after a random delay up to
+    /// <see cref="SecretStoreOptions.ChangeNotificationMaxDelay"/>) and a fetch only if the version moved. A notification
+    /// never carries a value. Stores that do not cache ignore it (the default answers <see cref="SecretChangeNotificationOutcome.NotHeld"/>).
     /// </summary>
-    /// <param name="notification">What changed.</param>
-    /// <param name="cancellationToken">Cancels the hand-over.</param>
-    /// <returns>What the store did; this default holds nothing and returns <see cref="SecretChangeNotificationOutcome.NotHeld"/>.</returns>
+    /// <param name="notification">What the listener learned.</param>
+    /// <param name="cancellationToken">Cancels handing the notification over.</param>
+    /// <returns>What the store did with it.</returns>
     ValueTask<SecretChangeNotificationOutcome> ProcessChangeNotificationAsync(SecretChangeNotification notification, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(SecretChangeNotificationOutcome.NotHeld);
 }

@@ -69,6 +69,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         _reader = new SecretReader(this, _router, _index, _fetcher, audit, _diagnostics, _clock, _options);
         _refresher = new SecretRefresher(_router, _index, _fetcher, _clock, _options.MaxConcurrency);
         _operations = new ProviderOperations(_router, audit, _logger);
+        _notifications = CreateNotificationProcessor(audit);
     }
 
     /// <summary>Initializes a new instance of the <see cref="SecretStore"/> class for mocking: no providers.</summary>
@@ -269,6 +270,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
     private void DisposeParts()
     {
+        _notifications.Dispose();
         _fetcher.Dispose();
         _index.Dispose();
         _diagnostics.Dispose();

@@ -32,6 +32,7 @@ internal sealed partial class AwsEmulatorBackend
 
     public void Dispatch(string operation, JsonElement request, Utf8JsonWriter response)
     {
+        List<string>? events;
         lock (_lock)
         {
             switch (operation)
@@ -53,25 +54,41 @@ internal sealed partial class AwsEmulatorBackend
                 case "GetRandomPassword": GetRandomPassword(request, response); break;
                 default: throw new AwsEmulatorException("UnknownOperationException", $"Operation '{operation}' is not supported by this emulator.");
             }
+
+            events = ChangeEvents(operation, EmulatorJson.OptionalString(request, "SecretId") ?? EmulatorJson.OptionalString(request, "Name") ?? string.Empty);
         }
+
+        Emit(events);
     }
 
     public (string Arn, string? VersionId) Create(string name, string? text, byte[]? binary, string? description = null)
     {
+        List<string>? events;
+        (string Arn, string? VersionId) created;
         lock (_lock)
         {
             var secret = CreateCore(name, description, text, binary, clientToken: null);
-            return (secret.Arn, secret.FindByStage(AwsStages.Current)?.VersionId);
+            created = (secret.Arn, secret.FindByStage(AwsStages.Current)?.VersionId);
+            events = ChangeEvents("CreateSecret", name);
         }
+
+        Emit(events);
+        return created;
     }
 
     public string Put(string secretId, string? text, byte[]? binary, IReadOnlyCollection<string>? stages)
     {
+        List<string>? events;
+        string versionId;
         lock (_lock)
         {
             var secret = FindLive(secretId);
-            return PutCore(secret, text, binary, clientToken: null, stages is { Count: > 0 } ? stages : [AwsStages.Current]).VersionId;
+            versionId = PutCore(secret, text, binary, clientToken: null, stages is { Count: > 0 } ? stages : [AwsStages.Current]).VersionId;
+            events = ChangeEvents("PutSecretValue", secretId);
         }
+
+        Emit(events);
+        return versionId;
     }
 
     public string? VersionIdOf(string secretId, string stage)

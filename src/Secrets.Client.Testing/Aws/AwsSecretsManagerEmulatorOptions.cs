@@ -41,4 +41,13 @@ public sealed class AwsSecretsManagerEmulatorOptions : EmulatorOptions
     /// <see langword="null"/> for a binary secret). The default generates 32 random letters and digits.
     /// </summary>
     public Func<string, string?, string>? Rotator { get; set; }
+
+    /// <summary>
+    /// Gets or sets where the emulator sends the EventBridge event (the CloudTrail record as EventBridge delivers it, as
+    /// JSON text) of every change made through it: CreateSecret, PutSecretValue, RotateSecret (and its
+    /// RotationSucceeded), UpdateSecret, UpdateSecretVersionStage, DeleteSecret and RestoreSecret. Called after the
+    /// change, outside the emulator's lock; for example <c>json =&gt; sqs.Publish("secrets-changes", json)</c>.
+    /// <see langword="null"/> (the default) emits nothing.
+    /// </summary>
+    public Action<string>? ChangeEvents { get; set; }
 }

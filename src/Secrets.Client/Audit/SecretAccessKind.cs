@@ -29,4 +29,7 @@ public enum SecretAccessKind
     /// <c>Field</c> the mechanism and <c>Identity</c> the token.
     /// </summary>
     Sign,
+
+    /// <summary>A change notification from a listener applied: a version check ran (and a fetch when the version moved).</summary>
+    ChangeNotification,
 }

@@ -90,6 +90,15 @@ internal sealed class CacheEntry
         Volatile.Write(ref _refreshAtTicks, now); // every read takes the slow path, which honours the removal time
     }
 
+    /// <summary>A change notification: the next refresh may start now, whatever the schedule or a failure's backoff said.</summary>
+    public void MarkDue(long now)
+    {
+        if (now < NextAttemptTicks)
+        {
+            Volatile.Write(ref _nextAttemptTicks, now);
+        }
+    }
+
     /// <summary>Remembers the last read for least-recently-read eviction; written at most once per millisecond.</summary>
     public void Touch(long now)
     {

@@ -79,6 +79,14 @@ public class SecretStoreOptions
     /// </summary>
     public TimeSpan RemovedSecretGracePeriod { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// Gets or sets the bound of the random delay before a change notification's version check (see
+    /// <see cref="SecretStore.ProcessChangeNotificationAsync"/>), so that a fleet told of a rotation at once spreads its
+    /// calls to the backend. Default zero (check at once), right for one instance; fleets set a few seconds (see
+    /// <c>docs/rotation.md</c>).
+    /// </summary>
+    public TimeSpan ChangeNotificationMaxDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Gets or sets the source of randomness for jitter, returning values in [0, 1). Tests make it deterministic.</summary>
     public Func<double> Randomizer { get; set; } = Random.Shared.NextDouble;
 
@@ -99,6 +107,7 @@ public class SecretStoreOptions
         Check(ReadTimeout > TimeSpan.Zero, nameof(ReadTimeout), "must be positive");
         Check(StaleFallbackDelay >= TimeSpan.Zero, nameof(StaleFallbackDelay), "must not be negative");
         Check(RemovedSecretGracePeriod >= TimeSpan.Zero, nameof(RemovedSecretGracePeriod), "must not be negative");
+        Check(ChangeNotificationMaxDelay >= TimeSpan.Zero, nameof(ChangeNotificationMaxDelay), "must not be negative");
         if (failures.Count > 0)
         {
             throw new OptionsValidationException(nameof(SecretStoreOptions), typeof(SecretStoreOptions), failures);

@@ -25,6 +25,9 @@ internal sealed class SecretStoreDiagnostics : IDisposable
         SecretMemoryMetrics.Register(_meter, SecretMemoryPool.Shared);
     }
 
+    /// <summary>Gets the meter, for parts that add their own instruments (change notifications).</summary>
+    public Meter Meter => _meter;
+
     public Counter<long> Reads { get; }
 
     public Counter<long> CacheHits { get; }

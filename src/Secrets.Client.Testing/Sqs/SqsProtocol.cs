@@ -1,0 +1,104 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Secrets.Client.Testing;
+
+/// <summary>
+/// Answers the SQS JSON protocol as AWS SDKs speak it today (AWS JSON 1.0: <c>POST</c>, <c>X-Amz-Target:
+/// AmazonSQS.*</c>, <c>Content-Type: application/x-amz-json-1.0</c>, the queue URL in the body) with SigV4 verification
+/// for the signing name <c>sqs</c>; errors as <c>{"__type":"com.amazonaws.sqs#Code","message"}</c> with the
+/// <c>x-amzn-query-error</c> header older clients map from.
+/// </summary>
+internal sealed class SqsProtocol : EmulatorProtocol
+{
+    private const string JsonContentType = "application/x-amz-json-1.0";
+    private const string TargetPrefix = "AmazonSQS.";
+    private readonly SqsEmulatorOptions _options;
+    private readonly AwsSigV4Verifier _verifier;
+
+    public SqsProtocol(SqsEmulatorOptions options, SqsBackend backend)
+        : base(options)
+    {
+        _options = options;
+        Backend = backend;
+        _verifier = new AwsSigV4Verifier("sqs", options.Region, options.TimeProvider, options.MaxClockSkew);
+    }
+
+    public SqsBackend Backend { get; }
+
+    public override string ContentType => JsonContentType;
+
+    public override EmulatorException TooLarge() => new AwsEmulatorException("InvalidParameterValue", "The request body is too large.", HttpStatusCode.RequestEntityTooLarge);
+
+    protected override void OnRequestStarted(EmulatorCall call) =>
+        call.Context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+
+    protected override async Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
+    {
+        if (!HttpMethods.IsPost(call.Method))
+        {
+            throw new AwsEmulatorException("UnknownOperationException", "Requests must be POST with an X-Amz-Target header.", HttpStatusCode.NotFound);
+        }
+
+        var target = call.Header("X-Amz-Target");
+        if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
+        {
+            throw new AwsEmulatorException("UnknownOperationException", $"Unknown target '{target}'.");
+        }
+
+        Traffic.CountOperation(target[TargetPrefix.Length..]);
+        var body = await call.ReadBodyAsync().ConfigureAwait(false);
+        return _options.RequireSignature
+            ? _verifier.Verify(call.Request, body, credential => Authenticate(credential, DefaultPrincipal))
+            : new EmulatorPrincipal($"arn:aws:iam::{_options.AccountId}:user/emulator");
+    }
+
+    protected override EmulatorException Throttled(EmulatorCall call) => new AwsEmulatorException("RequestThrottled", "Request is throttled.");
+
+    protected override EmulatorException ServerError() =>
+        new AwsEmulatorException("InternalError", "We encountered an internal error. Please try again.", HttpStatusCode.InternalServerError);
+
+    protected override void WriteError(Utf8JsonWriter writer, EmulatorException error)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("__type", error.Code.Contains('#', StringComparison.Ordinal) ? error.Code : "com.amazonaws.sqs#" + error.Code);
+        writer.WriteString("message", error.Message);
+        writer.WriteEndObject();
+    }
+
+    protected override Task WriteErrorAsync(EmulatorCall call, EmulatorException error)
+    {
+        var queryCode = error.Code switch
+        {
+            "QueueDoesNotExist" => "AWS.SimpleQueueService.NonExistentQueue",
+            _ => error.Code,
+        };
+        call.Context.Response.Headers["x-amzn-query-error"] = $"{queryCode};{(error.Status >= 500 ? "Receiver" : "Sender")}";
+        return base.WriteErrorAsync(call, error);
+    }
+
+    protected override async Task RouteAsync(EmulatorCall call)
+    {
+        if (!call.Request.ContentType?.StartsWith(JsonContentType, StringComparison.OrdinalIgnoreCase) ?? true)
+        {
+            throw new AwsEmulatorException("InvalidParameterValue", $"Content-Type must be {JsonContentType}.");
+        }
+
+        using var document = await call.ReadObjectAsync(() => new AwsEmulatorException("SerializationException", "The request body must be a JSON object.")).ConfigureAwait(false);
+        var operation = call.Header("X-Amz-Target")[TargetPrefix.Length..];
+        if (operation == "ReceiveMessage")
+        {
+            var write = await Backend.ReceiveAsync(document.RootElement, call.Aborted).ConfigureAwait(false);
+            await call.ObjectAsync(200, write).ConfigureAwait(false);
+            return;
+        }
+
+        await call.ObjectAsync(200, w => Backend.Dispatch(operation, document.RootElement, w, call.Principal.Name)).ConfigureAwait(false);
+    }
+
+    private EmulatorPrincipal? DefaultPrincipal(EmulatorCredential credential) =>
+        credential.Value == _options.AccessKeyId
+            ? new EmulatorPrincipal($"arn:aws:iam::{_options.AccountId}:user/emulator", _options.SecretAccessKey)
+            : null;
+}

@@ -1,0 +1,28 @@
+namespace Secrets.Client;
+
+/// <summary>The store's entry point for change listeners (push refresh); the logic is in <see cref="ChangeNotificationProcessor"/>.</summary>
+public partial class SecretStore
+{
+    private readonly ChangeNotificationProcessor _notifications;
+
+    /// <summary>
+    /// Takes a change notification from a listener (EventBridge/SQS, Pub/Sub, Event Grid, Vault events): every held
+    /// entry of that secret (any field) gets a version check after a random delay up to
+    /// <see cref="SecretStoreOptions.ChangeNotificationMaxDelay"/>, and a fetch only if the version moved. The new value
+    /// reaches readers through <see cref="SecretChanged"/> like any refresh. Bursts for one secret coalesce; a
+    /// notification for a secret the store does not hold costs nothing; a notification never puts a value in the cache.
+    /// </summary>
+    /// <param name="notification">What the listener learned.</param>
+    /// <param name="cancellationToken">Cancels handing the notification over (the check itself runs in the background).</param>
+    /// <returns>What the store did with it.</returns>
+    public virtual ValueTask<SecretChangeNotificationOutcome> ProcessChangeNotificationAsync(SecretChangeNotification notification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(_notifications.Process(notification));
+    }
+
+    private ChangeNotificationProcessor CreateNotificationProcessor(StoreAuditor audit) =>
+        new(_router, _index, _fetcher, _clock, _options, audit, new ChangeNotificationMetrics(_diagnostics.Meter), _logger);
+}
