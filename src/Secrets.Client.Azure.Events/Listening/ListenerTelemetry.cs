@@ -30,6 +30,7 @@ internal sealed class ListenerTelemetry : IDisposable
     private long _ignored;
     private long _malformed;
     private long _rejected;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public ListenerTelemetry(string source, IMeterFactory? meterFactory, TimeProvider timeProvider)
     {
@@ -60,6 +61,8 @@ internal sealed class ListenerTelemetry : IDisposable
             _consecutiveFaults = 0;
             _lastContact = _timeProvider.GetUtcNow();
         }
+
+        Signal();
     }
 
     public void Fault(Exception error)
@@ -74,6 +77,7 @@ internal sealed class ListenerTelemetry : IDisposable
         var tags = _sourceTag;
         tags.Add("error.type", error.GetType().Name);
         _faults.Add(1, tags);
+        Signal();
     }
 
     public void Stopped()
@@ -82,6 +86,8 @@ internal sealed class ListenerTelemetry : IDisposable
         {
             _health = ListenerHealth.Stopped;
         }
+
+        Signal();
     }
 
     /// <summary>Counts one received event and records its lag when the backend stamped it.</summary>
@@ -92,6 +98,8 @@ internal sealed class ListenerTelemetry : IDisposable
         {
             _lag.Record(Math.Max(0, (_timeProvider.GetUtcNow() - time).TotalSeconds), _sourceTag);
         }
+
+        Signal();
     }
 
     public void Outcome(SecretChangeNotificationOutcome outcome)
@@ -150,6 +158,38 @@ internal sealed class ListenerTelemetry : IDisposable
 
     public void Dispose() => _ownedMeter?.Dispose();
 
+    /// <summary>Completes when the listener's state satisfies <paramref name="condition"/> (a gate for tests and hosts; no polling).</summary>
+    public async Task WaitForAsync(Func<ListenerSnapshot, bool> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (_sync)
+            {
+                changed = _changed.Task;
+            }
+
+            if (condition(Snapshot()))
+            {
+                return;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource previous;
+        lock (_sync)
+        {
+            previous = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        previous.TrySetResult();
+    }
+
     private void Count(ref long counter, string outcome, string? reason)
     {
         Interlocked.Increment(ref counter);
@@ -161,5 +201,6 @@ internal sealed class ListenerTelemetry : IDisposable
         }
 
         _events.Add(1, tags);
+        Signal();
     }
 }
