@@ -60,6 +60,7 @@ internal static class FleetSimulation
 
         Row(FleetSimulator.Simulate(aws with { Name = "AWS, fetch without a prior check when the event names a newer version" }, run with { CheckBeforeFetch = false }), pollCalls);
         Row(FleetSimulator.Simulate(aws with { Name = "AWS, fetch without a prior check + heartbeat every 30 min", UpkeepPerInstancePerDay = 4 + 48 + 264 }, run with { CheckBeforeFetch = false }), pollCalls);
+        Row(FleetSimulator.Simulate(aws with { Name = "AWS, the same + safety net 48 h", UpkeepPerInstancePerDay = 4 + 48 + 264 }, run with { CheckBeforeFetch = false, SafetyNet = TimeSpan.FromHours(48) }), pollCalls);
         Row(FleetSimulator.Simulate(aws with { Name = "AWS, safety net 6 h" }, run with { SafetyNet = TimeSpan.FromHours(6) }), pollCalls);
         Row(FleetSimulator.Simulate(gcp with { Name = "GCP, ChangeNotificationMaxDelay 10 s (fleet setting)" }, run with { MaxDelay = TimeSpan.FromSeconds(10) }), pollCalls);
 

@@ -20,7 +20,7 @@ internal static class FleetSimulator
         var handled = new double[run.Secrets];
         for (var instance = 0; instance < run.Instances; instance++)
         {
-            var random = new Random(HashCode.Combine(run.Seed, instance));
+            var random = new Random(unchecked((run.Seed * 1_000_003) + instance));
             arrivals.Clear();
             Array.Fill(handled, double.NaN);
             var dropped = new bool[run.Secrets];
@@ -99,7 +99,7 @@ internal static class FleetSimulator
         var staleness = new double[run.Instances * run.Secrets];
         for (var instance = 0; instance < run.Instances; instance++)
         {
-            var random = new Random(HashCode.Combine(run.Seed, instance, 7));
+            var random = new Random(unchecked((run.Seed * 1_000_003) + (instance * 7) + 1));
             for (var secret = 0; secret < run.Secrets; secret++)
             {
                 var phase = random.NextDouble() * period;
