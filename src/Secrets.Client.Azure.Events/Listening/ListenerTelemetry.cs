@@ -5,9 +5,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Secrets.Client.Listening;
 
 /// <summary>
-/// What one change listener did, on the <c>Secrets.Client.Listeners</c> meter tagged by <c>secrets.source</c>: events
-/// received, applied (the store scheduled a check), ignored (not held, coalesced, unknown provider, not a secret
-/// change), malformed or rejected, transport faults, and the lag from the backend's event time to receipt. It also keeps
+/// What one change listener did, on the <c>Secrets.Client.Listeners</c> meter tagged by <c>secrets.source</c>, with the
+/// core listeners' instrument names: events received, applied (the store scheduled a check), ignored by reason (not held,
+/// coalesced, unknown provider, not a secret change, malformed, rejected), transport errors, and the lag from the backend's event time to receipt. It also keeps
 /// the listener's health: connected, reconnecting (with the fault count) or stopped.
 /// </summary>
 internal sealed class ListenerTelemetry : IDisposable
@@ -15,7 +15,9 @@ internal sealed class ListenerTelemetry : IDisposable
     public const string MeterName = "Secrets.Client.Listeners";
 
     private readonly Meter? _ownedMeter;
-    private readonly Counter<long> _events;
+    private readonly Counter<long> _receivedCounter;
+    private readonly Counter<long> _appliedCounter;
+    private readonly Counter<long> _ignoredCounter;
     private readonly Counter<long> _faults;
     private readonly Histogram<double> _lag;
     private readonly TimeProvider _timeProvider;
@@ -37,9 +39,12 @@ internal sealed class ListenerTelemetry : IDisposable
         Source = source;
         _timeProvider = timeProvider;
         var meter = meterFactory?.Create(MeterName) ?? (_ownedMeter = new Meter(MeterName));
-        _events = meter.CreateCounter<long>("secrets.client.listener.events", "{event}", "Events a change listener received, by outcome (applied, ignored, malformed, rejected).");
-        _faults = meter.CreateCounter<long>("secrets.client.listener.transport_faults", "{fault}", "Transport faults a change listener survived (it backs off and reconnects).");
-        _lag = meter.CreateHistogram<double>("secrets.client.listener.lag", "s", "Time from the backend's event to its receipt by the listener.");
+        // The same instruments as the core's SecretChangeListener (AWS, GCP), so that every listener reports one way.
+        _receivedCounter = meter.CreateCounter<long>("secrets.listener.events.received", "{event}", "Change events a listener received.");
+        _appliedCounter = meter.CreateCounter<long>("secrets.listener.events.applied", "{event}", "Change events that scheduled a version check of a held secret.");
+        _ignoredCounter = meter.CreateCounter<long>("secrets.listener.events.ignored", "{event}", "Change events that needed no check, by reason (not-held, coalesced, malformed, rejected, ...).");
+        _faults = meter.CreateCounter<long>("secrets.listener.transport.errors", "{error}", "Transport failures of a listener (it backs off and reconnects).");
+        _lag = meter.CreateHistogram<double>("secrets.listener.lag", "s", "Time from the backend's event to its hand-over to the store.");
         _sourceTag = new TagList { { "secrets.source", source } };
     }
 
@@ -94,6 +99,7 @@ internal sealed class ListenerTelemetry : IDisposable
     public void Received(DateTimeOffset? eventTime)
     {
         Interlocked.Increment(ref _received);
+        _receivedCounter.Add(1, _sourceTag);
         if (eventTime is { } time)
         {
             _lag.Record(Math.Max(0, (_timeProvider.GetUtcNow() - time).TotalSeconds), _sourceTag);
@@ -106,11 +112,13 @@ internal sealed class ListenerTelemetry : IDisposable
     {
         if (outcome == SecretChangeNotificationOutcome.Scheduled)
         {
-            Count(ref _applied, "applied", null);
+            Interlocked.Increment(ref _applied);
+            _appliedCounter.Add(1, _sourceTag);
+            Signal();
         }
         else
         {
-            Count(ref _ignored, "ignored", outcome switch
+            Count(ref _ignored, outcome switch
             {
                 SecretChangeNotificationOutcome.Coalesced => "coalesced",
                 SecretChangeNotificationOutcome.NotHeld => "not-held",
@@ -119,11 +127,11 @@ internal sealed class ListenerTelemetry : IDisposable
         }
     }
 
-    public void Ignored(string reason) => Count(ref _ignored, "ignored", reason);
+    public void Ignored(string reason) => Count(ref _ignored, reason);
 
-    public void Malformed() => Count(ref _malformed, "malformed", null);
+    public void Malformed() => Count(ref _malformed, "malformed");
 
-    public void Rejected() => Count(ref _rejected, "rejected", null);
+    public void Rejected() => Count(ref _rejected, "rejected");
 
     public HealthCheckResult ToHealthCheckResult(int unhealthyAfterFaults)
     {
@@ -190,17 +198,12 @@ internal sealed class ListenerTelemetry : IDisposable
         previous.TrySetResult();
     }
 
-    private void Count(ref long counter, string outcome, string? reason)
+    private void Count(ref long counter, string reason)
     {
         Interlocked.Increment(ref counter);
         var tags = _sourceTag;
-        tags.Add("secrets.outcome", outcome);
-        if (reason is not null)
-        {
-            tags.Add("secrets.reason", reason);
-        }
-
-        _events.Add(1, tags);
+        tags.Add("secrets.reason", reason);
+        _ignoredCounter.Add(1, tags);
         Signal();
     }
 }

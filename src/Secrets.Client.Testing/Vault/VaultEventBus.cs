@@ -42,7 +42,8 @@ internal sealed class VaultEventBus
         {
             foreach (var subscriber in _subscribers)
             {
-                subscriber.Socket.Abort();
+                subscriber.Cut = true;
+                subscriber.Socket?.Abort();
                 subscriber.Outbox.Writer.TryComplete();
             }
         }
@@ -117,10 +118,13 @@ internal sealed class VaultEventBus
         }
     }
 
-    /// <summary>Serves one subscription until the client or the emulator closes it.</summary>
-    public async Task ServeAsync(WebSocket socket, string pattern, CancellationToken cancellationToken)
+    /// <summary>
+    /// Registers a subscription before the websocket handshake completes, so that a client that sees its connection open
+    /// gets every event published from then on; then serves it until the client or the emulator closes it.
+    /// </summary>
+    public async Task ServeAsync(Func<Task<WebSocket>> accept, string pattern, CancellationToken cancellationToken)
     {
-        var subscriber = new Subscriber(socket, Glob(pattern), Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true }));
+        var subscriber = new Subscriber(Glob(pattern), Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true }));
         lock (_sync)
         {
             _subscribers.Add(subscriber);
@@ -128,6 +132,18 @@ internal sealed class VaultEventBus
 
         try
         {
+            using var socket = await accept().ConfigureAwait(false);
+            lock (_sync)
+            {
+                subscriber.Socket = socket;
+                if (subscriber.Cut)
+                {
+                    // Cut while the handshake was finishing.
+                    socket.Abort();
+                    return;
+                }
+            }
+
             // Vault expects no messages from the client; reading notices its close.
             var receive = DrainAsync(socket, subscriber, cancellationToken);
             await foreach (var message in subscriber.Outbox.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -178,5 +194,10 @@ internal sealed class VaultEventBus
     private static Regex Glob(string pattern) =>
         new("^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
 
-    private sealed record Subscriber(WebSocket Socket, Regex Pattern, Channel<byte[]> Outbox);
+    private sealed record Subscriber(Regex Pattern, Channel<byte[]> Outbox)
+    {
+        public WebSocket? Socket { get; set; }
+
+        public bool Cut { get; set; }
+    }
 }

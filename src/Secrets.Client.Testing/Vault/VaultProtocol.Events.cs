@@ -33,7 +33,6 @@ internal sealed partial class VaultProtocol
         }
 
         Traffic.CountOperation(HashiCorpVaultEmulatorCounters.SubscribeOperation);
-        using var socket = await call.Context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-        await Events.ServeAsync(socket, pattern, call.Aborted).ConfigureAwait(false);
+        await Events.ServeAsync(() => call.Context.WebSockets.AcceptWebSocketAsync(), pattern, call.Aborted).ConfigureAwait(false);
     }
 }

@@ -56,8 +56,8 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
         _vault.Emulator.DisconnectEventSubscribers();
         await listener.Telemetry.WaitForAsync(s => s.ConsecutiveFaults == 1, Timeout());
         Assert.Equal(HealthStatus.Healthy, listener.CheckHealth().Status);
-        time.Advance(TimeSpan.FromSeconds(1));
-        await listener.Telemetry.WaitForAsync(s => s.Health == Listening.ListenerHealth.Connected, Timeout());
+        var waited = await AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(250), listener, s => s.Health == Listening.ListenerHealth.Connected);
+        Assert.InRange(waited, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1.5));
 
         var before = _vault.Emulator.Counters.Requests;
         _vault.Emulator.WriteSecret("secret", "other/not-held", new Dictionary<string, string> { ["x"] = "1" });
@@ -112,15 +112,13 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
 
         await listener.StartAsync(CancellationToken.None);
         await listener.Telemetry.WaitForAsync(s => s.ConsecutiveFaults == 1, Timeout());
-        time.Advance(TimeSpan.FromMinutes(59));
-        var stillOne = listener.Telemetry.Snapshot().ConsecutiveFaults;
-        time.Advance(TimeSpan.FromMinutes(1));
-        await listener.Telemetry.WaitForAsync(s => s.ConsecutiveFaults == 2, Timeout());
-        time.Advance(TimeSpan.FromHours(1));
-        await listener.Telemetry.WaitForAsync(s => s.ConsecutiveFaults == 3, Timeout());
+        var second = await AdvanceUntilAsync(time, TimeSpan.FromMinutes(5), listener, s => s.ConsecutiveFaults == 2);
+        var third = await AdvanceUntilAsync(time, TimeSpan.FromMinutes(5), listener, s => s.ConsecutiveFaults == 3);
         await listener.StopAsync(CancellationToken.None);
 
-        Assert.Equal(1, stillOne);
+        // An hour between attempts (to the 5 minutes the simulated clock steps by), not the reconnect back-off's seconds.
+        Assert.InRange(second, TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(65));
+        Assert.InRange(third, TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(65));
         Assert.Equal(HealthStatus.Degraded, new ListenerHealthProbe(listener).Status);
         Assert.Contains(logs.GetSnapshot(), r => r.Message.Contains("Community Vault", StringComparison.Ordinal));
     }
@@ -134,6 +132,25 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
     }
 
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token;
+
+    /// <summary>
+    /// Steps the simulated clock until the listener's state satisfies <paramref name="condition"/>, letting the attempt each
+    /// step releases finish first (a gate with a short real-time bound, not a sleep); returns the simulated time it took.
+    /// </summary>
+    private static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, VaultEventListener listener, Func<Listening.ListenerSnapshot, bool> condition)
+    {
+        var elapsed = TimeSpan.Zero;
+        for (var i = 0; i < 500 && !condition(listener.Telemetry.Snapshot()); i++)
+        {
+            time.Advance(step);
+            elapsed += step;
+            using var settle = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+            await listener.Telemetry.WaitForAsync(condition, settle.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        Assert.True(condition(listener.Telemetry.Snapshot()), "the listener never reached the expected state");
+        return elapsed;
+    }
 
     private static Task<SecretChangedEventArgs> NextChange(SecretStore store, string path, string oldVersion)
     {
