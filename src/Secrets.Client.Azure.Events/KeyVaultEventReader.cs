@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Azure.Messaging;
 using Azure.Messaging.EventGrid;
-using Azure.Messaging.EventGrid.SystemEvents;
 
 namespace Secrets.Client.Azure.Events;
 
@@ -52,9 +50,11 @@ internal static partial class KeyVaultEventReader
         {
             if (cloudEvents)
             {
-                foreach (var cloudEvent in CloudEvent.ParseMany(body, skipValidation: false))
+                // CloudEvents' structured JSON is read here with JsonDocument: Azure.Core's CloudEvent.ParseMany deserializes
+                // through reflection, which this trimming- and AOT-compatible package does not use.
+                foreach (var (type, data, time, subject) in ReadCloudEvents(body))
                 {
-                    events.Add(Reduce(cloudEvent.Type, cloudEvent.Data, cloudEvent.Time, cloudEvent.Subject));
+                    events.Add(Reduce(type, data, time, subject));
                 }
             }
             else
@@ -68,7 +68,7 @@ internal static partial class KeyVaultEventReader
         catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException and not KeyVaultEventFormatException)
         {
             throw new KeyVaultEventFormatException(cloudEvents
-                ? "The delivery is not valid CloudEvents 1.0 JSON (id, source, type and specversion are required)."
+                ? "The delivery is not valid CloudEvents 1.0 JSON."
                 : "The delivery is not valid Event Grid schema JSON (id, subject, eventType, eventTime, dataVersion and data are required).", ex);
         }
 
@@ -117,7 +117,7 @@ internal static partial class KeyVaultEventReader
 
         if (kind == KeyVaultEventKind.SubscriptionValidation)
         {
-            var validation = SubscriptionValidationFrom(data);
+            var validation = Text(root, "validationCode") ?? throw new KeyVaultEventFormatException("A subscription validation event has no validationCode.");
             return new KeyVaultEvent(eventType, kind, null, null, null, null, eventTime, validation);
         }
 
@@ -143,19 +143,45 @@ internal static partial class KeyVaultEventReader
         return new KeyVaultEvent(eventType, kind, vaultName, objectName, version, Text(root, "Id"), eventTime, null);
     }
 
-    private static string? SubscriptionValidationFrom(BinaryData data)
+    private static List<(string Type, BinaryData? Data, DateTimeOffset? Time, string? Subject)> ReadCloudEvents(BinaryData body)
     {
-        try
+        using var document = JsonDocument.Parse(body);
+        var root = document.RootElement;
+        var items = root.ValueKind == JsonValueKind.Array ? [.. root.EnumerateArray()] : new List<JsonElement> { root };
+        var events = new List<(string, BinaryData?, DateTimeOffset?, string?)>(items.Count);
+        foreach (var item in items)
         {
-            var model = data.ToObjectFromJson<SubscriptionValidationEventData>();
-            return string.IsNullOrEmpty(model?.ValidationCode)
-                ? throw new KeyVaultEventFormatException("A subscription validation event has no validationCode.")
-                : model.ValidationCode;
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new KeyVaultEventFormatException("A CloudEvents batch must hold JSON objects.");
+            }
+
+            string Required(string name) =>
+                item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text
+                    ? text
+                    : throw new KeyVaultEventFormatException($"A CloudEvent has no '{name}' (id, source, type and specversion are required).");
+
+            _ = Required("id");
+            _ = Required("source");
+            if (Required("specversion") != "1.0")
+            {
+                throw new KeyVaultEventFormatException("A CloudEvent's specversion is not 1.0.");
+            }
+
+            DateTimeOffset? time = null;
+            if (item.TryGetProperty("time", out var timeElement) && timeElement.ValueKind == JsonValueKind.String)
+            {
+                time = timeElement.TryGetDateTimeOffset(out var parsed) ? parsed : throw new KeyVaultEventFormatException("A CloudEvent's time is not an RFC 3339 timestamp.");
+            }
+
+            var data = item.TryGetProperty("data", out var dataElement) && dataElement.ValueKind != JsonValueKind.Null
+                ? BinaryData.FromString(dataElement.GetRawText())
+                : null;
+            var subject = item.TryGetProperty("subject", out var subjectElement) && subjectElement.ValueKind == JsonValueKind.String ? subjectElement.GetString() : null;
+            events.Add((Required("type"), data, time, subject));
         }
-        catch (JsonException ex)
-        {
-            throw new KeyVaultEventFormatException("A subscription validation event's data is malformed.", ex);
-        }
+
+        return events;
     }
 
     private static string? Text(JsonElement root, string name)

@@ -82,7 +82,7 @@ internal sealed partial class EventGridWebhookHandler
             LogValidated(logger);
             context.Response.StatusCode = StatusCodes.Status200OK;
             context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(new Dictionary<string, string> { ["validationResponse"] = validation.ValidationCode! }), cancellationToken).ConfigureAwait(false);
+            await context.Response.Body.WriteAsync(ValidationResponse(validation.ValidationCode!), cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -94,6 +94,19 @@ internal sealed partial class EventGridWebhookHandler
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private static byte[] ValidationResponse(string code)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("validationResponse", code);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
     }
 
     private ListenerTelemetry TelemetryFor(IServiceProvider services)

@@ -15,7 +15,6 @@ namespace Secrets.Client.Azure.Events;
 public sealed class EventGridWebhookOptions
 {
     /// <summary>Gets or sets the store's name of the Key Vault provider the events are for. Default <c>azure-kv</c>.</summary>
-    [Required]
     public string ProviderName { get; set; } = "azure-kv";
 
     /// <summary>
@@ -26,11 +25,9 @@ public sealed class EventGridWebhookOptions
     public string? SharedSecretReference { get; set; }
 
     /// <summary>Gets or sets the query parameter that may carry the shared secret. Default <c>code</c>.</summary>
-    [Required]
     public string QueryParameterName { get; set; } = "code";
 
     /// <summary>Gets or sets the request header that may carry the shared secret. Default <c>X-Secrets-Webhook-Key</c>.</summary>
-    [Required]
     public string HeaderName { get; set; } = "X-Secrets-Webhook-Key";
 
     /// <summary>
@@ -46,14 +43,14 @@ public sealed class EventGridWebhookOptions
     public IList<string> AllowedOrigins { get; } = ["eventgrid.azure.net"];
 
     /// <summary>Gets or sets the largest body accepted (Event Grid batches are at most 1 MB). Default 1 MiB.</summary>
-    [Range(1024, 64 * 1024 * 1024)]
     public int MaxBodyBytes { get; set; } = 1024 * 1024;
 
     /// <summary>Validates the settings once, when the endpoint is mapped.</summary>
     /// <exception cref="ValidationException">A setting is out of range, or no shared secret is set and unauthenticated requests are not allowed.</exception>
     public void Validate()
     {
-        Validator.ValidateObject(this, new ValidationContext(this), validateAllProperties: true);
+        // Checked by hand rather than with data annotations' reflection: this package is trimming- and AOT-compatible.
+        ValidateRanges();
         if (string.IsNullOrEmpty(SharedSecretReference) && !AllowUnauthenticated)
         {
             throw new ValidationException("Set SharedSecretReference (the secret Event Grid presents), or AllowUnauthenticated to accept any caller.");
@@ -62,6 +59,22 @@ public sealed class EventGridWebhookOptions
         if (SharedSecretReference is { Length: > 0 } reference && !SecretReference.TryParse(reference, out _))
         {
             throw new ValidationException("SharedSecretReference is not a valid secret reference.");
+        }
+    }
+
+    private void ValidateRanges()
+    {
+        Check(!string.IsNullOrWhiteSpace(ProviderName), nameof(ProviderName), "must name the store's Key Vault provider");
+        Check(!string.IsNullOrWhiteSpace(QueryParameterName), nameof(QueryParameterName), "must be set");
+        Check(!string.IsNullOrWhiteSpace(HeaderName), nameof(HeaderName), "must be set");
+        Check(MaxBodyBytes is >= 1024 and <= 64 * 1024 * 1024, nameof(MaxBodyBytes), "must be 1 KiB to 64 MiB");
+    }
+
+    private static void Check(bool ok, string name, string problem)
+    {
+        if (!ok)
+        {
+            throw new ValidationException($"EventGridWebhookOptions.{name} {problem}.");
         }
     }
 }
