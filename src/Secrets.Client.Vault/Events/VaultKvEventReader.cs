@@ -62,6 +62,11 @@ internal static class VaultKvEventReader
         {
             throw new FormatException("A Vault event is not valid JSON.", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // A string that is not valid UTF-8 (found by the vault-event fuzz target).
+            throw new FormatException("A Vault event holds text that is not valid UTF-8.", ex);
+        }
     }
 
     private static string SecretPath(string mount, string path)

@@ -52,6 +52,15 @@ public sealed class VaultKvEventReaderTests
         Assert.Throws<FormatException>(() => VaultKvEventReader.Read(Encoding.UTF8.GetBytes(json)));
     }
 
+    [Fact]
+    public void Invalid_UTF8_inside_a_string_is_a_format_error()
+    {
+        // Found by the vault-event fuzz target: JsonElement.GetString throws InvalidOperationException on it.
+        var message = Convert.FromBase64String("eyJkYXRhIjp7ImV2ZW50X3R5cGUiOiLtYXRhYmFzZS9yb3RhdGUiLCJldmVudCI6eyJtZXRhZGF0YSI6e319fX0=");
+
+        Assert.Throws<FormatException>(() => VaultKvEventReader.Read(message));
+    }
+
     [Theory]
     [InlineData("secret/data/../sys")]
     [InlineData("secret/data/")]
