@@ -123,6 +123,29 @@ public sealed class AzureStorageQueueSecretChangeListenerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lost_event_leaves_the_value_to_the_safety_net_poll_which_catches_it()
+    {
+        var (queue, addUri) = await EventsHarness.CreateQueueAsync(_azurite);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = await EventsHarness.StartAsync([new KeyVaultEventSink(addUri, KeyVaultEventSinkKind.StorageQueue)], new SecretStoreOptions { CacheDuration = TimeSpan.FromHours(6) }, time);
+        harness.Emulator.DropNextEvents(2);
+        harness.Emulator.SetSecret("db-password", "canary-az-l-1");
+        await harness.Store.GetSecretAsync(Reference);
+        var written = harness.Emulator.SetSecret("db-password", "canary-az-l-2");
+        using var listener = Listener(harness, queue.Name);
+
+        Assert.Equal(0, await listener.ReceiveOnceAsync(CancellationToken.None));
+        Assert.Equal(0, await harness.Store.RefreshAsync());
+        time.Advance(TimeSpan.FromHours(6));
+        Assert.Equal(1, await harness.Store.RefreshAsync());
+
+        var secret = await harness.Store.GetSecretAsync(Reference);
+        Assert.Equal(written, secret.Properties.Version);
+        Assert.Equal("canary-az-l-2", secret.Value.ExposeAsString());
+        Assert.Equal(2, harness.Emulator.EventsPublished);
+    }
+
+    [Fact]
     public async Task A_queue_down_for_minutes_backs_off_reports_degraded_and_recovers_with_the_events_it_kept()
     {
         var port = FreePort();
