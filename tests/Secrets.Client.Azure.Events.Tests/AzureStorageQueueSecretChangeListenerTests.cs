@@ -123,6 +123,38 @@ public sealed class AzureStorageQueueSecretChangeListenerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Near_expiry_is_logged_and_ignored_while_expired_triggers_a_check()
+    {
+        var (queue, addUri) = await EventsHarness.CreateQueueAsync(_azurite);
+        await using var harness = await EventsHarness.StartAsync([new KeyVaultEventSink(addUri, KeyVaultEventSinkKind.StorageQueue, CloudEvents: true)]);
+        harness.Emulator.SetSecret("db-password", "canary-az-e-1", expiresOn: DateTimeOffset.UtcNow.AddDays(20));
+        var first = await harness.Store.GetSecretAsync(Reference);
+        using var listener = Listener(harness, queue.Name);
+        Assert.Equal(1, await listener.ReceiveOnceAsync(CancellationToken.None)); // the version's own SecretNewVersionCreated
+
+        harness.Emulator.PublishEvent(KeyVaultEventTypes.SecretNearExpiry, "db-password");
+        var nearExpiry = 0;
+        while (nearExpiry == 0)
+        {
+            nearExpiry = await listener.ReceiveOnceAsync(CancellationToken.None);
+        }
+
+        var ignored = listener.Telemetry.Snapshot().Ignored;
+        harness.Emulator.PublishEvent(KeyVaultEventTypes.SecretExpired, "db-password");
+        var expired = 0;
+        while (expired == 0)
+        {
+            expired = await listener.ReceiveOnceAsync(CancellationToken.None);
+        }
+
+        Assert.Contains(harness.LogTexts(), text => text.Contains("expires soon", StringComparison.Ordinal));
+        Assert.Equal(2, ignored); // the first event (version already held) and the near-expiry
+        // SecretExpired names the version the store holds: nothing changed, so no check is needed either.
+        Assert.Equal(3, listener.Telemetry.Snapshot().Ignored);
+        Assert.Equal(first.Properties.Version, (await harness.Store.GetSecretAsync(Reference)).Properties.Version);
+    }
+
+    [Fact]
     public async Task A_lost_event_leaves_the_value_to_the_safety_net_poll_which_catches_it()
     {
         var (queue, addUri) = await EventsHarness.CreateQueueAsync(_azurite);

@@ -64,6 +64,24 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     /// <summary>Gets how many event deliveries failed (a sink's error status or no connection).</summary>
     public long EventsFailed => _events.Failed;
 
+    /// <summary>
+    /// Publishes a Key Vault event about the current version of a secret to the configured sinks, for the events the
+    /// emulator does not raise by itself (<c>Microsoft.KeyVault.SecretNearExpiry</c>, <c>Microsoft.KeyVault.SecretExpired</c>).
+    /// </summary>
+    /// <param name="eventType">The Event Grid event type, for example <c>Microsoft.KeyVault.SecretExpired</c>.</param>
+    /// <param name="name">The secret's name.</param>
+    /// <exception cref="KeyNotFoundException">No such secret.</exception>
+    public void PublishEvent(string eventType, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventType);
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_state.Sync)
+        {
+            var current = _state.Find(name, null) ?? throw new KeyNotFoundException($"The emulator holds no secret '{name}'.");
+            _events.Publish(eventType, current, VaultUri);
+        }
+    }
+
     /// <summary>Loses the next events on purpose (published but never delivered), as a lost delivery would.</summary>
     /// <param name="count">How many events to drop.</param>
     public void DropNextEvents(int count) => _events.DropNext(count);
