@@ -76,6 +76,18 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         };
     }
 
+    /// <summary>Gets the Vault Enterprise namespace requests carry, if any (the event listener subscribes in it).</summary>
+    internal string? Namespace => _namespace;
+
+    /// <summary>Gets the handler requests go through, if the options set one (the event listener's websocket uses it too).</summary>
+    internal HttpMessageHandler? HttpHandler => _options.HttpHandler;
+
+    /// <summary>Gets a token for the event subscription from the provider's own login and renewal.</summary>
+    internal ValueTask<VaultToken> GetTokenAsync(CancellationToken cancellationToken) => _tokens.GetTokenAsync(cancellationToken);
+
+    /// <summary>Forgets a token Vault refused, so that the next call logs in again.</summary>
+    internal bool InvalidateToken(VaultToken token) => _tokens.Invalidate(token);
+
     /// <summary>Gets the Vault address requests go to.</summary>
     public Uri Endpoint { get; } = null!;
 

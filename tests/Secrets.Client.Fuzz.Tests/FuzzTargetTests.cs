@@ -23,7 +23,7 @@ public sealed class FuzzTargetTests
     public void Every_parser_has_a_target()
     {
         Assert.Equal(
-            ["aws-response", "config-flatten", "dotenv", "gcp-response", "json-field", "reference", "vault-response"],
+            ["aws-response", "config-flatten", "dotenv", "gcp-response", "json-field", "keyvault-event", "reference", "vault-event", "vault-response"],
             FuzzTargets.Names.Order(StringComparer.Ordinal));
     }
 

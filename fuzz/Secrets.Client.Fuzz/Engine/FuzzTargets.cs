@@ -6,7 +6,7 @@ namespace Secrets.Client.Fuzz;
 internal static class FuzzTargets
 {
     public static IReadOnlyList<string> Names { get; } =
-        ["reference", "dotenv", "json-field", "config-flatten", "aws-response", "gcp-response", "vault-response"];
+        ["reference", "dotenv", "json-field", "config-flatten", "aws-response", "gcp-response", "vault-response", "keyvault-event", "vault-event"];
 
     /// <summary>Creates the target named <paramref name="name"/>; the caller disposes it when it is disposable.</summary>
     public static FuzzTarget Create(string name) => name switch
@@ -18,6 +18,8 @@ internal static class FuzzTargets
         "aws-response" => new AwsResponseTarget(),
         "gcp-response" => new GcpResponseTarget(),
         "vault-response" => new VaultResponseTarget(),
+        "keyvault-event" => new KeyVaultEventTarget(),
+        "vault-event" => new VaultEventTarget(),
         _ => throw new ArgumentException($"Unknown target '{name}'. Known: {string.Join(", ", Names)}.", nameof(name)),
     };
 }

@@ -25,9 +25,11 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     private readonly KeyVaultState _state;
 
     private readonly KeyVaultProtocol _protocol;
+    private readonly KeyVaultEventEmitter _events;
 
-    private AzureKeyVaultEmulator(LoopbackServer server, KeyVaultState state, KeyVaultProtocol protocol, string testToken)
+    private AzureKeyVaultEmulator(LoopbackServer server, KeyVaultState state, KeyVaultProtocol protocol, string testToken, KeyVaultEventEmitter events)
     {
+        _events = events;
         _server = server;
         _state = state;
         _protocol = protocol;
@@ -53,6 +55,37 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     /// <summary>Gets the request counters.</summary>
     public AzureKeyVaultEmulatorCounters Counters { get; }
 
+    /// <summary>Gets how many Event Grid events the emulator published (including those dropped on purpose).</summary>
+    public long EventsPublished => _events.Published;
+
+    /// <summary>Gets how many event deliveries a sink accepted (2xx).</summary>
+    public long EventsDelivered => _events.Delivered;
+
+    /// <summary>Gets how many event deliveries failed (a sink's error status or no connection).</summary>
+    public long EventsFailed => _events.Failed;
+
+    /// <summary>
+    /// Publishes a Key Vault event about the current version of a secret to the configured sinks, for the events the
+    /// emulator does not raise by itself (<c>Microsoft.KeyVault.SecretNearExpiry</c>, <c>Microsoft.KeyVault.SecretExpired</c>).
+    /// </summary>
+    /// <param name="eventType">The Event Grid event type, for example <c>Microsoft.KeyVault.SecretExpired</c>.</param>
+    /// <param name="name">The secret's name.</param>
+    /// <exception cref="KeyNotFoundException">No such secret.</exception>
+    public void PublishEvent(string eventType, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventType);
+        ArgumentNullException.ThrowIfNull(name);
+        lock (_state.Sync)
+        {
+            var current = _state.Find(name, null) ?? throw new KeyNotFoundException($"The emulator holds no secret '{name}'.");
+            _events.Publish(eventType, current, VaultUri);
+        }
+    }
+
+    /// <summary>Loses the next events on purpose (published but never delivered), as a lost delivery would.</summary>
+    /// <param name="count">How many events to drop.</param>
+    public void DropNextEvents(int count) => _events.DropNext(count);
+
     /// <summary>Starts an emulator.</summary>
     /// <param name="options">Settings, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
@@ -67,7 +100,9 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
         var protocol = new KeyVaultProtocol(state, options, token);
         var server = await LoopbackServer.StartAsync(protocol.HandleAsync, useHttps: true, options.Port, cancellationToken).ConfigureAwait(false);
         protocol.VaultUri = server.Endpoint;
-        return new AzureKeyVaultEmulator(server, state, protocol, token);
+        var events = new KeyVaultEventEmitter([.. options.EventSinks], options.EventVaultName, options.TimeProvider);
+        state.VersionAdded = version => events.Publish("Microsoft.KeyVault.SecretNewVersionCreated", version, server.Endpoint);
+        return new AzureKeyVaultEmulator(server, state, protocol, token, events);
     }
 
     /// <summary>Creates an <see cref="HttpMessageHandler"/> that trusts exactly this emulator's certificate.</summary>
@@ -133,7 +168,11 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
 
     /// <summary>Stops the emulator.</summary>
     /// <returns>A task that completes when stopped.</returns>
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _server.DisposeAsync().ConfigureAwait(false);
+        await _events.DisposeAsync().ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{nameof(AzureKeyVaultEmulator)}({VaultUri})";

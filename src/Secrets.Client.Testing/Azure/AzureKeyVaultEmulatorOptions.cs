@@ -21,4 +21,12 @@ public sealed class AzureKeyVaultEmulatorOptions : EmulatorOptions
     /// </summary>
     public bool EnforceValidityPeriod { get; set; } = true;
 
+    /// <summary>
+    /// Gets where to deliver the Event Grid events a real vault would publish when a secret gets a new version
+    /// (<c>Microsoft.KeyVault.SecretNewVersionCreated</c>): Storage queues (for example in Azurite) or webhooks. Empty by default.
+    /// </summary>
+    public IList<KeyVaultEventSink> EventSinks { get; } = [];
+
+    /// <summary>Gets or sets the vault name the events carry (<c>VaultName</c>, and the topic's last segment). Default <c>emulator</c>.</summary>
+    public string EventVaultName { get; set; } = "emulator";
 }

@@ -13,6 +13,9 @@ internal sealed partial class KeyVaultState
 
     public Lock Sync { get; } = new();
 
+    /// <summary>Gets or sets what runs after a version is added (the Event Grid emitter). Runs under <see cref="Sync"/>.</summary>
+    public Action<KeyVaultStoredVersion>? VersionAdded { get; set; }
+
     public DateTimeOffset Now => _timeProvider.GetUtcNow();
 
     public static bool IsValidName(string name) => NamePattern().IsMatch(name);
@@ -42,6 +45,7 @@ internal sealed partial class KeyVaultState
             Updated = now,
         };
         versions.Add(version);
+        VersionAdded?.Invoke(version);
         return version;
     }
 

@@ -55,6 +55,8 @@ public sealed class LoopbackServer : IAsyncDisposable
             });
         });
         var app = builder.Build();
+        // Emulators that serve websockets (Vault's event subscription) accept them through the usual middleware.
+        app.UseWebSockets();
         app.Run(handler);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

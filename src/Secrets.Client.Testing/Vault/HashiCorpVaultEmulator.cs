@@ -59,6 +59,19 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
     /// <summary>Gets the request counters.</summary>
     public HashiCorpVaultEmulatorCounters Counters => _protocol.Counters;
 
+    /// <summary>Gets how many KV v2 events the emulator published (including those dropped on purpose).</summary>
+    public long EventsPublished => _protocol.Events.Published;
+
+    /// <summary>Gets how many event subscriptions (websockets) are open now.</summary>
+    public int EventSubscriberCount => _protocol.Events.SubscriberCount;
+
+    /// <summary>Loses the next events on purpose (published, never sent), as a lost event would be.</summary>
+    /// <param name="count">How many events to drop.</param>
+    public void DropNextEvents(int count) => _protocol.Events.DropNext(count);
+
+    /// <summary>Cuts every event subscription's connection abruptly, as a Vault restart would.</summary>
+    public void DisconnectEventSubscribers() => _protocol.Events.DisconnectAll();
+
     /// <summary>Gets every request, counts per operation, and the principals requests came from.</summary>
     public EmulatorTraffic Traffic => _protocol.Traffic;
 
@@ -102,6 +115,7 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
         var secretId = options.AppRoleSecretId ?? Guid.NewGuid().ToString();
         var state = new VaultEmulatorState(options.TimeProvider, options.Mounts);
         state.Tokens[root] = new VaultEmulatedToken { Token = root, Accessor = VaultEmulatorState.NewId(string.Empty), Method = "root", IssuedAt = state.Now };
+        state.Events = new VaultEventBus(options.TimeProvider);
         var protocol = new VaultProtocol(state, options, jwt, roleId, secretId);
         var server = await LoopbackServer.StartAsync(protocol.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
         return new HashiCorpVaultEmulator(server, state, protocol, options, root, jwt, roleId, secretId);

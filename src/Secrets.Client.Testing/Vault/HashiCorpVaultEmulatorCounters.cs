@@ -9,6 +9,7 @@ public sealed class HashiCorpVaultEmulatorCounters : EmulatorCounters
     internal const string MetadataReadOperation = "kv.metadata.read";
     internal const string WriteOperation = "kv.write";
     internal const string PermissionDeniedOperation = "permission-denied";
+    internal const string SubscribeOperation = "sys.events.subscribe";
     private string? _lastNamespace;
 
     internal HashiCorpVaultEmulatorCounters(EmulatorTraffic traffic)

@@ -45,4 +45,11 @@ public sealed class HashiCorpVaultEmulatorOptions : EmulatorOptions
     /// <see cref="HashiCorpVaultEmulator.WritePolicy"/> or <c>sys/policies/acl</c>.
     /// </summary>
     public IList<string> LoginPolicies { get; } = new List<string>();
+
+    /// <summary>
+    /// Gets or sets a value indicating whether the emulator serves Vault Enterprise's event subscription websocket
+    /// (<c>sys/events/subscribe</c>) and publishes KV v2 events. Default <see langword="true"/>; <see langword="false"/>
+    /// answers 404 there, as Community Vault does.
+    /// </summary>
+    public bool EventsEnabled { get; set; } = true;
 }

@@ -30,7 +30,10 @@ internal sealed class VaultEmulatorState
 
     public static string NewId(string prefix) => prefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
 
-    public VaultKvStoredVersion Write(string mount, string path, string dataJson)
+    /// <summary>Gets the event bus KV changes publish to.</summary>
+    public VaultEventBus? Events { get; set; }
+
+    public VaultKvStoredVersion Write(string mount, string path, string dataJson, string operation = "data-write")
     {
         var secrets = Mounts[mount];
         var now = Now;
@@ -44,6 +47,7 @@ internal sealed class VaultEmulatorState
         secret.Versions.Add(version);
         secret.Updated = now;
         secret.Prune();
+        Events?.PublishKv(operation, mount, "data/" + path, "data/" + path, secret.CurrentVersion, secret.OldestVersion);
         return version;
     }
 

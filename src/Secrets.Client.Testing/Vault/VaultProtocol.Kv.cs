@@ -31,13 +31,13 @@ internal sealed partial class VaultProtocol
             ("data", "GET") => ReadAsync(call, secrets, secretPath),
             ("data", "POST" or "PUT") => WriteAsync(call, mount, secrets, secretPath, patch: false),
             ("data", "PATCH") => WriteAsync(call, mount, secrets, secretPath, patch: true),
-            ("data", "DELETE") => ChangeVersionsAsync(call, secrets, secretPath, latestOnly: true, (v, now) => v.Deleted ??= now),
-            ("delete", "POST" or "PUT") => ChangeVersionsAsync(call, secrets, secretPath, latestOnly: false, (v, now) => v.Deleted ??= now),
-            ("undelete", "POST" or "PUT") => ChangeVersionsAsync(call, secrets, secretPath, latestOnly: false, (v, _) => v.Deleted = v.Destroyed ? v.Deleted : null),
-            ("destroy", "POST" or "PUT") => ChangeVersionsAsync(call, secrets, secretPath, latestOnly: false, (v, _) => v.Destroyed = true),
+            ("data", "DELETE") => ChangeVersionsAsync(call, mount, "data-delete", secrets, secretPath, latestOnly: true, (v, now) => v.Deleted ??= now),
+            ("delete", "POST" or "PUT") => ChangeVersionsAsync(call, mount, "delete", secrets, secretPath, latestOnly: false, (v, now) => v.Deleted ??= now),
+            ("undelete", "POST" or "PUT") => ChangeVersionsAsync(call, mount, "undelete", secrets, secretPath, latestOnly: false, (v, _) => v.Deleted = v.Destroyed ? v.Deleted : null),
+            ("destroy", "POST" or "PUT") => ChangeVersionsAsync(call, mount, "destroy", secrets, secretPath, latestOnly: false, (v, _) => v.Destroyed = true),
             ("metadata", "GET") => MetadataAsync(call, secrets, secretPath),
-            ("metadata", "POST" or "PUT") => WriteMetadataAsync(call, secrets, secretPath),
-            ("metadata", "DELETE") => DeleteMetadataAsync(call, secrets, secretPath),
+            ("metadata", "POST" or "PUT") => WriteMetadataAsync(call, mount, secrets, secretPath),
+            ("metadata", "DELETE") => DeleteMetadataAsync(call, mount, secrets, secretPath),
             _ => throw Error(405, "unsupported operation"),
         };
         await answer.ConfigureAwait(false);
@@ -154,7 +154,7 @@ internal sealed partial class VaultProtocol
                 json = MergePatch(JsonNode.Parse(latest.DataJson), JsonNode.Parse(json))!.ToJsonString();
             }
 
-            var version = _state.Write(mount, path, json);
+            var version = _state.Write(mount, path, json, patch ? "data-patch" : "data-write");
             var secret = secrets[path];
             answer = EmulatorJson.WriteObject(w =>
             {
@@ -192,7 +192,7 @@ internal sealed partial class VaultProtocol
         return result;
     }
 
-    private async Task ChangeVersionsAsync(EmulatorCall call, Dictionary<string, VaultKvSecret> secrets, string path, bool latestOnly, Action<VaultKvStoredVersion, DateTimeOffset> change)
+    private async Task ChangeVersionsAsync(EmulatorCall call, string mount, string operation, Dictionary<string, VaultKvSecret> secrets, string path, bool latestOnly, Action<VaultKvStoredVersion, DateTimeOffset> change)
     {
         var versions = new List<int>();
         if (!latestOnly)
@@ -220,6 +220,7 @@ internal sealed partial class VaultProtocol
                 }
 
                 secret.Updated = now;
+                _state.Events?.PublishKv(operation, mount, (operation == "data-delete" ? "data/" : operation + "/") + path, null, secret.CurrentVersion, secret.OldestVersion);
             }
         }
 
@@ -260,7 +261,7 @@ internal sealed partial class VaultProtocol
     }
 
     /// <summary><c>POST metadata/path</c>: sets max_versions, cas_required, delete_version_after and custom_metadata, creating the secret's metadata if needed.</summary>
-    private async Task WriteMetadataAsync(EmulatorCall call, Dictionary<string, VaultKvSecret> secrets, string path)
+    private async Task WriteMetadataAsync(EmulatorCall call, string mount, Dictionary<string, VaultKvSecret> secrets, string path)
     {
         if (path.Length == 0 || path.EndsWith('/'))
         {
@@ -287,16 +288,20 @@ internal sealed partial class VaultProtocol
             secret.CustomMetadata = customMetadata ?? secret.CustomMetadata;
             secret.Updated = now;
             secret.Prune();
+            _state.Events?.PublishKv("metadata-write", mount, "metadata/" + path, "metadata/" + path, null, null);
         }
 
         await call.EmptyAsync(204).ConfigureAwait(false);
     }
 
-    private async Task DeleteMetadataAsync(EmulatorCall call, Dictionary<string, VaultKvSecret> secrets, string path)
+    private async Task DeleteMetadataAsync(EmulatorCall call, string mount, Dictionary<string, VaultKvSecret> secrets, string path)
     {
         lock (_state.Sync)
         {
-            secrets.Remove(path);
+            if (secrets.Remove(path))
+            {
+                _state.Events?.PublishKv("metadata-delete", mount, "metadata/" + path, null, null, null);
+            }
         }
 
         await call.EmptyAsync(204).ConfigureAwait(false);

@@ -125,6 +125,12 @@ internal sealed partial class VaultProtocol : EmulatorProtocol
             return;
         }
 
+        if (segments is ["sys", "events", "subscribe", ..] && segments.Length > 3)
+        {
+            await SubscribeAsync(call, string.Join('/', segments[3..])).ConfigureAwait(false);
+            return;
+        }
+
         var token = (VaultEmulatedToken)call.Context.Items[typeof(VaultEmulatedToken)]!;
         if (segments[0] == "auth" && await RouteTokenAsync(call, path, method, token).ConfigureAwait(false))
         {

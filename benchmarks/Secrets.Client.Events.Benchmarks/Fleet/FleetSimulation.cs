@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Secrets.Client.Events.Benchmarks.Fleet;
+
+/// <summary>P6: 1,000 instances x 100 secrets for 24 h, every secret rotated once, per cloud, priced against naive 5-minute polling.</summary>
+internal static class FleetSimulation
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static int Run(string[] args)
+    {
+        _ = args;
+        var started = Stopwatch.GetTimestamp();
+        Console.WriteLine($"load before: {Load()}");
+        var run = new FleetRun(
+            Instances: 1000,
+            Secrets: 100,
+            Duration: TimeSpan.FromHours(24),
+            SafetyNet: TimeSpan.FromHours(24),
+            MaxDelay: TimeSpan.Zero,
+            DropRate: 0,
+            CheckBeforeFetch: true,
+            CallLatency: TimeSpan.FromMilliseconds(50),
+            Seed: 20261202);
+
+        // AWS (as events-aws-gcp designs it): SQS queue per instance fed by SNS from an EventBridge rule on CloudTrail; long poll 20 s,
+        // DeleteMessageBatch; upkeep = create queue, policy, subscribe, tag (4) + heartbeat tag every 5 min (288) + hourly reaper
+        // (ListQueues + 10 sampled ListQueueTags = 264). CloudTrail->EventBridge->SNS->SQS delay assumed U[1, 10] s.
+        var aws = new FleetScenario("AWS: SQS per instance, long poll 20 s", PriceList.Aws, DeliveryKind.LongPoll, TimeSpan.FromSeconds(20), 10, true,
+            TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), 4 + 288 + 264, false);
+
+        // GCP: Pub/Sub subscription per instance (expiring after a day idle), unary pull waiting up to 60 s (PullTimeout), acknowledge
+        // batched and free; Secret Manager -> Pub/Sub delay assumed U[0.2, 2] s. Subscription create/delete are free admin calls.
+        var gcp = new FleetScenario("GCP: Pub/Sub subscription per instance, pull 60 s", PriceList.Gcp, DeliveryKind.LongPoll, TimeSpan.FromSeconds(60), 100, true,
+            TimeSpan.FromSeconds(0.2), TimeSpan.FromSeconds(2), 2, false);
+
+        // Azure: Storage queue per instance, one Event Grid subscription each (a system topic takes 500), polled every PollInterval;
+        // Event Grid writes each event into each queue (a billed queue write and a billed delivery); delay assumed U[0.5, 5] s.
+        var azureDefault = new FleetScenario("Azure: Storage queue per instance, poll 10 s (default)", PriceList.Azure, DeliveryKind.ShortPoll, TimeSpan.FromSeconds(10), 32, false,
+            TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(5), 3, true);
+        var azureLowest = azureDefault with { Name = "Azure: Storage queue per instance, poll 50 s (lowest within 60 s)", Wait = TimeSpan.FromSeconds(50) };
+        var azureWebhook = new FleetScenario("Azure: Event Grid webhook per instance", PriceList.Azure, DeliveryKind.Push, TimeSpan.Zero, 1, false,
+            TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(5), 2, false);
+        var vault = new FleetScenario("Vault Enterprise: event websocket (self-hosted, calls only)", PriceList.Azure with { Cloud = "Vault", SecretManagerPerCall = 0, TransportPerCall = 0, DeliveryPerEvent = 0 },
+            DeliveryKind.Push, TimeSpan.Zero, 1, false, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50), 0, false);
+
+        var (pollCalls, pollStaleness) = FleetSimulator.Polling(run, TimeSpan.FromMinutes(5));
+        Array.Sort(pollStaleness);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(Invariant, $"Fleet: {run.Instances} instances x {run.Secrets} secrets, {run.Duration.TotalHours} h, each secret rotated once; safety net {run.SafetyNet.TotalHours} h; ChangeNotificationMaxDelay {run.MaxDelay.TotalSeconds} s; call latency {run.CallLatency.TotalMilliseconds} ms."));
+        Console.WriteLine(string.Create(Invariant, $"Naive 5-minute polling: {pollCalls:N0} fetches; staleness p50 {Pct(pollStaleness, 0.5):0} s, p99 {Pct(pollStaleness, 0.99):0} s, max {pollStaleness[^1]:0} s."));
+        Console.WriteLine();
+        Console.WriteLine("| scenario | receives (empty) | deletes/acks | upkeep | queue writes | deliveries | checks + fetches | safety-net checks | $/day | polling $/day | % of polling | staleness p50 / p99 / max | <= 60 s |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var scenario in new[] { aws, gcp, azureDefault, azureLowest, azureWebhook, vault })
+        {
+            Row(FleetSimulator.Simulate(scenario, run), pollCalls);
+        }
+
+        Row(FleetSimulator.Simulate(aws with { Name = "AWS, fetch without a prior check when the event names a newer version" }, run with { CheckBeforeFetch = false }), pollCalls);
+        Row(FleetSimulator.Simulate(aws with { Name = "AWS, fetch without a prior check + heartbeat every 30 min", UpkeepPerInstancePerDay = 4 + 48 + 264 }, run with { CheckBeforeFetch = false }), pollCalls);
+        Row(FleetSimulator.Simulate(aws with { Name = "AWS, the same + safety net 48 h", UpkeepPerInstancePerDay = 4 + 48 + 264 }, run with { CheckBeforeFetch = false, SafetyNet = TimeSpan.FromHours(48) }), pollCalls);
+        Row(FleetSimulator.Simulate(aws with { Name = "AWS, safety net 6 h" }, run with { SafetyNet = TimeSpan.FromHours(6) }), pollCalls);
+        Row(FleetSimulator.Simulate(gcp with { Name = "GCP, ChangeNotificationMaxDelay 10 s (fleet setting)" }, run with { MaxDelay = TimeSpan.FromSeconds(10) }), pollCalls);
+
+        Console.WriteLine();
+        Console.WriteLine("With 1% of deliveries lost (safety net 24 h):");
+        Console.WriteLine();
+        Console.WriteLine("| scenario | lost | caught by the safety net | lost: staleness p50 / p90 / p99 / max | delivered: p99 / max | $/day |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var scenario in new[] { aws, gcp, azureDefault })
+        {
+            var result = FleetSimulator.Simulate(scenario, run with { DropRate = 0.01 });
+            var lost = result.DroppedStalenessSeconds;
+            Array.Sort(lost);
+            var delivered = result.StalenessSeconds;
+            Array.Sort(delivered);
+            Console.WriteLine(string.Create(Invariant,
+                $"| {scenario.Prices.Cloud} | {result.Dropped:N0} | {result.Calls.SafetyNetFetches:N0} | {Hours(Pct(lost, 0.5))} / {Hours(Pct(lost, 0.9))} / {Hours(Pct(lost, 0.99))} / {Hours(lost[^1])} | {Pct(delivered, 0.99):0.0} s / {delivered[^1]:0.0} s | {result.Total:0.00} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(Invariant, $"simulated in {Stopwatch.GetElapsedTime(started).TotalSeconds:0.0} s; load after: {Load()}"));
+        return 0;
+    }
+
+    private static void Row(FleetResult result, long pollCalls)
+    {
+        var c = result.Calls;
+        var polling = pollCalls * result.Scenario.Prices.SecretManagerPerCall;
+        var staleness = result.StalenessSeconds;
+        Array.Sort(staleness);
+        var within = staleness.Count(s => s <= 60) / (double)staleness.Length;
+        var ratio = polling > 0 ? (result.Total / polling).ToString("P2", Invariant) : "n/a";
+        Console.WriteLine(string.Create(Invariant,
+            $"| {result.Scenario.Name} | {c.Receives:N0} ({c.EmptyReceives:N0}) | {c.Deletes:N0} | {c.Upkeep:N0} | {c.QueueWrites:N0} | {c.Deliveries:N0} | {c.VersionChecks:N0} + {c.Fetches:N0} | {c.SafetyNetChecks:N0} | {result.Total:0.00} | {polling:0.00} | {ratio} | {Pct(staleness, 0.5):0.0} / {Pct(staleness, 0.99):0.0} / {staleness[^1]:0.0} s | {within:P1} |"));
+    }
+
+    private static string Hours(double seconds) => (seconds / 3600).ToString("0.0", Invariant) + " h";
+
+    private static double Pct(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1))];
+
+    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+}

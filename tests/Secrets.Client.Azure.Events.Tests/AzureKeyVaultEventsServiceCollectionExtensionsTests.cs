@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Hosting;
+using Secrets.Client.Testing;
+
+namespace Secrets.Client.Azure.Events.Tests;
+
+/// <summary>The listener registered with DI starts and stops with the host, reports health and counts on the listener meter.</summary>
+public sealed class AzureKeyVaultEventsServiceCollectionExtensionsTests : IAsyncLifetime
+{
+    private AzuriteProcess _azurite = null!;
+
+    public async Task InitializeAsync() => _azurite = await AzuriteProcess.StartAsync();
+
+    public async Task DisposeAsync() => await _azurite.DisposeAsync();
+
+    [Fact]
+    public async Task The_queue_listener_runs_with_the_host_reports_health_and_counts_events()
+    {
+        var (queue, addUri) = await EventsHarness.CreateQueueAsync(_azurite);
+        await using var harness = await EventsHarness.StartAsync([new KeyVaultEventSink(addUri, KeyVaultEventSinkKind.StorageQueue)]);
+        harness.Emulator.SetSecret("db-password", "canary-az-h-1");
+        var first = await harness.Store.GetSecretAsync("azure-kv://main/db-password");
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSecretStore(harness.Store);
+        builder.Services.AddAzureKeyVaultStorageQueueListener(o =>
+        {
+            o.ConnectionString = _azurite.ConnectionString;
+            o.QueueName = queue.Name;
+            o.PollInterval = TimeSpan.FromMilliseconds(50);
+        });
+        using var host = builder.Build();
+        using var received = new MetricCollector<long>(host.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "Secrets.Client.Listeners", "secrets.listener.events.applied");
+        var listener = host.Services.GetRequiredService<AzureStorageQueueSecretChangeListener>();
+
+        await host.StartAsync();
+        await listener.Telemetry.WaitForAsync(s => s.Health == Listening.ListenerHealth.Connected, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        var changed = harness.NextChangeAsync("main/db-password", first.Properties.Version);
+        harness.Emulator.SetSecret("db-password", "canary-az-h-2");
+        await changed.WaitAsync(TimeSpan.FromSeconds(30));
+        await host.StopAsync();
+
+        Assert.Equal(HealthStatus.Healthy, health.Entries["secrets-azure-storage-queue"].Status);
+        Assert.Equal(Listening.ListenerHealth.Stopped, listener.Telemetry.Snapshot().Health);
+        Assert.Contains(received.GetMeasurementSnapshot(), m => m.Value == 1 && Equals(m.Tags["secrets.source"], AzureStorageQueueSecretChangeListener.SourceName));
+    }
+}
