@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Primitives;
 
 namespace Secrets.Client;
 
@@ -25,6 +26,8 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     private readonly SecretReader _reader;
     private readonly SecretRefresher _refresher;
     private readonly ProviderOperations _operations;
+    private readonly SecretChangeTracker _changes;
+    private readonly SecretRefreshDriver _driver;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="SecretStore"/> class with default options.</summary>
@@ -64,10 +67,12 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         var audit = new StoreAuditor(auditSink ?? new LoggerSecretAuditSink(loggerFactory), time, environment, _logger);
         _router = new SecretRouter(providers, _options, environment, time, audit, _logger);
         _index = new SecretCacheIndex(_options.MaxCachedSecrets, _options.EvictionGracePeriod, _clock, _logger);
-        var landing = new FetchLanding(_index, _clock, _options, audit, _logger, _diagnostics, OnSecretChanged);
+        _changes = new SecretChangeTracker(OnSecretChanged);
+        var landing = new FetchLanding(_index, _clock, _options, audit, _logger, _diagnostics, _changes);
         _fetcher = new SecretFetcher(landing, _diagnostics, _clock, _options.MaxConcurrency);
         _reader = new SecretReader(this, _router, _index, _fetcher, audit, _diagnostics, _clock, _options);
-        _refresher = new SecretRefresher(_router, _index, _fetcher, _clock, _options.MaxConcurrency);
+        _refresher = new SecretRefresher(_router, _index, _fetcher, _changes, audit, _clock, _options);
+        _driver = new SecretRefreshDriver(_refresher.RefreshAsync, time, _options.BackgroundRefreshInterval, _logger);
         _operations = new ProviderOperations(_router, audit, _logger);
     }
 
@@ -78,9 +83,11 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Raised when the store finds that a secret it holds changed: a refresh found a new value
-    /// (<see cref="SecretChangeKind.Updated"/>), or the provider said it no longer exists or may not be read
-    /// (<see cref="SecretChangeKind.Removed"/>; the value is no longer served and is wiped).
+    /// Raised once per change of a secret the store holds or watches, whatever the way: a refresh, a version check of a
+    /// watched secret or a push notification found a new value (<see cref="SecretChangeKind.Updated"/>), the provider
+    /// said it no longer exists or may not be read (<see cref="SecretChangeKind.Removed"/>; the value is no longer
+    /// served and is wiped), or it was written, rotated or invalidated through this store. Eviction from the cache is
+    /// not a change. Per secret, <see cref="GetChangeToken"/> fires first.
     /// </summary>
     public event EventHandler<SecretChangedEventArgs>? SecretChanged;
 
@@ -108,6 +115,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
     /// <summary>Gets the number of cached secrets whose last refresh failed (served, possibly soon stale).</summary>
     public int FailingRefreshCount => _index.Entries.Count(pair => pair.Value.Secret is not null && pair.Value.IsFailing);
+
+    /// <summary>Gets the number of secrets watched through change tokens (held in the cache or not).</summary>
+    public int WatchedCount => _changes.WatchedCount;
 
     /// <summary>Tells whether a reference names a registered provider (or no provider while a default exists).</summary>
     /// <param name="reference">The reference.</param>
@@ -160,7 +170,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(value);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var properties = await _operations.SetAsync(reference, value, cancellationToken).ConfigureAwait(false);
-        Invalidate(reference);
+        Changed(reference, SecretChangeKind.Written, properties, properties.ChangeToken);
         return properties;
     }
 
@@ -173,7 +183,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(reference);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var properties = await _operations.RotateAsync(reference, cancellationToken).ConfigureAwait(false);
-        Invalidate(reference);
+
+        // A backend may finish a rotation later (AWS runs a Lambda): no baseline, so the next check that sees a new version raises it.
+        Changed(reference, SecretChangeKind.Rotated, properties, baseline: null);
         return properties;
     }
 
@@ -199,22 +211,39 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         return _operations.InvokeAsync(reference, kind, operation, cancellationToken);
     }
 
-    /// <summary>Drops a cached secret (and a cached not-found); the next read fetches it again. Its value is wiped after the grace period.</summary>
+    /// <summary>
+    /// Drops a cached secret (and a cached not-found) and raises <see cref="SecretChangeKind.Invalidated"/>, so that
+    /// holders read it again; the next read fetches it. Its value is wiped after the grace period. A watched secret
+    /// stays watched.
+    /// </summary>
     /// <param name="reference">The secret.</param>
     public virtual void Invalidate(SecretReference reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var provider = reference.Provider ?? (_router.CanResolve(reference) ? _router.RouteProvider(null, reference.Path).Name : null);
-        if (provider is not null)
-        {
-            var key = reference.GetCacheKey(provider);
-            _fetcher.Detach(key);
-            if (_index.TryGet(key, out var held))
-            {
-                _index.TryRemove(key, held, "invalidated");
-            }
-        }
+        Changed(reference, SecretChangeKind.Invalidated, properties: null, baseline: null);
     }
+
+    /// <summary>
+    /// Gets a token fired at the next change of a secret (see <see cref="SecretChanged"/>), and watches the secret from
+    /// now on: it is checked every refresh interval even when its value is not cached, and the background refresh runs.
+    /// </summary>
+    /// <param name="reference">The secret (a field reference watches the whole secret).</param>
+    /// <returns>A single-use token; ask again after it fired.</returns>
+    /// <exception cref="InvalidSecretReferenceException">The reference names no registered provider.</exception>
+    public virtual IChangeToken GetChangeToken(SecretReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var (route, key) = _router.Resolve(reference, this);
+        var held = _index.TryGet(key, out var entry) ? entry.Secret?.Properties : null;
+        var interval = (long)((route.Provider.Options.CacheDuration ?? _options.CacheDuration).Ticks * _options.RefreshAheadRatio);
+        var token = _changes.GetToken(key, held, _clock.NowTicks() + interval);
+        _driver.EnsureStarted();
+        return token;
+    }
+
+    /// <summary>Starts the store's one periodic refresh (idempotent); the hosted service and change tokens call it.</summary>
+    internal void EnsureBackgroundRefresh() => _driver.EnsureStarted();
 
     /// <summary>
     /// Refreshes every cached secret whose refresh time has come, even if nobody reads it, so that rotation and removal
@@ -269,9 +298,32 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
     private void DisposeParts()
     {
+        _driver.Dispose();
         _fetcher.Dispose();
         _index.Dispose();
         _diagnostics.Dispose();
+    }
+
+    /// <summary>A change made through this store: drop the cached value silently, reset the baseline, raise the change once.</summary>
+    private void Changed(SecretReference reference, SecretChangeKind kind, SecretProperties? properties, string? baseline)
+    {
+        var provider = reference.Provider ?? (_router.CanResolve(reference) ? _router.RouteProvider(null, reference.Path).Name : null);
+        if (provider is null)
+        {
+            return;
+        }
+
+        var key = reference.GetCacheKey(provider);
+        _fetcher.Detach(key);
+        SecretProperties? last = null;
+        if (_index.TryGet(key, out var held))
+        {
+            last = held.Secret?.Properties;
+            _index.TryRemove(key, held, kind switch { SecretChangeKind.Written => "written", SecretChangeKind.Rotated => "rotated", _ => "invalidated" });
+        }
+
+        _changes.Rebase(key, baseline, _clock.NowTicks());
+        _changes.Raise(new SecretChangedEventArgs(key, properties ?? last ?? new SecretProperties(provider, key.Path), kind, null));
     }
 
     private void OnSecretChanged(SecretChangedEventArgs args)
