@@ -242,6 +242,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         return token;
     }
 
+    /// <summary>Gets the watched secrets (whole secrets), for the health check's default probe.</summary>
+    internal SecretReference[] WatchedReferences() => _changes.Watched.Select(pair => pair.Key).ToArray();
+
     /// <summary>Starts the store's one periodic refresh (idempotent); the hosted service and change tokens call it.</summary>
     internal void EnsureBackgroundRefresh() => _driver.EnsureStarted();
 
