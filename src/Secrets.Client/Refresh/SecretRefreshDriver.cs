@@ -6,7 +6,7 @@ namespace Secrets.Client;
 /// The one periodic refresh of a store, every <see cref="SecretStoreOptions.BackgroundRefreshInterval"/>. The hosted
 /// service, configuration and change-token watchers all start this same driver instead of running timers of their
 /// own, so that with all of them active each due secret is still checked once per interval. A tick that finds the
-/// previous run still going is skipped.
+/// previous run still going runs once more when that run ends.
 /// </summary>
 internal sealed class SecretRefreshDriver : IDisposable
 {
@@ -61,12 +61,16 @@ internal sealed class SecretRefreshDriver : IDisposable
 
     private void Tick()
     {
-        if (Interlocked.Exchange(ref _running, 1) != 0)
+        // Idle (0) -> running (1); a tick while running asks for one more run (2) once it ends, so that no tick's check is
+        // lost to a slow run and runs never overlap.
+        if (Interlocked.Increment(ref _running) == 1)
         {
-            return;
+            _ = RunAsync();
         }
-
-        _ = RunAsync();
+        else
+        {
+            Interlocked.Exchange(ref _running, 2);
+        }
     }
 
     private async Task RunAsync()
@@ -91,7 +95,10 @@ internal sealed class SecretRefreshDriver : IDisposable
         }
         finally
         {
-            Volatile.Write(ref _running, 0);
+            if (Interlocked.Exchange(ref _running, 0) > 1 && !_lifetime.IsCancellationRequested)
+            {
+                Tick();
+            }
         }
     }
 }

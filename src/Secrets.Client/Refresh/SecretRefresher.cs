@@ -34,6 +34,11 @@ internal sealed class SecretRefresher(SecretRouter router, SecretCacheIndex inde
             }
         }
 
+        if (due.Count == 0)
+        {
+            return 0;
+        }
+
         var changed = 0;
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrency, CancellationToken = cancellationToken }, async (item, ct) =>
         {
