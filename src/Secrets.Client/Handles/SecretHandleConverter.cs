@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace Secrets.Client;
 
-/// <summary>Lets configuration binding create a <see cref="SecretHandle"/> from <c>handle:&lt;reference&gt;</c>.</summary>
+/// <summary>Lets configuration binding create a <see cref="SecretHandle"/> from <c>handle:&lt;reference&gt;</c>; other text gives an invalid handle whose reads fail with a typed error that does not repeat it.</summary>
 public sealed class SecretHandleConverter : TypeConverter
 {
     /// <inheritdoc/>
@@ -12,7 +12,7 @@ public sealed class SecretHandleConverter : TypeConverter
 
     /// <inheritdoc/>
     public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) =>
-        value is string text ? SecretHandle.Parse(text) : base.ConvertFrom(context, culture, value);
+        value is string text ? SecretHandle.ParseOrInvalid(text) : base.ConvertFrom(context, culture, value);
 
     /// <inheritdoc/>
     public override bool CanConvertTo(ITypeDescriptorContext? context, Type? destinationType) =>
