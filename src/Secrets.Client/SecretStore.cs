@@ -170,7 +170,8 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(value);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var properties = await _operations.SetAsync(reference, value, cancellationToken).ConfigureAwait(false);
-        Changed(reference, SecretChangeKind.Written, properties, properties.ChangeToken);
+        // No baseline: some backends describe a written version differently from a read one; the re-read sets it.
+        Changed(reference, SecretChangeKind.Written, properties, baseline: null);
         return properties;
     }
 
@@ -240,6 +241,26 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         var token = _changes.GetToken(key, held, _clock.NowTicks() + interval);
         _driver.EnsureStarted();
         return token;
+    }
+
+    /// <summary>
+    /// Makes every watched secret of that backend name due for a version check at the next refresh tick, whether its
+    /// value is held or not (for push notifications about a secret that was evicted); returns how many.
+    /// </summary>
+    internal int MarkWatchedDue(string provider, string secretName)
+    {
+        var now = _clock.NowTicks();
+        var marked = 0;
+        foreach (var (key, _) in _changes.Watched)
+        {
+            if (string.Equals(key.Provider, provider, StringComparison.Ordinal) && string.Equals(key.Path, secretName, StringComparison.Ordinal))
+            {
+                _changes.MarkDue(key, now);
+                marked++;
+            }
+        }
+
+        return marked;
     }
 
     /// <summary>Gets the watched secrets (whole secrets), for the health check's default probe.</summary>

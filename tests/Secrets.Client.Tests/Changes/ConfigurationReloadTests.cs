@@ -128,4 +128,29 @@ public class ConfigurationReloadTests
         Assert.Contains("app:db:password <- memory://app.db.password (memory, version 1)", view, StringComparison.Ordinal);
         Canary.AssertAbsent(view);
     }
+
+    [Fact]
+    public async Task References_in_earlier_sources_resolve_and_follow_changes_through_a_decorated_store()
+    {
+        await using var f = new StoreFixture();
+        f.Provider.Set("db", Canary.Value);
+        var decorated = new ForwardingSecretStore(f.Store);
+        using var configuration = (ConfigurationRoot)new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Db"] = "memory://db", ["Other"] = "unknown://x" })
+            .AddSecrets(decorated, _ => { })
+            .Build();
+        Assert.Equal(Canary.Value, configuration.GetConnectionString("Db"));
+        Assert.Equal("unknown://x", configuration["Other"]);
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = configuration.GetReloadToken().RegisterChangeCallback(_ => reloaded.TrySetResult(), null);
+
+        using (var value = SecretValue.FromText(Canary.Rotated))
+        {
+            await f.Store.SetSecretAsync(SecretReference.Parse("memory://db"), value);
+        }
+
+        await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(Canary.Rotated, configuration.GetConnectionString("Db"));
+        Assert.True(decorated.Tokens > 0);
+    }
 }
