@@ -61,6 +61,7 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         var time = timeProvider ?? TimeProvider.System;
         _clock = new StoreClock(time);
         loggerFactory ??= NullLoggerFactory.Instance;
+        LoggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<SecretStore>();
         _diagnostics = new SecretStoreDiagnostics(meterFactory);
         var environment = _options.ResolveEnvironment();
@@ -262,6 +263,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
         return marked;
     }
+
+    /// <summary>Gets the logging the store was built with, which configuration over it uses when given none of its own.</summary>
+    internal ILoggerFactory LoggerFactory { get; }
 
     /// <summary>Gets the watched secrets (whole secrets), for the health check's default probe.</summary>
     internal SecretReference[] WatchedReferences() => _changes.Watched.Select(pair => pair.Key).ToArray();

@@ -45,7 +45,8 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         ArgumentNullException.ThrowIfNull(earlierSources);
         _source = source;
         _earlierSources = earlierSources.ToArray();
-        _logger = (source.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SecretsConfigurationProvider>();
+        // Logging: the source's, else that of a SecretStore it is given (a DI store logs through the host), else none.
+        _logger = (source.LoggerFactory ?? (source.Store as SecretStore)?.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SecretsConfigurationProvider>();
         if (source.Store is { } store)
         {
             _store = store;

@@ -153,4 +153,28 @@ public class ConfigurationReloadTests
         Assert.Equal(Canary.Rotated, configuration.GetConnectionString("Db"));
         Assert.True(decorated.Tokens > 0);
     }
+
+    [Fact]
+    public async Task Over_a_store_built_with_logging_a_failed_reload_is_logged_there_without_a_logger_factory_on_the_source()
+    {
+        await using var f = new StoreFixture();
+        f.Provider.Set("db", Canary.Value);
+        using var configuration = (ConfigurationRoot)new ConfigurationBuilder()
+            .AddSecrets(f.Store, source =>
+            {
+                source.TimeProvider = f.Time;
+                source.Add("memory://db", "Db");
+            })
+            .Build();
+
+        f.Provider.Faults.FailNext(1000);
+        f.Store.Invalidate(SecretReference.Parse("memory://db"));
+        await Eventually.TrueAsync(() => f.Logs.GetSnapshot().Any(r => r.Message.Contains("Reloading secrets configuration failed", StringComparison.Ordinal)), "the failure was logged through the store's logging");
+        Assert.Equal(Canary.Value, configuration["Db"]);
+
+        f.Provider.Faults.Reset();
+        f.Time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => f.Logs.GetSnapshot().Any(r => r.Message.Contains("Secrets configuration reloaded", StringComparison.Ordinal)), "the retry succeeded");
+        Canary.AssertAbsent(f.AllLogText());
+    }
 }
