@@ -354,11 +354,12 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <summary>The previous version is the one staged <c>AWSPREVIOUS</c>; the store's rotation window reads it through its cache.</summary>
     /// <param name="reference">The secret.</param>
     /// <param name="current">The current version's metadata (unused: the stage names the previous version).</param>
+    /// <param name="cancellationToken">Unused: no call is needed.</param>
     /// <returns>The <c>AWSPREVIOUS</c> reference.</returns>
-    public override SecretReference? GetPreviousVersionReference(SecretReference reference, SecretProperties current)
+    public override ValueTask<SecretReference?> GetPreviousVersionReferenceAsync(SecretReference reference, SecretProperties current, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return new SecretReference(Name, reference.Path, stage: PreviousStage);
+        return new(new SecretReference(Name, reference.Path, stage: PreviousStage));
     }
 
     /// <summary>

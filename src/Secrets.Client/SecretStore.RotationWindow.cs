@@ -27,7 +27,16 @@ public partial class SecretStore
         }
 
         var whole = reference.Field is null ? current.Properties : (_index.TryGet(key, out var entry) ? entry.Secret?.Properties : null) ?? current.Properties;
-        var previousKey = route.Provider.GetPreviousVersionReference(key, whole);
+        SecretReference? previousKey;
+        try
+        {
+            previousKey = await route.CallAsync(static (provider, state, ct) => provider.GetPreviousVersionReferenceAsync(state.key, state.whole, ct), (key, whole), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw SecretResiliencePipelines.ToSecretError(ex, route.Name, key.Path);
+        }
+
         if (previousKey is null)
         {
             return new SecretRotationWindow(current, null);

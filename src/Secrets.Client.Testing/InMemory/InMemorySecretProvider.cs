@@ -100,10 +100,10 @@ public sealed class InMemorySecretProvider : SecretProvider
 
     /// <inheritdoc/>
     /// <remarks>The version staged <see cref="PreviousStage"/>.</remarks>
-    public override SecretReference? GetPreviousVersionReference(SecretReference reference, SecretProperties current)
+    public override ValueTask<SecretReference?> GetPreviousVersionReferenceAsync(SecretReference reference, SecretProperties current, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        return new SecretReference(Name, reference.Path, stage: PreviousStage);
+        return new(new SecretReference(Name, reference.Path, stage: PreviousStage));
     }
 
     /// <summary>Deletes a secret and all its versions.</summary>

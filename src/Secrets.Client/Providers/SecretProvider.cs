@@ -159,12 +159,14 @@ public abstract class SecretProvider : IAsyncDisposable
     /// Gets the reference to the version before <paramref name="current"/>, for the store's rotation window
     /// (<see cref="SecretStore.GetRotationWindowAsync"/>); <see langword="null"/> (the default) when the backend keeps no
     /// previous version. Backends with a previous stage return it (AWS <c>AWSPREVIOUS</c>); backends with numbered
-    /// versions return <see cref="PreviousNumberedVersion"/>.
+    /// versions return <see cref="PreviousNumberedVersion"/>; others look it up (Azure lists versions).
     /// </summary>
     /// <param name="reference">The secret (no field).</param>
     /// <param name="current">The current version's metadata.</param>
+    /// <param name="cancellationToken">Cancels a lookup (a backend without numbered versions may have to list them).</param>
     /// <returns>The previous version's reference, or null.</returns>
-    public virtual SecretReference? GetPreviousVersionReference(SecretReference reference, SecretProperties current) => null;
+    public virtual ValueTask<SecretReference?> GetPreviousVersionReferenceAsync(SecretReference reference, SecretProperties current, CancellationToken cancellationToken = default) =>
+        new((SecretReference?)null);
 
     /// <summary>The previous version of a backend that numbers versions 1, 2, 3...: version n-1, or null for version 1 or a non-numeric version.</summary>
     /// <param name="reference">The secret.</param>
