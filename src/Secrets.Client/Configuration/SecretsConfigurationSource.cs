@@ -45,6 +45,7 @@ public class SecretsConfigurationSource : IConfigurationSource
     /// <see cref="SecretStoreOptions.BackgroundRefreshInterval"/>, whoever asks for it (configuration, the hosted
     /// service, change tokens), so that each due secret is checked once per interval.
     /// </summary>
+    [Obsolete("Not used: the store's one refresh driver runs every SecretStoreOptions.BackgroundRefreshInterval; set that instead.")]
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Gets or sets the clock for reload retries and a built store. Default <see cref="TimeProvider.System"/>.</summary>
