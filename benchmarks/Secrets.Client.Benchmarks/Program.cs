@@ -8,6 +8,14 @@ if (args.Contains("--scenarios"))
     return;
 }
 
+// `--changes [rounds]` measures how fast changes reach IOptionsMonitor (see ChangePropagation).
+var changes = Array.IndexOf(args, "--changes");
+if (changes >= 0)
+{
+    await ChangePropagation.RunAsync(changes + 1 < args.Length && int.TryParse(args[changes + 1], out var changeRounds) ? changeRounds : 50);
+    return;
+}
+
 // `--interleaved [rounds]` runs the warm-read rows round-robin in one process (see InterleavedWarmRead).
 var interleaved = Array.IndexOf(args, "--interleaved");
 if (interleaved >= 0)

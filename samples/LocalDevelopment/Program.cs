@@ -84,8 +84,7 @@ var configuration = new ConfigurationBuilder()
 
         source.StoreOptions.Environment = Environment;
         source.StoreOptions.CacheDuration = TimeSpan.FromSeconds(2);
-        source.StoreOptions.BackgroundRefreshInterval = TimeSpan.FromSeconds(1);
-        source.RefreshInterval = TimeSpan.FromSeconds(1);                      // short for the demo; minutes in real apps
+        source.StoreOptions.BackgroundRefreshInterval = TimeSpan.FromSeconds(1);   // short for the demo; the one refresh driver for store and configuration
         foreach (var (reference, key) in mappings)
         {
             source.Add(reference, key);

@@ -20,28 +20,23 @@ builder.Logging.AddFilter(LoggerSecretAuditSink.CategoryName, LogLevel.Debug);
 var manager = new InMemorySecretProvider();
 manager.Set("demo/db", $$"""{"user":"app","password":"{{NewPassword()}}","host":"db.internal"}""", "application/json");
 
-// One store shared by configuration and DI, so both read the same cache.
-using var loggerFactory = LoggerFactory.Create(logging => logging
-    .AddSimpleConsole(console => console.SingleLine = true)
-    .AddFilter(LoggerSecretAuditSink.CategoryName, LogLevel.Debug)
-    .SetMinimumLevel(LogLevel.Warning));
-await using var store = new SecretStore(
-    [manager],
-    new SecretStoreOptions
-    {
-        Environment = builder.Environment.EnvironmentName,
-        CacheDuration = TimeSpan.FromSeconds(3),              // short for the demo; minutes in real apps
-        BackgroundRefreshInterval = TimeSpan.FromSeconds(1),
-    },
-    loggerFactory: loggerFactory);
+manager.Set("demo/api-key", NewPassword());
 
-// The two lines an existing app adds:
-builder.Configuration.AddSecrets(store, secrets => secrets.Add("memory://demo/db", "Database"));
-builder.Services.AddSecretStore(store);
+// One call: secrets into configuration and the same store (one cache) into DI, with the host's logging and environment.
+builder.AddSecrets(secrets =>
+{
+    secrets.Providers.Add(manager);
+    secrets.StoreOptions.CacheDuration = TimeSpan.FromSeconds(3);              // short for the demo; minutes in real apps
+    secrets.StoreOptions.BackgroundRefreshInterval = TimeSpan.FromSeconds(1);
+    secrets.Add("memory://demo/db", "Database");
+});
 
+// A typed handle: configuration holds only the reference, the value is read through the store.
+builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Api:Key"] = "handle:memory://demo/api-key" });
 builder.Services.Configure<DatabaseOptions>(builder.Configuration.GetSection("Database"));
+builder.Services.Configure<ApiOptions>(builder.Configuration.GetSection("Api")).AddSecretHandles<ApiOptions>();
 using var host = builder.Build();
-await host.StartAsync(); // starts the background refresh service
+await host.StartAsync(); // starts the background refresh
 
 var secretStore = host.Services.GetRequiredService<ISecretStore>();
 var options = host.Services.GetRequiredService<IOptionsMonitor<DatabaseOptions>>();
@@ -72,7 +67,20 @@ await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
 var rotated = await secretStore.GetSecretAsync("memory://demo/db#password");
 Console.WriteLine($"   after {waited.Elapsed.TotalSeconds:0.0} s: {rotated}; IOptionsMonitor changed: {!string.Equals(oldPassword, options.CurrentValue.Password, StringComparison.Ordinal)}");
 
-Console.WriteLine("6. The audit trail above shows every access (who, what, where, when), never a value.");
+Console.WriteLine("6. Rotate now through the store (after a leak): IOptionsMonitor follows at once, not at the next poll:");
+var rotatedNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+using var nowSubscription = options.OnChange(_ => rotatedNow.TrySetResult());
+waited.Restart();
+await ((SecretStore)secretStore).RotateSecretAsync(SecretReference.Parse("memory://demo/db"));
+await rotatedNow.Task.WaitAsync(TimeSpan.FromSeconds(30));
+Console.WriteLine($"   configuration reloaded after {waited.Elapsed.TotalMilliseconds:0} ms");
+
+Console.WriteLine("7. A typed handle: the API key is read through the store and never enters IConfiguration:");
+var api = host.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
+var key = await api.Key!.GetSecretAsync();
+Console.WriteLine($"   {api.Key} -> {key} ({key.Value.Length} bytes); IConfiguration holds only: {host.Services.GetRequiredService<IConfiguration>()["Api:Key"]}");
+
+Console.WriteLine("8. The audit trail above shows every access (who, what, where, when), never a value.");
 Console.WriteLine("Done.");
 await host.StopAsync();
 
@@ -85,4 +93,9 @@ internal sealed class DatabaseOptions
     public string? Password { get; set; }
 
     public string? Host { get; set; }
+}
+
+internal sealed class ApiOptions
+{
+    public SecretHandle? Key { get; set; }
 }

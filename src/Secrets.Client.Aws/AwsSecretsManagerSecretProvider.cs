@@ -351,9 +351,21 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         return new SecretProperties(Name, result.Name ?? reference.Path) { Version = result.VersionId, Stages = result.Stages };
     }
 
+    /// <summary>The previous version is the one staged <c>AWSPREVIOUS</c>; the store's rotation window reads it through its cache.</summary>
+    /// <param name="reference">The secret.</param>
+    /// <param name="current">The current version's metadata (unused: the stage names the previous version).</param>
+    /// <param name="cancellationToken">Unused: no call is needed.</param>
+    /// <returns>The <c>AWSPREVIOUS</c> reference.</returns>
+    public override ValueTask<SecretReference?> GetPreviousVersionReferenceAsync(SecretReference reference, SecretProperties current, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return new(new SecretReference(Name, reference.Path, stage: PreviousStage));
+    }
+
     /// <summary>
-    /// Fetches the <c>AWSCURRENT</c> and <c>AWSPREVIOUS</c> versions together, so that a verifier can accept both while
-    /// clients move to the rotated value.
+    /// Fetches the <c>AWSCURRENT</c> and <c>AWSPREVIOUS</c> versions together, straight from the backend, so that a
+    /// verifier can accept both while clients move to the rotated value. Prefer <c>SecretStore.GetRotationWindowAsync</c>,
+    /// which reads both through the store's cache and audit and can switch the previous version off per secret.
     /// </summary>
     /// <param name="reference">The secret (its version, stage and field are ignored).</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -331,6 +331,50 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         }
     }
 
+    /// <summary>
+    /// The previous version, for the store's rotation window: Key Vault's versions are not numbered, so it is the newest
+    /// usable version created before the current one, found in one listing of the versions (25 per call).
+    /// </summary>
+    /// <param name="reference">The secret.</param>
+    /// <param name="current">The current version's metadata.</param>
+    /// <param name="cancellationToken">Cancels the listing.</param>
+    /// <returns>The previous version's reference, or null when there is none.</returns>
+    public override async ValueTask<SecretReference?> GetPreviousVersionReferenceAsync(SecretReference reference, SecretProperties current, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var location = Resolve(reference);
+        if (current.CreatedOn is not { } currentCreated)
+        {
+            return null;
+        }
+
+        using var activity = StartActivity("previous", location, current.Version);
+        var started = _time.GetTimestamp();
+        KeyVaultSecretProperties? previous = null;
+        var currentSeen = false;
+        try
+        {
+            // Creation times have one-second resolution: on a tie, the service's listing (creation order) decides.
+            await foreach (var candidate in GetClient(location.VaultUri).GetPropertiesOfSecretVersionsAsync(location.SecretName, cancellationToken).ConfigureAwait(false))
+            {
+                if (string.Equals(candidate.Version, current.Version, StringComparison.OrdinalIgnoreCase))
+                {
+                    currentSeen = true;
+                }
+                else if ((candidate.CreatedOn < currentCreated || (candidate.CreatedOn == currentCreated && !currentSeen)) && UsabilityProblem(candidate) is null && (previous is null || candidate.CreatedOn >= previous.CreatedOn))
+                {
+                    previous = candidate;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw Fail("previous", location, ex, activity, started);
+        }
+
+        return previous is null ? null : new SecretReference(Name, reference.Path, previous.Version);
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{nameof(AzureKeyVaultSecretProvider)}({Name}, vaults: {string.Join(", ", _options?.Vaults.Keys ?? [])})";
 

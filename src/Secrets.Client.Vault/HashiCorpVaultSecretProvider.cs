@@ -310,6 +310,11 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     }
 
     /// <inheritdoc/>
+    /// <remarks>Versions are numbered: the previous one is version n-1 (null for version 1; the store treats a destroyed or disabled one as none).</remarks>
+    public override ValueTask<SecretReference?> GetPreviousVersionReferenceAsync(SecretReference reference, SecretProperties current, CancellationToken cancellationToken = default) =>
+        new(PreviousNumberedVersion(reference, current));
+
+    /// <inheritdoc/>
     public override string ToString() => $"{nameof(HashiCorpVaultSecretProvider)}({Name}, {Endpoint}, {_identity})";
 
     /// <inheritdoc/>

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Primitives;
+
 namespace Secrets.Client;
 
 /// <summary>
@@ -49,4 +51,26 @@ public interface ISecretStore
     /// <returns>What the store did with it.</returns>
     ValueTask<SecretChangeNotificationOutcome> ProcessChangeNotificationAsync(SecretChangeNotification notification, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(SecretChangeNotificationOutcome.NotHeld);
+
+    /// <summary>
+    /// Gets a token fired at the next change of a secret: a new value, a removal at the backend, a write, rotation or
+    /// invalidation through the store. Configuration, typed handles and caches follow secrets through it, so a
+    /// decorator must forward it. The default (for stores that cannot tell) never fires.
+    /// </summary>
+    /// <param name="reference">The secret.</param>
+    /// <returns>A single-use token; ask again after it fired.</returns>
+    IChangeToken GetChangeToken(SecretReference reference) => NeverChangeToken.Instance;
+
+    /// <summary>Checks every held or watched secret whose refresh time has come; the default does nothing.</summary>
+    /// <param name="cancellationToken">Cancels the refresh.</param>
+    /// <returns>The number of secrets that changed.</returns>
+    ValueTask<int> RefreshAsync(CancellationToken cancellationToken = default) => new(0);
+
+    /// <summary>
+    /// Tells whether the store can route a reference (it names a registered provider, or none while a default exists);
+    /// configuration resolves only such references. The default accepts any reference that names a provider.
+    /// </summary>
+    /// <param name="reference">The reference.</param>
+    /// <returns><see langword="true"/> when the store can route it.</returns>
+    bool CanResolve(SecretReference reference) => reference?.Provider is not null;
 }

@@ -20,7 +20,32 @@ public partial class SecretStore
         ArgumentNullException.ThrowIfNull(notification);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(_notifications.Process(notification));
+        var outcome = _notifications.Process(notification);
+        if (outcome == SecretChangeNotificationOutcome.NotHeld && MarkWatchedDue(notification) > 0)
+        {
+            // Watched (configuration, a handle, a change token) but its value left the cache: the store's next refresh
+            // run checks it; run it now, or after the same jitter as a held secret's check.
+            _driver.RunSoon(_options.ChangeNotificationMaxDelay * Math.Clamp(_options.Randomizer(), 0, 1));
+            outcome = SecretChangeNotificationOutcome.Scheduled;
+        }
+
+        return ValueTask.FromResult(outcome);
+    }
+
+    private int MarkWatchedDue(SecretChangeNotification notification)
+    {
+        if (!_router.TryGetRoute(notification.Provider.ToLowerInvariant(), out var route))
+        {
+            return 0;
+        }
+
+        var marked = MarkWatchedDue(route.Name, notification.SecretName);
+        foreach (var alias in notification.Aliases)
+        {
+            marked += MarkWatchedDue(route.Name, alias);
+        }
+
+        return marked;
     }
 
     private ChangeNotificationProcessor CreateNotificationProcessor(StoreAuditor audit) =>

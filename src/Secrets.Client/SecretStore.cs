@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Primitives;
 
 namespace Secrets.Client;
 
@@ -25,6 +26,8 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     private readonly SecretReader _reader;
     private readonly SecretRefresher _refresher;
     private readonly ProviderOperations _operations;
+    private readonly SecretChangeTracker _changes;
+    private readonly SecretRefreshDriver _driver;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="SecretStore"/> class with default options.</summary>
@@ -58,16 +61,19 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         var time = timeProvider ?? TimeProvider.System;
         _clock = new StoreClock(time);
         loggerFactory ??= NullLoggerFactory.Instance;
+        LoggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<SecretStore>();
         _diagnostics = new SecretStoreDiagnostics(meterFactory);
         var environment = _options.ResolveEnvironment();
         var audit = new StoreAuditor(auditSink ?? new LoggerSecretAuditSink(loggerFactory), time, environment, _logger);
         _router = new SecretRouter(providers, _options, environment, time, audit, _logger);
         _index = new SecretCacheIndex(_options.MaxCachedSecrets, _options.EvictionGracePeriod, _clock, _logger);
-        var landing = new FetchLanding(_index, _clock, _options, audit, _logger, _diagnostics, OnSecretChanged);
+        _changes = new SecretChangeTracker(OnSecretChanged);
+        var landing = new FetchLanding(_index, _clock, _options, audit, _logger, _diagnostics, _changes);
         _fetcher = new SecretFetcher(landing, _diagnostics, _clock, _options.MaxConcurrency);
         _reader = new SecretReader(this, _router, _index, _fetcher, audit, _diagnostics, _clock, _options);
-        _refresher = new SecretRefresher(_router, _index, _fetcher, _clock, _options.MaxConcurrency);
+        _refresher = new SecretRefresher(_router, _index, _fetcher, _changes, audit, _clock, _options);
+        _driver = new SecretRefreshDriver(_refresher.RefreshAsync, time, _options.BackgroundRefreshInterval, _logger);
         _operations = new ProviderOperations(_router, audit, _logger);
         _notifications = CreateNotificationProcessor(audit);
     }
@@ -79,9 +85,11 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     }
 
     /// <summary>
-    /// Raised when the store finds that a secret it holds changed: a refresh found a new value
-    /// (<see cref="SecretChangeKind.Updated"/>), or the provider said it no longer exists or may not be read
-    /// (<see cref="SecretChangeKind.Removed"/>; the value is no longer served and is wiped).
+    /// Raised once per change of a secret the store holds or watches, whatever the way: a refresh, a version check of a
+    /// watched secret or a push notification found a new value (<see cref="SecretChangeKind.Updated"/>), the provider
+    /// said it no longer exists or may not be read (<see cref="SecretChangeKind.Removed"/>; the value is no longer
+    /// served and is wiped), or it was written, rotated or invalidated through this store. Eviction from the cache is
+    /// not a change. Per secret, <see cref="GetChangeToken"/> fires first.
     /// </summary>
     public event EventHandler<SecretChangedEventArgs>? SecretChanged;
 
@@ -109,6 +117,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
 
     /// <summary>Gets the number of cached secrets whose last refresh failed (served, possibly soon stale).</summary>
     public int FailingRefreshCount => _index.Entries.Count(pair => pair.Value.Secret is not null && pair.Value.IsFailing);
+
+    /// <summary>Gets the number of secrets watched through change tokens (held in the cache or not).</summary>
+    public int WatchedCount => _changes.WatchedCount;
 
     /// <summary>Tells whether a reference names a registered provider (or no provider while a default exists).</summary>
     /// <param name="reference">The reference.</param>
@@ -161,7 +172,8 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(value);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var properties = await _operations.SetAsync(reference, value, cancellationToken).ConfigureAwait(false);
-        Invalidate(reference);
+        // No baseline: some backends describe a written version differently from a read one; the re-read sets it.
+        Changed(reference, SecretChangeKind.Written, properties, baseline: null);
         return properties;
     }
 
@@ -174,7 +186,9 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(reference);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         var properties = await _operations.RotateAsync(reference, cancellationToken).ConfigureAwait(false);
-        Invalidate(reference);
+
+        // A backend may finish a rotation later (AWS runs a Lambda): no baseline, so the next check that sees a new version raises it.
+        Changed(reference, SecretChangeKind.Rotated, properties, baseline: null);
         return properties;
     }
 
@@ -200,22 +214,65 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
         return _operations.InvokeAsync(reference, kind, operation, cancellationToken);
     }
 
-    /// <summary>Drops a cached secret (and a cached not-found); the next read fetches it again. Its value is wiped after the grace period.</summary>
+    /// <summary>
+    /// Drops a cached secret (and a cached not-found) and raises <see cref="SecretChangeKind.Invalidated"/>, so that
+    /// holders read it again; the next read fetches it. Its value is wiped after the grace period. A watched secret
+    /// stays watched.
+    /// </summary>
     /// <param name="reference">The secret.</param>
     public virtual void Invalidate(SecretReference reference)
     {
         ArgumentNullException.ThrowIfNull(reference);
-        var provider = reference.Provider ?? (_router.CanResolve(reference) ? _router.RouteProvider(null, reference.Path).Name : null);
-        if (provider is not null)
+        Changed(reference, SecretChangeKind.Invalidated, properties: null, baseline: null);
+    }
+
+    /// <summary>
+    /// Gets a token fired at the next change of a secret (see <see cref="SecretChanged"/>), and watches the secret from
+    /// now on: it is checked every refresh interval even when its value is not cached, and the background refresh runs.
+    /// </summary>
+    /// <param name="reference">The secret (a field reference watches the whole secret).</param>
+    /// <returns>A single-use token; ask again after it fired.</returns>
+    /// <exception cref="InvalidSecretReferenceException">The reference names no registered provider.</exception>
+    public virtual IChangeToken GetChangeToken(SecretReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var (route, key) = _router.Resolve(reference, this);
+        var held = _index.TryGet(key, out var entry) ? entry.Secret?.Properties : null;
+        var interval = (long)((route.Provider.Options.CacheDuration ?? _options.CacheDuration).Ticks * _options.RefreshAheadRatio);
+        var token = _changes.GetToken(key, held, _clock.NowTicks() + interval);
+        _driver.EnsureStarted();
+        return token;
+    }
+
+    /// <summary>
+    /// Makes every watched secret of that backend name due for a version check at the next refresh tick, whether its
+    /// value is held or not (for push notifications about a secret that was evicted); returns how many.
+    /// </summary>
+    internal int MarkWatchedDue(string provider, string secretName)
+    {
+        var now = _clock.NowTicks();
+        var marked = 0;
+        foreach (var (key, _) in _changes.Watched)
         {
-            var key = reference.GetCacheKey(provider);
-            _fetcher.Detach(key);
-            if (_index.TryGet(key, out var held))
+            if (string.Equals(key.Provider, provider, StringComparison.Ordinal) && string.Equals(key.Path, secretName, StringComparison.Ordinal))
             {
-                _index.TryRemove(key, held, "invalidated");
+                _changes.MarkDue(key, now);
+                marked++;
             }
         }
+
+        return marked;
     }
+
+    /// <summary>Gets the logging the store was built with, which configuration over it uses when given none of its own.</summary>
+    internal ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Gets the watched secrets (whole secrets), for the health check's default probe.</summary>
+    internal SecretReference[] WatchedReferences() => _changes.Watched.Select(pair => pair.Key).ToArray();
+
+    /// <summary>Starts the store's one periodic refresh (idempotent); the hosted service and change tokens call it.</summary>
+    internal void EnsureBackgroundRefresh() => _driver.EnsureStarted();
 
     /// <summary>
     /// Refreshes every cached secret whose refresh time has come, even if nobody reads it, so that rotation and removal
@@ -271,9 +328,32 @@ public partial class SecretStore : ISecretStore, IAsyncDisposable, IDisposable
     private void DisposeParts()
     {
         _notifications.Dispose();
+        _driver.Dispose();
         _fetcher.Dispose();
         _index.Dispose();
         _diagnostics.Dispose();
+    }
+
+    /// <summary>A change made through this store: drop the cached value silently, reset the baseline, raise the change once.</summary>
+    private void Changed(SecretReference reference, SecretChangeKind kind, SecretProperties? properties, string? baseline)
+    {
+        var provider = reference.Provider ?? (_router.CanResolve(reference) ? _router.RouteProvider(null, reference.Path).Name : null);
+        if (provider is null)
+        {
+            return;
+        }
+
+        var key = reference.GetCacheKey(provider);
+        _fetcher.Detach(key);
+        SecretProperties? last = null;
+        if (_index.TryGet(key, out var held))
+        {
+            last = held.Secret?.Properties;
+            _index.TryRemove(key, held, kind switch { SecretChangeKind.Written => "written", SecretChangeKind.Rotated => "rotated", _ => "invalidated" });
+        }
+
+        _changes.Rebase(key, baseline, _clock.NowTicks());
+        _changes.Raise(new SecretChangedEventArgs(key, properties ?? last ?? new SecretProperties(provider, key.Path), kind, null));
     }
 
     private void OnSecretChanged(SecretChangedEventArgs args)

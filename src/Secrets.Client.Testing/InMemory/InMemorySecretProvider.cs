@@ -98,6 +98,14 @@ public sealed class InMemorySecretProvider : SecretProvider
         }
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The version staged <see cref="PreviousStage"/>.</remarks>
+    public override ValueTask<SecretReference?> GetPreviousVersionReferenceAsync(SecretReference reference, SecretProperties current, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return new(new SecretReference(Name, reference.Path, stage: PreviousStage));
+    }
+
     /// <summary>Deletes a secret and all its versions.</summary>
     /// <param name="name">The secret's name.</param>
     /// <returns><see langword="true"/> when it existed.</returns>

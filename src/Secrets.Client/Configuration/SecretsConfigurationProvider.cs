@@ -2,31 +2,37 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Primitives;
 
 namespace Secrets.Client.Configuration;
 
 /// <summary>
-/// Serves secrets as configuration keys. Loads everything at start in parallel (batched per provider, bounded by
-/// <see cref="SecretStoreOptions.MaxConcurrency"/>), then reloads when the store sees a rotated secret; a failed reload
-/// is logged and keeps the previous values.
+/// Serves secrets as configuration keys, through any <see cref="ISecretStore"/>. Loads everything at start in parallel
+/// (batched per provider, bounded by <see cref="SecretStoreOptions.MaxConcurrency"/>), then reloads at every change the
+/// store raises for a loaded secret (<see cref="ISecretStore.GetChangeToken"/>): refresh, write, rotate-now,
+/// invalidation, removal at the backend, push notifications. A failed reload is logged, keeps the previous values and
+/// is retried with exponential backoff. A secret deleted or revoked after start-up leaves configuration.
 /// </summary>
 /// <remarks>
 /// Configuration values are managed strings: once a secret is in <see cref="IConfiguration"/> it is outside secret
-/// memory. Prefer <see cref="ISecretStore"/> for the most sensitive values.
+/// memory. Prefer <see cref="SecretHandle"/> options properties (bound from <c>handle:&lt;reference&gt;</c>) or
+/// <see cref="ISecretStore"/> for the most sensitive values.
 /// </remarks>
 public sealed partial class SecretsConfigurationProvider : ConfigurationProvider, IDisposable
 {
-    /// <summary>How many listed secrets are fetched together while the listing goes on.</summary>
-    private const int PrefixChunkSize = 50;
-
     private readonly SecretsConfigurationSource _source;
     private readonly IConfigurationSource[] _earlierSources;
     private readonly ISecretStore _store;
     private readonly SecretStore? _ownedStore;
     private readonly ILogger _logger;
+    private readonly SecretsConfigurationLoader _loader;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private readonly Lock _registrationGate = new();
     private List<SecretConfigurationMapping>? _resolvedReferences;
-    private readonly ITimer? _refreshTimer;
+    private List<IDisposable> _registrations = [];
+    private IReadOnlyDictionary<string, SecretKeySource> _keySources = new Dictionary<string, SecretKeySource>();
+    private ITimer? _retryTimer;
+    private int _failures;
     private int _reloadPending;
     private int _disposed;
 
@@ -39,7 +45,8 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         ArgumentNullException.ThrowIfNull(earlierSources);
         _source = source;
         _earlierSources = earlierSources.ToArray();
-        _logger = (source.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SecretsConfigurationProvider>();
+        // Logging: the source's, else that of a SecretStore it is given (a DI store logs through the host), else none.
+        _logger = (source.LoggerFactory ?? (source.Store as SecretStore)?.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<SecretsConfigurationProvider>();
         if (source.Store is { } store)
         {
             _store = store;
@@ -50,15 +57,11 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
             _store = _ownedStore;
         }
 
-        if (source.ReloadOnChange && _store is SecretStore refreshable)
-        {
-            refreshable.SecretChanged += OnSecretChanged;
-            if (source.RefreshInterval > TimeSpan.Zero)
-            {
-                _refreshTimer = source.TimeProvider.CreateTimer(static state => ((SecretsConfigurationProvider)state!).RefreshInBackground(), this, source.RefreshInterval, source.RefreshInterval);
-            }
-        }
+        _loader = new SecretsConfigurationLoader(source, _store, () => _resolvedReferences ??= FindReferencesInEarlierSources());
     }
+
+    /// <summary>Gets the store configuration reads through.</summary>
+    public ISecretStore Store => _store;
 
     /// <summary>
     /// Loads every secret. Configuration's <c>Load</c> is synchronous, so this is the one place that waits on I/O;
@@ -68,15 +71,21 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     {
         try
         {
-            Data = Task.Run(() => LoadDataAsync(CancellationToken.None)).GetAwaiter().GetResult();
+            var result = Task.Run(() => _loader.LoadAsync(initial: true, includeLazy: false, CancellationToken.None)).GetAwaiter().GetResult();
+            Apply(result);
+            if (result.SkippedLazy)
+            {
+                ScheduleReload();
+            }
         }
         catch (Exception ex) when (_source.Optional && ex is SecretStoreException or AggregateException)
         {
             LogOptionalLoadFailed(_logger, ex.GetType().Name, ex.Message);
+            ScheduleRetry();
         }
     }
 
-    /// <summary>Reloads now (for example after an operator rotated a secret); a failure keeps the previous values.</summary>
+    /// <summary>Reloads now (for example after an operator rotated a secret); a failure keeps the previous values and is retried.</summary>
     /// <param name="cancellationToken">Cancels the reload.</param>
     /// <returns><see langword="true"/> when the reload succeeded.</returns>
     public async Task<bool> ReloadAsync(CancellationToken cancellationToken = default)
@@ -85,21 +94,40 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         try
         {
             Interlocked.Exchange(ref _reloadPending, 0);
-            var data = await LoadDataAsync(cancellationToken).ConfigureAwait(false);
-            Data = data;
+            var result = await _loader.LoadAsync(initial: false, includeLazy: true, cancellationToken).ConfigureAwait(false);
+            Apply(result);
+            Interlocked.Exchange(ref _failures, 0);
             OnReload();
-            LogReloaded(_logger, data.Count);
+            LogReloaded(_logger, result.Data.Count);
             return true;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogReloadFailed(_logger, ex.GetType().Name, ex.Message);
+            ScheduleRetry();
             return false;
         }
         finally
         {
             _reloadGate.Release();
         }
+    }
+
+    /// <summary>Gets which reference, provider and version supplied each key (never a value).</summary>
+    /// <returns>The sources by configuration key.</returns>
+    public IReadOnlyDictionary<string, SecretKeySource> GetKeySources() => Volatile.Read(ref _keySources);
+
+    /// <summary>Describes every key this provider serves with the secret that supplied it; never a value.</summary>
+    /// <returns>One line per key, sorted.</returns>
+    public string GetDebugView()
+    {
+        var text = new StringBuilder();
+        foreach (var source in GetKeySources().Values.OrderBy(source => source.Key, StringComparer.OrdinalIgnoreCase))
+        {
+            text.Append(source).Append('\n');
+        }
+
+        return text.ToString();
     }
 
     /// <inheritdoc/>
@@ -110,10 +138,11 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
             return;
         }
 
-        _refreshTimer?.Dispose();
-        if (_store is SecretStore refreshable)
+        lock (_registrationGate)
         {
-            refreshable.SecretChanged -= OnSecretChanged;
+            _retryTimer?.Dispose();
+            _registrations.ForEach(registration => registration.Dispose());
+            _registrations = [];
         }
 
         _ownedStore?.Dispose();
@@ -124,128 +153,78 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
     public override string ToString() =>
         $"{nameof(SecretsConfigurationProvider)}({_source.Secrets.Count} secrets, {_source.Prefixes.Count} prefixes{(_source.Optional ? ", optional" : string.Empty)})";
 
-    /// <summary>
-    /// Maps a secret name to a configuration key: <c>--</c> (Key Vault's convention), <c>__</c> (environment
-    /// variables') and <c>/</c> (path-like names) become <c>:</c>.
-    /// </summary>
-    internal static string NormalizeKey(string name) =>
-        name.Replace("--", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
-            .Replace("__", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
-            .Replace("/", ConfigurationPath.KeyDelimiter, StringComparison.Ordinal)
-            .Trim(':');
-
-    private static void Write(Dictionary<string, string?> data, string key, Secret secret, bool flatten)
+    private void Apply(SecretsConfigurationLoader.LoadResult result)
     {
-        using var lease = secret.Value.Lease();
-        var bytes = lease.Span;
-        if (flatten && JsonSecretReader.IsJsonObject(bytes))
+        foreach (var (mapping, key, error) in result.Missing)
         {
-            JsonSecretReader.Flatten(bytes, (Data: data, Key: key), static (path, value, state) =>
-            {
-                using (value)
-                {
-                    state.Data[state.Key + ConfigurationPath.KeyDelimiter + path] = value.ExposeAsString();
-                }
-            });
-            return;
+            LogSecretMissing(_logger, mapping.Reference, key, error.GetType().Name);
         }
 
-        data[key] = Encoding.UTF8.GetString(bytes);
+        Data = result.Data;
+        Volatile.Write(ref _keySources, result.Sources);
+        Subscribe(result.Tokens);
     }
 
-    private async Task<Dictionary<string, string?>> LoadDataAsync(CancellationToken cancellationToken)
+    /// <summary>Follows the tokens taken before the load: a change that happened during the load reloads at once.</summary>
+    private void Subscribe(List<IChangeToken> tokens)
     {
-        // Named secrets and references found in earlier sources are fetched while prefixes are listed, and every
-        // chunk of a listing is fetched as soon as it is listed, so that fetching overlaps paging; the store bounds
-        // the concurrency of all of it together.
-        var named = _source.Secrets
-            .Select(mapping => new PlannedSecret(
-                mapping,
-                mapping.Key ?? NormalizeKey(mapping.Reference.Field is null ? mapping.Reference.Path : mapping.Reference.Path + "/" + mapping.Reference.Field),
-                _source.FlattenJson && mapping.Reference.Field is null))
-            .ToList();
-        var references = (_resolvedReferences ??= FindReferencesInEarlierSources())
-            .Select(mapping => new PlannedSecret(mapping, mapping.Key!, Flatten: false))
-            .ToList();
-        var fetches = new List<Task<FetchedBatch>> { FetchAsync(named, cancellationToken) };
-        try
+        var registrations = new List<IDisposable>(tokens.Count);
+        var changed = false;
+        foreach (var token in tokens)
         {
-            foreach (var prefix in _source.Prefixes)
-            {
-                var chunk = new List<PlannedSecret>();
-                await foreach (var properties in _store.ListSecretsAsync(prefix.Provider, prefix.Prefix, cancellationToken).ConfigureAwait(false))
-                {
-                    var relative = NormalizeKey(properties.Name[prefix.Prefix.Length..]);
-                    var key = string.IsNullOrEmpty(prefix.KeyPrefix) ? relative : ConfigurationPath.Combine(prefix.KeyPrefix, relative);
-                    chunk.Add(new PlannedSecret(new SecretConfigurationMapping(new SecretReference(prefix.Provider, properties.Name), key), key, _source.FlattenJson));
-                    if (chunk.Count == PrefixChunkSize)
-                    {
-                        fetches.Add(FetchAsync(chunk, cancellationToken));
-                        chunk = [];
-                    }
-                }
-
-                fetches.Add(FetchAsync(chunk, cancellationToken));
-            }
-        }
-        catch
-        {
-            // A listing failed: let the fetches already started finish unobserved (their secrets stay in the store's cache).
-            foreach (var fetch in fetches)
-            {
-                _ = fetch.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-            }
-
-            throw;
+            changed |= token.HasChanged;
+            registrations.Add(token.RegisterChangeCallback(static state => ((SecretsConfigurationProvider)state!).ScheduleReload(), this));
         }
 
-        fetches.Add(FetchAsync(references, cancellationToken));
-
-        // Later entries win for the same key: named secrets, then prefixes, then references in earlier sources.
-        var plan = new List<PlannedSecret>();
-        var results = new List<SecretResult>();
-        foreach (var batch in await Task.WhenAll(fetches).ConfigureAwait(false))
+        List<IDisposable> previous;
+        lock (_registrationGate)
         {
-            plan.AddRange(batch.Plan);
-            results.AddRange(batch.Results);
-        }
-
-        var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var errors = new List<SecretStoreException>();
-        for (var i = 0; i < plan.Count; i++)
-        {
-            var (mapping, key, flatten) = plan[i];
-            if (results[i].Secret is { } secret)
+            previous = _registrations;
+            _registrations = registrations;
+            if (Volatile.Read(ref _disposed) != 0)
             {
-                Write(data, key, secret, flatten);
-            }
-            else if (mapping.Optional && results[i].Error is SecretNotFoundException)
-            {
-                LogOptionalSecretMissing(_logger, mapping.Reference, key);
-            }
-            else
-            {
-                errors.Add(results[i].Error!);
+                previous = registrations;
             }
         }
 
-        return errors.Count switch
+        previous.ForEach(registration => registration.Dispose());
+        if (changed)
         {
-            0 => data,
-            1 => throw errors[0],
-            _ => throw new AggregateException($"{errors.Count} required secrets could not be loaded into configuration: {string.Join(", ", errors.Select(e => $"{e.Provider}:{e.SecretName} ({e.GetType().Name})"))}.", errors),
-        };
+            ScheduleReload();
+        }
     }
 
-    private async Task<FetchedBatch> FetchAsync(List<PlannedSecret> plan, CancellationToken cancellationToken) =>
-        plan.Count == 0
-            ? new FetchedBatch(plan, [])
-            : new FetchedBatch(plan, await _store.GetSecretsAsync(plan.Select(item => item.Mapping.Reference).ToArray(), cancellationToken).ConfigureAwait(false));
+    private void ScheduleReload()
+    {
+        // Coalesce bursts (a refresh may rotate many secrets): at most one reload waits behind the running one.
+        if (Volatile.Read(ref _disposed) == 0 && Interlocked.Exchange(ref _reloadPending, 1) == 0)
+        {
+            _ = Task.Run(() => ReloadAsync());
+        }
+    }
+
+    private void ScheduleRetry()
+    {
+        var failures = Interlocked.Increment(ref _failures);
+        var delay = TimeSpan.FromTicks(Math.Min(_source.MaxReloadRetryDelay.Ticks, _source.ReloadRetryDelay.Ticks << Math.Min(failures - 1, 20)));
+        lock (_registrationGate)
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                return;
+            }
+
+            _retryTimer?.Dispose();
+            _retryTimer = _source.TimeProvider.CreateTimer(static state => ((SecretsConfigurationProvider)state!).ScheduleReload(), this, delay, Timeout.InfiniteTimeSpan);
+        }
+
+        LogReloadRetryScheduled(_logger, failures, delay.TotalSeconds);
+    }
 
     private List<SecretConfigurationMapping> FindReferencesInEarlierSources()
     {
         var found = new List<SecretConfigurationMapping>();
-        if (!_source.ResolveReferences || _earlierSources.Length == 0 || _store is not SecretStore router)
+        if (!_source.ResolveReferences || _earlierSources.Length == 0)
         {
             return found;
         }
@@ -259,7 +238,7 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         using var earlier = (IDisposable)builder.Build();
         foreach (var (key, value) in ((IConfiguration)earlier).AsEnumerable())
         {
-            if (SecretReference.TryGetProvider(value, out _) && SecretReference.TryParse(value, out var reference) && router.CanResolve(reference))
+            if (SecretReference.TryGetProvider(value, out _) && SecretReference.TryParse(value, out var reference) && _store.CanResolve(reference))
             {
                 found.Add(new SecretConfigurationMapping(reference, key));
             }
@@ -268,48 +247,18 @@ public sealed partial class SecretsConfigurationProvider : ConfigurationProvider
         return found;
     }
 
-    private void OnSecretChanged(object? sender, SecretChangedEventArgs args)
-    {
-        // Coalesce bursts (a refresh may rotate many secrets): at most one reload waits behind the running one.
-        if (Interlocked.Exchange(ref _reloadPending, 1) == 0 && Volatile.Read(ref _disposed) == 0)
-        {
-            _ = Task.Run(() => ReloadAsync());
-        }
-    }
-
-    private void RefreshInBackground()
-    {
-        if (Volatile.Read(ref _disposed) == 0 && _store is SecretStore refreshable)
-        {
-            _ = RefreshAsync(refreshable);
-        }
-    }
-
-    private async Task RefreshAsync(SecretStore store)
-    {
-        try
-        {
-            await store.RefreshAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            LogReloadFailed(_logger, ex.GetType().Name, ex.Message);
-        }
-    }
-
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Secrets configuration reloaded ({Count} keys)")]
     private static partial void LogReloaded(ILogger logger, int count);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Reloading secrets configuration failed ({ErrorType}: {ErrorMessage}); the previous values are kept")]
     private static partial void LogReloadFailed(ILogger logger, string errorType, string errorMessage);
 
-    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Optional secret {Reference} for key {Key} was not found")]
-    private static partial void LogOptionalSecretMissing(ILogger logger, SecretReference reference, string key);
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Secret {Reference} for key {Key} is not in configuration: the provider answered {ErrorType}")]
+    private static partial void LogSecretMissing(ILogger logger, SecretReference reference, string key, string errorType);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "The optional secrets configuration source could not load ({ErrorType}: {ErrorMessage})")]
     private static partial void LogOptionalLoadFailed(ILogger logger, string errorType, string errorMessage);
 
-    private readonly record struct PlannedSecret(SecretConfigurationMapping Mapping, string Key, bool Flatten);
-
-    private sealed record FetchedBatch(List<PlannedSecret> Plan, IReadOnlyList<SecretResult> Results);
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Secrets configuration reload retry {Attempt} in {DelaySeconds} s")]
+    private static partial void LogReloadRetryScheduled(ILogger logger, int attempt, double delaySeconds);
 }

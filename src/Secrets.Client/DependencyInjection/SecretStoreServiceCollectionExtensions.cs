@@ -82,7 +82,7 @@ public static class SecretStoreServiceCollectionExtensions
         return services;
     }
 
-    private static void AddCore(IServiceCollection services)
+    internal static void AddCore(IServiceCollection services)
     {
         // Logging is optional: without it the audit sink and the refresh service log nowhere.
         services.TryAddSingleton(TimeProvider.System);

@@ -37,4 +37,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Provider returned version {Version} of secret {Provider}:{SecretName}, older than the cached version {CachedVersion}; the cached one is kept")]
     public static partial void OlderVersionIgnored(ILogger logger, string provider, string secretName, string? version, string? cachedVersion);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Background refresh found {Count} changed secret(s)")]
+    public static partial void BackgroundRefreshed(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Background secret refresh failed ({ErrorType}: {ErrorMessage}); the next interval tries again")]
+    public static partial void BackgroundRefreshFailed(ILogger logger, string errorType, string errorMessage);
 }

@@ -15,10 +15,10 @@ internal sealed class FetchLanding
     private readonly StoreAuditor _audit;
     private readonly ILogger _logger;
     private readonly SecretStoreDiagnostics _diagnostics;
-    private readonly Action<SecretChangedEventArgs> _changed;
+    private readonly SecretChangeTracker _changes;
     private int _unlockedMemoryReported;
 
-    public FetchLanding(SecretCacheIndex index, StoreClock clock, SecretStoreOptions options, StoreAuditor audit, ILogger logger, SecretStoreDiagnostics diagnostics, Action<SecretChangedEventArgs> changed)
+    public FetchLanding(SecretCacheIndex index, StoreClock clock, SecretStoreOptions options, StoreAuditor audit, ILogger logger, SecretStoreDiagnostics diagnostics, SecretChangeTracker changes)
     {
         _index = index;
         _clock = clock;
@@ -26,7 +26,7 @@ internal sealed class FetchLanding
         _audit = audit;
         _logger = logger;
         _diagnostics = diagnostics;
-        _changed = changed;
+        _changes = changes;
     }
 
     /// <summary>Gets the entry holding a value for the key, if any.</summary>
@@ -80,9 +80,19 @@ internal sealed class FetchLanding
 
         Log.Fetched(_logger, route.Name, key.Path, secret.Properties.Version);
         var old = previous?.Secret;
-        var changed = old is not null && (secret.Properties.ChangeToken is null
-            ? !secret.Value.ContentEquals(old.Value)
-            : !string.Equals(secret.Properties.ChangeToken, old.Properties.ChangeToken, StringComparison.Ordinal));
+        bool changed;
+        if (old is not null)
+        {
+            changed = secret.Properties.ChangeToken is null
+                ? !secret.Value.ContentEquals(old.Value)
+                : !string.Equals(secret.Properties.ChangeToken, old.Properties.ChangeToken, StringComparison.Ordinal);
+            _changes.ObserveHeld(key, secret.Properties);
+        }
+        else
+        {
+            // Not held (first fetch, or after eviction or invalidation): a watched secret compares with what was last seen.
+            changed = _changes.ObserveUnheld(key, secret.Properties);
+        }
         if (kind == SecretAccessKind.Refresh)
         {
             _audit.Success(route, key, SecretAccessKind.Refresh, secret.Properties.Version);
@@ -90,8 +100,8 @@ internal sealed class FetchLanding
 
         if (changed)
         {
-            Log.Rotated(_logger, route.Name, key.Path, old!.Properties.Version, secret.Properties.Version);
-            _changed(new SecretChangedEventArgs(key, secret.Properties));
+            Log.Rotated(_logger, route.Name, key.Path, old?.Properties.Version, secret.Properties.Version);
+            _changes.Raise(new SecretChangedEventArgs(key, secret.Properties));
         }
 
         return new FlightOutcome(entry, null, changed);
@@ -153,14 +163,15 @@ internal sealed class FetchLanding
             }
         }
 
-        if (held is not null)
+        var news = _changes.ObserveRemoved(key) || held is not null;
+        if (news)
         {
             _diagnostics.Removals.Add(1, route.NameTag, new KeyValuePair<string, object?>("error.type", error.GetType().Name));
             Log.Removed(_logger, route.Name, key.Path, error.GetType().Name);
-            _changed(new SecretChangedEventArgs(key, held.Secret!.Properties, SecretChangeKind.Removed, error));
+            _changes.Raise(new SecretChangedEventArgs(key, held?.Secret!.Properties ?? new SecretProperties(route.Name, key.Path), SecretChangeKind.Removed, error));
         }
 
-        return new FlightOutcome(gone, null, held is not null);
+        return new FlightOutcome(gone, null, news);
     }
 
     private void Replace(SecretReference key, CacheEntry? current, CacheEntry next)

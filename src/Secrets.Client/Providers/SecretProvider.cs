@@ -155,6 +155,34 @@ public abstract class SecretProvider : IAsyncDisposable
     public virtual ValueTask<SecretProperties> RotateSecretAsync(SecretReference reference, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"Provider '{Name}' cannot rotate secrets.");
 
+    /// <summary>
+    /// Gets the reference to the version before <paramref name="current"/>, for the store's rotation window
+    /// (<see cref="SecretStore.GetRotationWindowAsync"/>); <see langword="null"/> (the default) when the backend keeps no
+    /// previous version. Backends with a previous stage return it (AWS <c>AWSPREVIOUS</c>); backends with numbered
+    /// versions return <see cref="PreviousNumberedVersion"/>; others look it up (Azure lists versions).
+    /// </summary>
+    /// <param name="reference">The secret (no field).</param>
+    /// <param name="current">The current version's metadata.</param>
+    /// <param name="cancellationToken">Cancels a lookup (a backend without numbered versions may have to list them).</param>
+    /// <returns>The previous version's reference, or null.</returns>
+    public virtual ValueTask<SecretReference?> GetPreviousVersionReferenceAsync(SecretReference reference, SecretProperties current, CancellationToken cancellationToken = default) =>
+        new((SecretReference?)null);
+
+    /// <summary>The previous version of a backend that numbers versions 1, 2, 3...: version n-1, or null for version 1 or a non-numeric version.</summary>
+    /// <param name="reference">The secret.</param>
+    /// <param name="current">The current version's metadata.</param>
+    /// <returns>The reference to version n-1, or null.</returns>
+    protected static SecretReference? PreviousNumberedVersion(SecretReference reference, SecretProperties current)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(current);
+        var version = current.Version;
+        var slash = version?.LastIndexOf('/') ?? -1;
+        return long.TryParse(slash >= 0 ? version.AsSpan(slash + 1) : version, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) && number > 1
+            ? new SecretReference(reference.Provider, reference.Path, (number - 1).ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+    }
+
     /// <summary>Releases the provider's connections.</summary>
     /// <returns>A task that completes when done.</returns>
     public async ValueTask DisposeAsync()

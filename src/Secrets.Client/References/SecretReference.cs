@@ -147,6 +147,14 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
     public SecretReference WithoutField() =>
         Field is null ? this : new SecretReference(Provider, Path, Version, Stage, field: null, Environments, text: null, Attribute);
 
+    /// <summary>Returns this reference without a version or stage: the secret as a whole, for per-secret settings.</summary>
+    internal SecretReference WithoutVersion() =>
+        Version is null && Stage is null && Field is null ? this : new SecretReference(Provider, Path, version: null, stage: null, field: null, Environments, text: null, Attribute);
+
+    /// <summary>Returns this reference pinned to another version or stage, keeping its field, environments and attribute.</summary>
+    internal SecretReference WithVersion(string? version, string? stage) =>
+        new(Provider, Path, version, stage, Field, Environments, text: null, Attribute);
+
     /// <summary>Returns this reference resolved against a default provider when it names none.</summary>
     /// <param name="provider">The default provider name.</param>
     /// <returns>A reference that names a provider.</returns>

@@ -244,34 +244,6 @@ public class SecretsConfigurationProviderTests
         ((IDisposable)config).Dispose();
     }
 
-    [Fact]
-    public async Task A_failed_reload_is_logged_and_keeps_the_previous_values()
-    {
-        await using var fixture = new StoreFixture();
-        fixture.Provider.Set("db", Canary.Value);
-        var logs = new FakeLogCollector();
-        using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(new FakeLoggerProvider(logs)));
-        var config = new ConfigurationBuilder()
-            .AddSecrets(fixture.Store, source =>
-            {
-                source.LoggerFactory = loggerFactory;
-                source.Add("memory://db", "Db");
-            })
-            .Build();
-        var secrets = config.Providers.OfType<SecretsConfigurationProvider>().Single();
-
-        fixture.Provider.Delete("db");
-        fixture.Store.Invalidate(SecretReference.Parse("memory://db"));
-        var reloaded = await secrets.ReloadAsync();
-
-        Assert.False(reloaded);
-        Assert.Equal(Canary.Value, config["Db"]);
-        var warning = Assert.Single(logs.GetSnapshot(), r => r.Level == LogLevel.Warning);
-        Assert.Contains("previous values are kept", warning.Message, StringComparison.Ordinal);
-        Canary.AssertAbsent(warning.Message);
-        Canary.AssertAbsent(secrets.ToString());
-    }
-
     [Theory]
     [InlineData("app--db--password", "app:db:password")]
     [InlineData("prod/db/password", "prod:db:password")]
@@ -279,7 +251,7 @@ public class SecretsConfigurationProviderTests
     [InlineData("/leading/", "leading")]
     public void Secret_names_map_to_configuration_keys(string name, string key)
     {
-        Assert.Equal(key, SecretsConfigurationProvider.NormalizeKey(name));
+        Assert.Equal(key, SecretsConfigurationSource.DefaultKeyMapper(name));
     }
 
     private sealed class DbOptions
