@@ -56,6 +56,31 @@ public class ConfigurationReloadTests
     }
 
     [Fact]
+    public async Task The_host_builders_store_audits_through_the_sink_the_container_resolves_including_the_start_up_load()
+    {
+        var provider = new InMemorySecretProvider();
+        provider.Set("db", Canary.Value);
+        var sink = new RecordingAuditSink();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Staging" });
+        builder.AddSecrets(source =>
+        {
+            source.Providers.Add(provider);
+            source.Add("memory://db", "Db");
+        });
+        builder.Services.AddSingleton<ISecretAuditSink>(sink); // registered after AddSecrets, as an app would
+        Assert.Empty(sink.Records); // the start-up load ran while the host was being built: kept, not lost
+
+        using var host = builder.Build();
+        var store = host.Services.GetRequiredService<ISecretStore>();
+        var startUp = Assert.Single(sink.Records);
+        Assert.Equal("db", startUp.SecretName);
+        Assert.Equal("Staging", startUp.Environment);
+
+        await store.GetSecretAsync(SecretReference.Parse("memory://db"));
+        Assert.Equal(2, sink.Records.Count); // later reads go straight to the container's sink
+    }
+
+    [Fact]
     public async Task Optional_secrets_choose_whether_access_denied_is_tolerated_and_lazy_ones_arrive_after_start_up()
     {
         var provider = new InMemorySecretProvider(new InMemorySecretProviderOptions { MaxBatchSize = 1 });
