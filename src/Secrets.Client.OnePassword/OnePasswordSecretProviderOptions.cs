@@ -28,15 +28,24 @@ public sealed class OnePasswordSecretProviderOptions : SecretProviderOptions
     /// </summary>
     public IDictionary<string, string?> ProcessEnvironment { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets the Connect server's address. Defaults to the <c>OP_CONNECT_HOST</c> variable.</summary>
-    public Uri? ConnectHost { get; set; }
+    /// <summary>Gets or sets the Connect server's address (the Connect transport's endpoint). Defaults to the <c>OP_CONNECT_HOST</c> variable.</summary>
+    public Uri? Endpoint { get; set; }
 
     /// <summary>Gets or sets the Connect token. Defaults to the <c>OP_CONNECT_TOKEN</c> variable; keep it out of committed configuration.</summary>
     public string? ConnectToken { get; set; }
 
-    /// <summary>Gets or sets the HTTP handler Connect requests go through (a proxy, a pinned certificate, a test server), or <see langword="null"/> for a default one.</summary>
-    public HttpMessageHandler? HttpMessageHandler { get; set; }
+    /// <inheritdoc/>
+    protected override void AddValidationFailures(ICollection<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        if (CommandTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(CommandTimeout)} must be positive.");
+        }
 
-    /// <summary>Gets or sets how many items a batch load reads at once. Defaults to 4.</summary>
-    public int MaxConcurrency { get; set; } = 4;
+        if (Transport == OnePasswordTransport.Cli && string.IsNullOrWhiteSpace(ExecutablePath))
+        {
+            failures.Add($"{nameof(ExecutablePath)} must name the op executable.");
+        }
+    }
 }

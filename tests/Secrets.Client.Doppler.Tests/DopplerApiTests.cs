@@ -22,7 +22,7 @@ public sealed class DopplerApiTests
 
     private static DopplerSecretProviderOptions Options(DopplerEmulator doppler, string token) => new()
     {
-        ApiAddress = doppler.Address,
+        Endpoint = doppler.Address,
         ServiceToken = token,
         Environment = "Production",
     };
@@ -82,7 +82,8 @@ public sealed class DopplerApiTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = Options(doppler, token);
         options.ChangeCheckInterval = TimeSpan.FromSeconds(30);
-        await using var provider = new DopplerSecretProvider(options, time);
+        options.TimeProvider = time;
+        await using var provider = new DopplerSecretProvider(options);
         var stripe = SecretReference.Parse("doppler://STRIPE_KEY");
         var database = SecretReference.Parse("doppler://DATABASE_URL");
         var stripeBefore = await provider.GetPropertiesAsync(stripe);

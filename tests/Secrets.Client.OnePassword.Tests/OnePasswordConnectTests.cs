@@ -10,7 +10,7 @@ public sealed class OnePasswordConnectTests
     private static OnePasswordSecretProviderOptions Options(OnePasswordConnectEmulator connect, string? token = null) => new()
     {
         Transport = OnePasswordTransport.Connect,
-        ConnectHost = connect.Address,
+        Endpoint = connect.Address,
         ConnectToken = token ?? connect.Token,
         Environment = "Production",
     };
