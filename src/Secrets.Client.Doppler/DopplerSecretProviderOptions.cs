@@ -12,6 +12,9 @@ public sealed class DopplerSecretProviderOptions : SecretProviderOptions
     /// <summary>Gets or sets a value indicating whether the CLI transport may run in Production. Defaults to <see langword="false"/>.</summary>
     public bool AllowInProduction { get; set; }
 
+    /// <summary>Gets a value indicating whether a store in Production refuses the provider: the CLI transport unless <see cref="AllowInProduction"/> is set.</summary>
+    public override bool RefusedInProduction => Transport == DopplerTransport.Cli && !AllowInProduction;
+
     /// <summary>Gets or sets the project; not needed with a service token (it names one config), nor with a CLI directory set up by <c>doppler setup</c>.</summary>
     public string? Project { get; set; }
 

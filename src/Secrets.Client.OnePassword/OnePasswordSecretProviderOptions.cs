@@ -12,6 +12,9 @@ public sealed class OnePasswordSecretProviderOptions : SecretProviderOptions
     /// <summary>Gets or sets a value indicating whether the CLI transport may run in Production. Defaults to <see langword="false"/>; Connect is not affected.</summary>
     public bool AllowInProduction { get; set; }
 
+    /// <summary>Gets a value indicating whether a store in Production refuses the provider: the CLI transport unless <see cref="AllowInProduction"/> is set.</summary>
+    public override bool RefusedInProduction => Transport == OnePasswordTransport.Cli && !AllowInProduction;
+
     /// <summary>Gets or sets the <c>op</c> executable: a name looked up on <c>PATH</c>, or a path. Defaults to <c>op</c>.</summary>
     public string ExecutablePath { get; set; } = "op";
 
