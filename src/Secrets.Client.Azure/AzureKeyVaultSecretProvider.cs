@@ -38,12 +38,25 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// <summary>The variable naming the vault used when the options name none (as the Azure SDK samples and <c>secrets-emulator azure</c> use it).</summary>
     public const string VaultUrlVariable = "AZURE_KEYVAULT_URL";
 
+    /// <summary>
+    /// The variable holding the bearer token <c>secrets-emulator azure</c> accepts; used as the credential when no
+    /// <see cref="AzureKeyVaultSecretProviderOptions.Credential"/> is set and <see cref="VaultUrlVariable"/> names a loopback vault.
+    /// </summary>
+    public const string EmulatorTokenVariable = "AZURE_KEYVAULT_TOKEN";
+
+    /// <summary>
+    /// The variable naming the PEM file of <c>secrets-emulator azure</c>'s self-signed certificate, trusted exactly (by
+    /// thumbprint) when no <see cref="SecretProviderOptions.HttpHandler"/> is set and <see cref="VaultUrlVariable"/> names a loopback vault.
+    /// </summary>
+    public const string EmulatorCertificateVariable = "AZURE_KEYVAULT_CERTIFICATE_PEM";
+
     private readonly AzureKeyVaultSecretProviderOptions _options = null!;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly TokenCredential _credential = null!;
     private readonly SecretClientOptions _clientOptions = null!;
     private readonly ConcurrentDictionary<Uri, SecretClient> _clients = new();
     private readonly HttpClient? _http;
+    private readonly SocketsHttpHandler? _ownedHandler;
     private readonly SecretProviderMetrics _metrics = null!;
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly Uri? _environmentVault;
@@ -82,6 +95,11 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             _credential = credential;
             _identity = credential.GetType().Name;
         }
+        else if (KeyVaultEmulatorEnvironment.Credential(_environmentVault) is { } emulatorToken)
+        {
+            _credential = emulatorToken;
+            _identity = $"emulator token from {EmulatorTokenVariable}";
+        }
         else
         {
             _credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
@@ -95,7 +113,8 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
                 + (options.ClientId is null ? string.Empty : $" (client id {options.ClientId})");
         }
 
-        _http = options.HttpHandler is { } handler ? SecretHttpTransport.CreateClient(handler) : null;
+        _ownedHandler = options.HttpHandler is null ? KeyVaultEmulatorEnvironment.PinnedHandler(_environmentVault) : null;
+        _http = (options.HttpHandler ?? _ownedHandler) is { } handler ? SecretHttpTransport.CreateClient(handler) : null;
         _clientOptions = CreateClientOptions(options, _http, _environmentVault);
         if (options.DefaultVault is { } defaultVault && ResolveVault(defaultVault) is null)
         {
@@ -338,6 +357,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     protected override ValueTask DisposeAsyncCore()
     {
         _http?.Dispose();
+        _ownedHandler?.Dispose();
         _metrics?.Dispose();
         return base.DisposeAsyncCore();
     }

@@ -52,15 +52,21 @@ public sealed class SecretHttpTransport : IDisposable
     {
         if (handler is null)
         {
-            return new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), PlaintextStreamFilter = ResponseHeaderBoundaryStream.Filter }, disposeHandler: true)
-            {
-                Timeout = Timeout.InfiniteTimeSpan,
-            };
+            return new HttpClient(CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         }
 
         DisableRedirects(handler);
         return new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>
+    /// Creates the handler the transport uses when the caller gives none: pooled connections renewed every 5 minutes,
+    /// redirects off, and each connection's read buffer cleared at every response-header boundary (so that a secret's
+    /// bytes do not stay in it). Adapters that must adjust it (a pinned certificate) start from this one.
+    /// </summary>
+    /// <returns>A new handler; the caller disposes it.</returns>
+    public static SocketsHttpHandler CreateHandler() =>
+        new() { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), PlaintextStreamFilter = ResponseHeaderBoundaryStream.Filter };
 
     /// <summary>Sends a request and reads the whole response into a cleared pooled buffer. A 3xx answer other than 304 is refused.</summary>
     /// <param name="request">The request; the caller disposes it.</param>
