@@ -50,6 +50,8 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// </summary>
     public const string EmulatorCertificateVariable = "AZURE_KEYVAULT_CERTIFICATE_PEM";
 
+    private const string KeyVaultScope = "https://vault.azure.net/.default";
+
     private readonly AzureKeyVaultSecretProviderOptions _options = null!;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly TokenCredential _credential = null!;
@@ -61,7 +63,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly Uri? _environmentVault;
     private readonly string _environment = string.Empty;
-    private readonly string? _identity;
+    private string? _identity;
 
     /// <summary>Initializes a new instance of the <see cref="AzureKeyVaultSecretProvider"/> class, for mocking.</summary>
     protected AzureKeyVaultSecretProvider()
@@ -92,7 +94,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
 
         if (options.Credential is { } credential)
         {
-            _credential = credential;
+            _credential = new TokenIdentityObserver(credential, ObjectIdResolved);
             _identity = credential.GetType().Name;
         }
         else if (KeyVaultEmulatorEnvironment.Credential(_environmentVault) is { } emulatorToken)
@@ -102,12 +104,14 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         }
         else
         {
-            _credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                TenantId = options.TenantId,
-                ManagedIdentityClientId = options.ClientId,
-                WorkloadIdentityClientId = options.ClientId,
-            });
+            _credential = new TokenIdentityObserver(
+                new DefaultAzureCredential(new DefaultAzureCredentialOptions
+                {
+                    TenantId = options.TenantId,
+                    ManagedIdentityClientId = options.ClientId,
+                    WorkloadIdentityClientId = options.ClientId,
+                }),
+                ObjectIdResolved);
             _identity = nameof(DefaultAzureCredential)
                 + (options.TenantId is null ? string.Empty : $" (tenant {options.TenantId})")
                 + (options.ClientId is null ? string.Empty : $" (client id {options.ClientId})");
@@ -122,8 +126,35 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         }
     }
 
-    /// <summary>Gets the kind of credential in use, and the managed identity's client id when one was given; never a token.</summary>
-    public override string? Identity => _identity;
+    /// <summary>
+    /// Gets the principal Key Vault sees, once a token was issued: the <c>oid</c> claim of the access token (the object id of
+    /// the managed identity, workload identity or user), read again whenever the credential hands out a new token. Before
+    /// that, or for a credential whose tokens are not JWTs, the kind of credential (and the client id when one was given).
+    /// Never a token.
+    /// </summary>
+    public override string? Identity => Volatile.Read(ref _identity);
+
+    /// <summary>
+    /// Resolves <see cref="Identity"/> without reading a secret: asks the credential for a Key Vault token (which it caches
+    /// for the requests that follow) and reads its <c>oid</c>. A failure names the link of the credential chain that failed.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The principal.</returns>
+    /// <exception cref="SecretAccessDeniedException">No credential is available.</exception>
+    /// <exception cref="SecretUnavailableException">The token service failed.</exception>
+    public override async ValueTask<string?> ResolveIdentityAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            _ = await _credential.GetTokenAsync(new TokenRequestContext([KeyVaultScope], tenantId: _options.TenantId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw KeyVaultErrorMapper.Map(Name, secretName: string.Empty, ex, out _);
+        }
+
+        return Identity;
+    }
 
     /// <inheritdoc/>
     public override bool SupportsListing => true;
@@ -554,6 +585,8 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             : _options.AllowUnlistedVaults
                 ? $"vault '{vault}' is not configured and is neither a vault name nor a host ending in '.{_options.VaultDnsSuffix}'."
                 : $"vault '{vault}' is not configured (known: {string.Join(", ", _options.Vaults.Keys)}).";
+
+    private void ObjectIdResolved(string objectId) => Volatile.Write(ref _identity, objectId);
 
     private SecretClient GetClient(Uri vaultUri) =>
         _clients.GetOrAdd(vaultUri, static (uri, self) => new SecretClient(uri, self._credential, self._clientOptions), this);
