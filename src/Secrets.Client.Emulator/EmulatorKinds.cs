@@ -12,5 +12,8 @@ internal static class EmulatorKinds
             ["azure"] = AzureEmulatorKind.StartAsync,
             ["gcp"] = GcpEmulatorKind.StartAsync,
             ["vault"] = VaultEmulatorKind.StartAsync,
+            ["aws-identity"] = IdentityEmulatorKind.StartAwsAsync,
+            ["azure-identity"] = IdentityEmulatorKind.StartAzureAsync,
+            ["gcp-identity"] = IdentityEmulatorKind.StartGcpAsync,
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 }
