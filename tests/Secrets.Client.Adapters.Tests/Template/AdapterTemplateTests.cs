@@ -202,7 +202,9 @@ public sealed class AdapterTemplateTests
     {
         for (var type = options; type is not null && type != typeof(SecretProviderOptions); type = type.BaseType)
         {
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            // An override of a base member (RefusedInProduction) is the base's setting answered by the adapter, not a new one.
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Where(p => p.GetMethod?.GetBaseDefinition().DeclaringType == p.DeclaringType))
             {
                 yield return property;
             }
