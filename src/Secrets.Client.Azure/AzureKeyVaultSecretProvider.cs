@@ -203,7 +203,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             EnsureUsable(location, secret.Properties);
             var value = ToSecretValue(location, secret);
             Record("get", null, activity, started);
-            AzureKeyVaultLog.Fetched(_logger, location.DisplayName, secret.Properties.Version, location.Vault);
+            SecretProviderLog.Fetched(_logger, Name, location.DisplayName, secret.Properties.Version, "vault " + location.Vault);
             return new Secret(ToProperties(location.DisplayName, secret.Properties), value);
         }
         catch (SecretStoreException ex)
@@ -370,7 +370,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         {
             var response = await GetClient(location.VaultUri).SetSecretAsync(secret, cancellationToken).ConfigureAwait(false);
             Record(operation, null, activity, started);
-            AzureKeyVaultLog.Stored(_logger, location.DisplayName, response.Value.Properties.Version, location.Vault);
+            SecretProviderLog.Stored(_logger, Name, location.DisplayName, response.Value.Properties.Version, "vault " + location.Vault);
             return ToProperties(location.DisplayName, response.Value.Properties);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -431,7 +431,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     {
         if (ScopeProblem(properties) is { } allowed)
         {
-            AzureKeyVaultLog.OutOfScope(_logger, location.DisplayName, location.Vault, allowed, _environment);
+            SecretProviderLog.OutOfScope(_logger, Name, location.DisplayName, "vault " + location.Vault, allowed, _environment);
             throw new SecretEnvironmentScopeException(
                 $"Access to secret '{location.DisplayName}' in provider '{Name}' was denied: it is tagged {_options.EnvironmentTagName}={allowed} and this process runs in '{_environment}'.")
             {
@@ -594,7 +594,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     private SecretStoreException Fail(string operation, KeyVaultLocation location, Exception exception, Activity? activity, long started)
     {
         var error = KeyVaultErrorMapper.Map(Name, location.DisplayName, exception, out var status);
-        AzureKeyVaultLog.RequestFailed(_logger, operation, location.DisplayName, location.Vault, status, error.ErrorCode);
+        SecretProviderLog.RequestFailed(_logger, Name, operation, location.DisplayName, "vault " + location.Vault, $"status {status}, code {error.ErrorCode}");
         Record(operation, error, activity, started);
         return error;
     }
