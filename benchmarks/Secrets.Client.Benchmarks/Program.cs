@@ -24,4 +24,14 @@ if (interleaved >= 0)
     return;
 }
 
+// `--bookkeeping [count] [repeats]` measures the managed bytes the store keeps per cached secret (see CacheBookkeeping).
+var bookkeeping = Array.IndexOf(args, "--bookkeeping");
+if (bookkeeping >= 0)
+{
+    var count = bookkeeping + 1 < args.Length && int.TryParse(args[bookkeeping + 1], out var n) ? n : 100_000;
+    var repeats = bookkeeping + 2 < args.Length && int.TryParse(args[bookkeeping + 2], out var r) ? r : 3;
+    await CacheBookkeeping.RunAsync(count, repeats);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(WarmReadBenchmarks).Assembly).Run(args);

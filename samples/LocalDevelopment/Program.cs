@@ -46,11 +46,11 @@ var providers = new List<SecretProvider>
 {
     new OnePasswordSecretProvider(new OnePasswordSecretProviderOptions
     {
-        Transport = OnePasswordTransport.Connect, ConnectHost = onePassword.Address, ConnectToken = onePassword.Token, Environment = Environment,
+        Transport = OnePasswordTransport.Connect, Endpoint = onePassword.Address, ConnectToken = onePassword.Token, Environment = Environment,
     }),
     new DopplerSecretProvider(new DopplerSecretProviderOptions
     {
-        ApiAddress = doppler.Address, ServiceToken = doppler.CreateServiceToken("shop", "dev"), ChangeCheckInterval = TimeSpan.Zero, Environment = Environment,
+        Endpoint = doppler.Address, ServiceToken = doppler.CreateServiceToken("shop", "dev"), ChangeCheckInterval = TimeSpan.Zero, Environment = Environment,
     }),
 };
 

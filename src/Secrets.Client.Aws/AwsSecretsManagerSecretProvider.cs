@@ -250,22 +250,28 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     public override IAsyncEnumerable<SecretProperties> ListSecretsAsync(string? prefix = null, CancellationToken cancellationToken = default) =>
         ListCoreAsync(string.IsNullOrEmpty(prefix) ? [] : [AwsSecretFilter.NamePrefix(prefix)], prefix, cancellationToken);
 
-    /// <summary>Lists the secrets matching every filter with <c>ListSecrets</c>, following its paging.</summary>
+    /// <summary>
+    /// Lists the secrets matching every filter with <c>ListSecrets</c>, following its paging. Apps call
+    /// <see cref="AwsSecretsManagerSecretStoreExtensions.ListSecretsByFilterAsync"/>, which the store scopes and audits.
+    /// </summary>
     /// <param name="filters">The filters (AND-ed); none lists all.</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>Each secret's metadata, with its <c>AWSCURRENT</c> version id. Secrets scheduled for deletion are left out.</returns>
-    public virtual IAsyncEnumerable<SecretProperties> ListSecretsByFilterAsync(IEnumerable<AwsSecretFilter> filters, CancellationToken cancellationToken = default)
+    internal IAsyncEnumerable<SecretProperties> ListSecretsByFilterAsync(IEnumerable<AwsSecretFilter> filters, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filters);
         return ListCoreAsync([.. filters], prefix: null, cancellationToken);
     }
 
-    /// <summary>Lists a secret's versions with <c>ListSecretVersionIds</c>: a cheap way to see which versions carry which labels.</summary>
+    /// <summary>
+    /// Lists a secret's versions with <c>ListSecretVersionIds</c>. Apps call
+    /// <see cref="AwsSecretsManagerSecretStoreExtensions.ListSecretVersionsAsync"/>, which the store scopes and audits.
+    /// </summary>
     /// <param name="reference">The secret.</param>
     /// <param name="includeDeprecated">Include versions that carry no staging label.</param>
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>Each version's id, staging labels and creation time.</returns>
-    public virtual async IAsyncEnumerable<SecretProperties> ListSecretVersionsAsync(SecretReference reference, bool includeDeprecated = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    internal async IAsyncEnumerable<SecretProperties> ListSecretVersionsAsync(SecretReference reference, bool includeDeprecated = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         CheckReference(reference);
         string? next = null;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
-using System.Threading.Channels;
+
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
@@ -38,17 +38,32 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// <summary>The variable naming the vault used when the options name none (as the Azure SDK samples and <c>secrets-emulator azure</c> use it).</summary>
     public const string VaultUrlVariable = "AZURE_KEYVAULT_URL";
 
+    /// <summary>
+    /// The variable holding the bearer token <c>secrets-emulator azure</c> accepts; used as the credential when no
+    /// <see cref="AzureKeyVaultSecretProviderOptions.Credential"/> is set and <see cref="VaultUrlVariable"/> names a loopback vault.
+    /// </summary>
+    public const string EmulatorTokenVariable = "AZURE_KEYVAULT_TOKEN";
+
+    /// <summary>
+    /// The variable naming the PEM file of <c>secrets-emulator azure</c>'s self-signed certificate, trusted exactly (by
+    /// thumbprint) when no <see cref="SecretProviderOptions.HttpHandler"/> is set and <see cref="VaultUrlVariable"/> names a loopback vault.
+    /// </summary>
+    public const string EmulatorCertificateVariable = "AZURE_KEYVAULT_CERTIFICATE_PEM";
+
+    private const string KeyVaultScope = "https://vault.azure.net/.default";
+
     private readonly AzureKeyVaultSecretProviderOptions _options = null!;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly TokenCredential _credential = null!;
     private readonly SecretClientOptions _clientOptions = null!;
     private readonly ConcurrentDictionary<Uri, SecretClient> _clients = new();
     private readonly HttpClient? _http;
+    private readonly SocketsHttpHandler? _ownedHandler;
     private readonly SecretProviderMetrics _metrics = null!;
     private readonly TimeProvider _time = TimeProvider.System;
     private readonly Uri? _environmentVault;
     private readonly string _environment = string.Empty;
-    private readonly string? _identity;
+    private string? _identity;
 
     /// <summary>Initializes a new instance of the <see cref="AzureKeyVaultSecretProvider"/> class, for mocking.</summary>
     protected AzureKeyVaultSecretProvider()
@@ -79,23 +94,31 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
 
         if (options.Credential is { } credential)
         {
-            _credential = credential;
+            _credential = new TokenIdentityObserver(credential, ObjectIdResolved);
             _identity = credential.GetType().Name;
+        }
+        else if (KeyVaultEmulatorEnvironment.Credential(_environmentVault) is { } emulatorToken)
+        {
+            _credential = emulatorToken;
+            _identity = $"emulator token from {EmulatorTokenVariable}";
         }
         else
         {
-            _credential = new DefaultAzureCredential(new DefaultAzureCredentialOptions
-            {
-                TenantId = options.TenantId,
-                ManagedIdentityClientId = options.ClientId,
-                WorkloadIdentityClientId = options.ClientId,
-            });
+            _credential = new TokenIdentityObserver(
+                new DefaultAzureCredential(new DefaultAzureCredentialOptions
+                {
+                    TenantId = options.TenantId,
+                    ManagedIdentityClientId = options.ClientId,
+                    WorkloadIdentityClientId = options.ClientId,
+                }),
+                ObjectIdResolved);
             _identity = nameof(DefaultAzureCredential)
                 + (options.TenantId is null ? string.Empty : $" (tenant {options.TenantId})")
                 + (options.ClientId is null ? string.Empty : $" (client id {options.ClientId})");
         }
 
-        _http = options.HttpHandler is { } handler ? SecretHttpTransport.CreateClient(handler) : null;
+        _ownedHandler = options.HttpHandler is null ? KeyVaultEmulatorEnvironment.PinnedHandler(_environmentVault) : null;
+        _http = (options.HttpHandler ?? _ownedHandler) is { } handler ? SecretHttpTransport.CreateClient(handler) : null;
         _clientOptions = CreateClientOptions(options, _http, _environmentVault);
         if (options.DefaultVault is { } defaultVault && ResolveVault(defaultVault) is null)
         {
@@ -103,8 +126,35 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         }
     }
 
-    /// <summary>Gets the kind of credential in use, and the managed identity's client id when one was given; never a token.</summary>
-    public override string? Identity => _identity;
+    /// <summary>
+    /// Gets the principal Key Vault sees, once a token was issued: the <c>oid</c> claim of the access token (the object id of
+    /// the managed identity, workload identity or user), read again whenever the credential hands out a new token. Before
+    /// that, or for a credential whose tokens are not JWTs, the kind of credential (and the client id when one was given).
+    /// Never a token.
+    /// </summary>
+    public override string? Identity => Volatile.Read(ref _identity);
+
+    /// <summary>
+    /// Resolves <see cref="Identity"/> without reading a secret: asks the credential for a Key Vault token (which it caches
+    /// for the requests that follow) and reads its <c>oid</c>. A failure names the link of the credential chain that failed.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The principal.</returns>
+    /// <exception cref="SecretAccessDeniedException">No credential is available.</exception>
+    /// <exception cref="SecretUnavailableException">The token service failed.</exception>
+    public override async ValueTask<string?> ResolveIdentityAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            _ = await _credential.GetTokenAsync(new TokenRequestContext([KeyVaultScope], tenantId: _options.TenantId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw KeyVaultErrorMapper.Map(Name, secretName: string.Empty, ex, out _);
+        }
+
+        return Identity;
+    }
 
     /// <inheritdoc/>
     public override bool SupportsListing => true;
@@ -153,7 +203,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             EnsureUsable(location, secret.Properties);
             var value = ToSecretValue(location, secret);
             Record("get", null, activity, started);
-            AzureKeyVaultLog.Fetched(_logger, location.DisplayName, secret.Properties.Version, location.Vault);
+            SecretProviderLog.Fetched(_logger, Name, location.DisplayName, secret.Properties.Version, "vault " + location.Vault);
             return new Secret(ToProperties(location.DisplayName, secret.Properties), value);
         }
         catch (SecretStoreException ex)
@@ -252,47 +302,6 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         Record("list", null, activity, started);
     }
 
-    /// <summary>
-    /// Loads every usable secret whose name starts with <paramref name="prefix"/> (see <see cref="ListSecretsAsync"/>): values
-    /// are fetched concurrently while the listing pages are still arriving, which makes start-up with many secrets fast.
-    /// Results come in completion order; each holds a secret (owned by the caller) or that secret's error.
-    /// </summary>
-    /// <param name="prefix">The prefix, or <see langword="null"/> for every secret of the default vault.</param>
-    /// <param name="cancellationToken">Cancels the load.</param>
-    /// <returns>The results.</returns>
-    public virtual async IAsyncEnumerable<SecretResult> LoadSecretsAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var channel = Channel.CreateUnbounded<SecretResult>(new UnboundedChannelOptions { SingleReader = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var producer = ProduceAsync(prefix, channel.Writer, stop.Token);
-        try
-        {
-            await foreach (var result in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return result;
-            }
-
-            await producer.ConfigureAwait(false);
-        }
-        finally
-        {
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await producer.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or SecretStoreException)
-            {
-                // The caller stopped reading or already saw this error; what matters now is wiping what was never read.
-            }
-
-            while (channel.Reader.TryRead(out var unread))
-            {
-                unread.Secret?.Dispose();
-            }
-        }
-    }
-
     /// <summary>Stores <paramref name="value"/> as the new current version of a secret (creating the secret if needed).</summary>
     /// <param name="name">The secret's path: <c>vault/name</c> or <c>name</c>.</param>
     /// <param name="value">The value; it is copied into the managed string the Azure SDK requires.</param>
@@ -382,6 +391,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     protected override ValueTask DisposeAsyncCore()
     {
         _http?.Dispose();
+        _ownedHandler?.Dispose();
         _metrics?.Dispose();
         return base.DisposeAsyncCore();
     }
@@ -404,7 +414,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         {
             var response = await GetClient(location.VaultUri).SetSecretAsync(secret, cancellationToken).ConfigureAwait(false);
             Record(operation, null, activity, started);
-            AzureKeyVaultLog.Stored(_logger, location.DisplayName, response.Value.Properties.Version, location.Vault);
+            SecretProviderLog.Stored(_logger, Name, location.DisplayName, response.Value.Properties.Version, "vault " + location.Vault);
             return ToProperties(location.DisplayName, response.Value.Properties);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -412,87 +422,6 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             throw Fail(operation, location, ex, activity, started);
         }
     }
-
-    private async Task ProduceAsync(string? prefix, ChannelWriter<SecretResult> writer, CancellationToken cancellationToken)
-    {
-        // The listing runs ahead on its own, so that the next page is requested while values are fetched: neither waits
-        // for the other, and start-up costs about the listing's pages rather than pages plus fetches.
-        var pending = Channel.CreateUnbounded<SecretReference>(new UnboundedChannelOptions { SingleWriter = true });
-        var listing = ListIntoAsync(prefix, pending.Writer, cancellationToken);
-        var workers = new Task[_options.MaxConcurrentRequests];
-        for (var i = 0; i < workers.Length; i++)
-        {
-            workers[i] = FetchAllAsync(pending.Reader, writer, cancellationToken);
-        }
-
-        Exception? failure = null;
-        try
-        {
-            await listing.ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-        }
-
-        try
-        {
-            await Task.WhenAll(workers).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            // Complete the channel whatever happened, or the reader would wait forever.
-            failure ??= ex;
-        }
-
-        writer.TryComplete(failure);
-        if (failure is not null)
-        {
-            ExceptionDispatchInfoThrow(failure);
-        }
-    }
-
-    private async Task ListIntoAsync(string? prefix, ChannelWriter<SecretReference> pending, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var properties in ListSecretsAsync(prefix, cancellationToken).ConfigureAwait(false))
-            {
-                pending.TryWrite(new SecretReference(Name, properties.Name));
-            }
-
-            pending.TryComplete();
-        }
-        catch (Exception ex)
-        {
-            pending.TryComplete(ex);
-            throw;
-        }
-    }
-
-    private async Task FetchAllAsync(ChannelReader<SecretReference> pending, ChannelWriter<SecretResult> results, CancellationToken cancellationToken)
-    {
-        await foreach (var reference in pending.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            SecretResult result;
-            try
-            {
-                result = SecretResult.Success(reference, await GetSecretAsync(reference, cancellationToken).ConfigureAwait(false));
-            }
-            catch (SecretStoreException ex)
-            {
-                result = SecretResult.Failure(reference, ex);
-            }
-
-            if (!results.TryWrite(result))
-            {
-                result.Secret?.Dispose();
-            }
-        }
-    }
-
-    private static void ExceptionDispatchInfoThrow(Exception exception) =>
-        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception).Throw();
 
     private async ValueTask<KeyVaultSecretProperties> FindVersionAsync(KeyVaultLocation location, string? version, Activity? activity, long started, CancellationToken cancellationToken)
     {
@@ -546,7 +475,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     {
         if (ScopeProblem(properties) is { } allowed)
         {
-            AzureKeyVaultLog.OutOfScope(_logger, location.DisplayName, location.Vault, allowed, _environment);
+            SecretProviderLog.OutOfScope(_logger, Name, location.DisplayName, "vault " + location.Vault, allowed, _environment);
             throw new SecretEnvironmentScopeException(
                 $"Access to secret '{location.DisplayName}' in provider '{Name}' was denied: it is tagged {_options.EnvironmentTagName}={allowed} and this process runs in '{_environment}'.")
             {
@@ -701,13 +630,15 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
                 ? $"vault '{vault}' is not configured and is neither a vault name nor a host ending in '.{_options.VaultDnsSuffix}'."
                 : $"vault '{vault}' is not configured (known: {string.Join(", ", _options.Vaults.Keys)}).";
 
+    private void ObjectIdResolved(string objectId) => Volatile.Write(ref _identity, objectId);
+
     private SecretClient GetClient(Uri vaultUri) =>
         _clients.GetOrAdd(vaultUri, static (uri, self) => new SecretClient(uri, self._credential, self._clientOptions), this);
 
     private SecretStoreException Fail(string operation, KeyVaultLocation location, Exception exception, Activity? activity, long started)
     {
         var error = KeyVaultErrorMapper.Map(Name, location.DisplayName, exception, out var status);
-        AzureKeyVaultLog.RequestFailed(_logger, operation, location.DisplayName, location.Vault, status, error.ErrorCode);
+        SecretProviderLog.RequestFailed(_logger, Name, operation, location.DisplayName, "vault " + location.Vault, $"status {status}, code {error.ErrorCode}");
         Record(operation, error, activity, started);
         return error;
     }

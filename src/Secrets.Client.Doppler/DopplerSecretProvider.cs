@@ -1,8 +1,12 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Secrets.Client.Local;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.Doppler;
 
@@ -21,6 +25,9 @@ namespace Secrets.Client.Doppler;
 /// </remarks>
 public sealed class DopplerSecretProvider : SecretProvider
 {
+    /// <summary>The provider name references use unless another is given: <c>doppler</c>.</summary>
+    public const string DefaultName = DopplerSecretProviderOptions.DefaultName;
+
     private static readonly string[] CliInheritedVariables =
     [
         "PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TMPDIR", "XDG_CONFIG_HOME", "SystemRoot", "USERPROFILE", "APPDATA", "LOCALAPPDATA",
@@ -29,7 +36,8 @@ public sealed class DopplerSecretProvider : SecretProvider
 
     private readonly DopplerSecretProviderOptions _options;
     private readonly TimeProvider _timeProvider;
-    private readonly HttpClient? _http;
+    private readonly SecretHttpTransport? _http;
+    private readonly ILogger _logger;
     private readonly SecretVersioner _versioner = new();
     private readonly SemaphoreSlim _loadGate = new(1, 1);
     private readonly Lock _snapshotLock = new();
@@ -37,37 +45,39 @@ public sealed class DopplerSecretProvider : SecretProvider
     private long _nextCheckUtcTicks;
 
     /// <summary>Initializes a new instance of the <see cref="DopplerSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
-    public DopplerSecretProvider(DopplerSecretProviderOptions options)
-        : this(options, TimeProvider.System)
-    {
-    }
-
-    /// <summary>Initializes a new instance of the <see cref="DopplerSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
-    /// <param name="timeProvider">The clock that paces change checks and times out the CLI.</param>
+    /// <param name="options">
+    /// The options; <see cref="SecretProviderOptions.Name"/> defaults to <see cref="DefaultName"/>, the clock that paces
+    /// change checks and times out the CLI to <see cref="SecretProviderOptions.TimeProvider"/>.
+    /// </param>
+    /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> for none.</param>
+    /// <param name="meterFactory">Creates the provider's meter (API requests); <see langword="null"/> uses a meter of its own.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names it.</exception>
     /// <exception cref="SecretEnvironmentScopeException">The CLI transport in Production without <see cref="DopplerSecretProviderOptions.AllowInProduction"/>.</exception>
-    public DopplerSecretProvider(DopplerSecretProviderOptions options, TimeProvider timeProvider)
+    public DopplerSecretProvider(DopplerSecretProviderOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
         : base(NameOf(options), options)
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.ChangeCheckInterval, TimeSpan.Zero, "options.ChangeCheckInterval");
+        options.Validate(Name);
         _options = options;
-        _timeProvider = timeProvider;
+        _timeProvider = options.TimeProvider ?? TimeProvider.System;
+        _logger = loggerFactory?.CreateLogger<DopplerSecretProvider>() ?? NullLogger<DopplerSecretProvider>.Instance;
         if (options.Transport == DopplerTransport.Cli)
         {
             var environment = SecretEnvironment.Resolve(options.Environment);
-            if (SecretEnvironment.IsProduction(environment) && !options.AllowInProduction)
+            if (SecretEnvironment.IsProduction(environment))
             {
-                throw new SecretEnvironmentScopeException(
-                    $"The Doppler provider '{Name}' uses the Doppler CLI, a developer's session, and refuses to run in the '{environment}' environment. " +
-                    $"Use the API transport with a service token in production, or set {nameof(DopplerSecretProviderOptions.AllowInProduction)} = true if this is intended.");
+                if (!options.AllowInProduction)
+                {
+                    throw new SecretEnvironmentScopeException(
+                        $"The Doppler provider '{Name}' uses the Doppler CLI, a developer's session, and refuses to run in the '{environment}' environment. " +
+                        $"Use the API transport with a service token in production, or set {nameof(DopplerSecretProviderOptions.AllowInProduction)} = true if this is intended.");
+                }
+
+                DopplerLog.CliInProduction(_logger, Name);
             }
         }
         else
         {
-            var handler = options.HttpMessageHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-            _http = new HttpClient(handler, disposeHandler: options.HttpMessageHandler is null) { Timeout = TimeSpan.FromSeconds(100) };
+            _http = new SecretHttpTransport(Name, options.HttpHandler, _timeProvider, new SecretProviderMetrics(Name, "doppler", meterFactory));
         }
     }
 
@@ -185,6 +195,7 @@ public sealed class DopplerSecretProvider : SecretProvider
                 : await RunCliAsync(now, cancellationToken).ConfigureAwait(false);
             if (loaded is not null)
             {
+                DopplerLog.Loaded(_logger, Name, loaded.Names.Count);
                 lock (_snapshotLock)
                 {
                     _snapshot = loaded;
@@ -207,7 +218,7 @@ public sealed class DopplerSecretProvider : SecretProvider
         var token = _options.ServiceToken ?? System.Environment.GetEnvironmentVariable("DOPPLER_TOKEN")
             ?? throw new SecretAccessDeniedException(Name, secretName: null, "No Doppler service token: set ServiceToken or DOPPLER_TOKEN.") { ErrorCode = "NoToken" };
         var query = "format=json" + (_options.Project is { } project ? "&project=" + Uri.EscapeDataString(project) : string.Empty) + (_options.Config is { } config ? "&config=" + Uri.EscapeDataString(config) : string.Empty);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.ApiAddress, "/v3/configs/config/secrets/download?" + query));
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_options.Endpoint ?? DopplerSecretProviderOptions.DefaultEndpoint, "/v3/configs/config/secrets/download?" + query));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (etag is not null)
@@ -215,52 +226,33 @@ public sealed class DopplerSecretProvider : SecretProvider
             request.Headers.TryAddWithoutValidation("If-None-Match", etag);
         }
 
-        HttpResponseMessage response;
+        var started = _timeProvider.GetTimestamp();
         try
         {
-            response = await _http!.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await _http!.SendAsync(request, "DownloadSecrets", secretName: null, cancellationToken).ConfigureAwait(false);
+            SecretSnapshot? loaded = null;
+            if (response.Status != HttpStatusCode.NotModified)
+            {
+                loaded = response.IsSuccess
+                    ? SecretSnapshot.Parse(response.Body, Name, _versioner, exclude: null, response.Headers.ETag?.ToString(), now)
+                    : throw MapApiError(response, ErrorMessages(response.Body));
+            }
+
+            _http.Record("DownloadSecrets", started, error: null);
+            return loaded;
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            throw new SecretUnavailableException(Name, secretName: null, "The Doppler API could not be reached.", ex);
-        }
-
-        using (response)
-        {
-            if (response.StatusCode == HttpStatusCode.NotModified)
-            {
-                return null;
-            }
-
-            using var body = new SecretOutputBuffer();
-            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await using (stream.ConfigureAwait(false))
-            {
-                await body.ReadFromAsync(stream, 16 * 1024 * 1024, cancellationToken).ConfigureAwait(false);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw MapApiError(response, ErrorMessages(body.WrittenSpan));
-            }
-
-            return SecretSnapshot.Parse(body.WrittenSpan, Name, _versioner, exclude: null, response.Headers.ETag?.ToString(), now);
+            _http!.Record("DownloadSecrets", started, ex);
+            throw;
         }
     }
 
-    private SecretStoreException MapApiError(HttpResponseMessage response, string? messages)
+    private SecretStoreException MapApiError(SecretHttpResponse response, string? messages)
     {
-        var detail = $"Doppler answered {(int)response.StatusCode}" + (messages is null ? "." : $": {messages}.");
-        return response.StatusCode switch
-        {
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new SecretAccessDeniedException(Name, secretName: null, detail + " Check the service token."),
-            HttpStatusCode.NotFound => new SecretNotFoundException(Name, secretName: null, detail),
-            _ => new SecretUnavailableException(Name, secretName: null, detail)
-            {
-                IsThrottled = response.StatusCode == HttpStatusCode.TooManyRequests,
-                RetryAfter = response.Headers.RetryAfter?.Delta,
-            },
-        };
+        var detail = $"Doppler answered {(int)response.Status}" + (messages is null ? "." : $": {messages}.");
+        var code = ((int)response.Status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return SecretHttpErrors.FromStatus(Name, secretName: null, response.Status, code, response.Status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden ? detail + " Check the service token." : detail, response.RetryAfter);
     }
 
     /// <summary>Reads <c>{"messages":["..."],"success":false}</c>; error bodies hold no secrets.</summary>
@@ -273,7 +265,7 @@ public sealed class DopplerSecretProvider : SecretProvider
                 ? string.Join(" ", messages.EnumerateArray().Select(m => m.GetString()))
                 : null;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return null;
         }

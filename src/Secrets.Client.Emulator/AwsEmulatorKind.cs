@@ -21,7 +21,7 @@ internal sealed class AwsEmulatorKind : RunningEmulator
 
     public static async Task<IRunningEmulator> StartAsync(EmulatorSettings settings, CancellationToken cancellationToken)
     {
-        var options = new AwsSecretsManagerEmulatorOptions { Port = settings.Port, UseHttps = settings.UseHttps };
+        var options = new AwsSecretsManagerEmulatorOptions { Port = settings.Port, UseHttps = settings.UseHttps, Authenticator = settings.Authenticator };
         options.Region = settings.Region ?? options.Region;
         var emulator = await AwsSecretsManagerEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
         foreach (var secret in settings.Seed?.Secrets ?? [])

@@ -27,7 +27,7 @@ internal sealed class AzureEmulatorKind : IRunningEmulator
 
     public static async Task<IRunningEmulator> StartAsync(EmulatorSettings settings, CancellationToken cancellationToken)
     {
-        var emulator = await AzureKeyVaultEmulator.StartAsync(new AzureKeyVaultEmulatorOptions { Port = settings.Port }, cancellationToken).ConfigureAwait(false);
+        var emulator = await AzureKeyVaultEmulator.StartAsync(new AzureKeyVaultEmulatorOptions { Port = settings.Port, Authenticator = settings.Authenticator, TenantId = settings.TenantId ?? new AzureKeyVaultEmulatorOptions().TenantId }, cancellationToken).ConfigureAwait(false);
         foreach (var secret in settings.Seed?.Secrets ?? [])
         {
             foreach (var version in secret.Versions)

@@ -14,5 +14,8 @@ internal static class EmulatorKinds
             ["vault"] = VaultEmulatorKind.StartAsync,
             ["sqs"] = SqsEmulatorKind.StartAsync,
             ["pubsub"] = PubSubEmulatorKind.StartAsync,
+            ["aws-identity"] = IdentityEmulatorKind.StartAwsAsync,
+            ["azure-identity"] = IdentityEmulatorKind.StartAzureAsync,
+            ["gcp-identity"] = IdentityEmulatorKind.StartGcpAsync,
         }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 }

@@ -26,7 +26,7 @@ internal sealed class GcpEmulatorKind : RunningEmulator
             throw new ArgumentException("The GCP emulator serves plain HTTP, as SECRET_MANAGER_EMULATOR_HOST expects; drop --https.");
         }
 
-        var options = new GcpSecretManagerEmulatorOptions { Port = settings.Port, AllowAnonymous = true };
+        var options = new GcpSecretManagerEmulatorOptions { Port = settings.Port, AllowAnonymous = settings.Authenticator is null, Authenticator = settings.Authenticator };
         var emulator = await GcpSecretManagerEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
         foreach (var secret in settings.Seed?.Secrets ?? [])
         {

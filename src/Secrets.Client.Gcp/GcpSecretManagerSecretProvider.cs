@@ -123,7 +123,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
 
             var (version, value) = ReadAccessResponse(location, response.Body);
             Record("get", null, activity, started);
-            GcpSecretManagerLog.Fetched(_logger, location.DisplayName, version, location.Project);
+            SecretProviderLog.Fetched(_logger, Name, location.DisplayName, version, "project " + location.Project);
             return new Secret(new SecretProperties(Name, location.DisplayName) { Version = version, Tags = labels ?? EmptyTags }, value);
         }
         catch (Exception ex) when (!IsCallerCancellation(ex, cancellationToken))
@@ -322,7 +322,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
             {
                 var version = VersionFromName(document.RootElement.GetProperty("name").GetString());
                 Record(operation, null, activity, started);
-                GcpSecretManagerLog.Stored(_logger, location.DisplayName, version, location.Project);
+                SecretProviderLog.Stored(_logger, Name, location.DisplayName, version, "project " + location.Project);
                 return new SecretProperties(Name, location.DisplayName) { Version = version, CreatedOn = ReadTime(document.RootElement, "createTime") };
             }
         }
@@ -581,7 +581,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         var labels = ReadLabels(document.RootElement);
         if (ScopeProblem(labels) is { } allowed)
         {
-            GcpSecretManagerLog.OutOfScope(_logger, location.DisplayName, location.Project, allowed, _environment);
+            SecretProviderLog.OutOfScope(_logger, Name, location.DisplayName, "project " + location.Project, allowed, _environment);
             throw new SecretEnvironmentScopeException(
                 $"Access to secret '{location.DisplayName}' in provider '{Name}' was denied: it is labelled {_options.EnvironmentLabelName}={allowed} and this process runs in '{_environment}'.")
             {
@@ -667,7 +667,7 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     private SecretStoreException Fail(string operation, GcpLocation location, Exception exception, Activity? activity, long started)
     {
         var error = exception as SecretStoreException ?? GcpErrorMapper.MapException(Name, location.DisplayName, exception);
-        GcpSecretManagerLog.RequestFailed(_logger, operation, location.DisplayName, location.Project, error.GetType().Name, error.ErrorCode);
+        SecretProviderLog.RequestFailed(_logger, Name, operation, location.DisplayName, "project " + location.Project, $"{error.GetType().Name}, code {error.ErrorCode}");
 
         Record(operation, error, activity, started);
         return error;

@@ -15,4 +15,7 @@ public abstract class LocalSecretProviderOptions : SecretProviderOptions
 {
     /// <summary>Gets or sets a value indicating whether the provider may run in the <c>Production</c> environment. Defaults to <see langword="false"/>.</summary>
     public bool AllowInProduction { get; set; }
+
+    /// <summary>Gets a value indicating whether a store in Production refuses the provider: unless <see cref="AllowInProduction"/> is set.</summary>
+    public override bool RefusedInProduction => !AllowInProduction;
 }

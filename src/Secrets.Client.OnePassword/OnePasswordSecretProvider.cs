@@ -1,6 +1,8 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.OnePassword;
 
@@ -21,31 +23,29 @@ namespace Secrets.Client.OnePassword;
 /// </remarks>
 public sealed class OnePasswordSecretProvider : SecretProvider
 {
+    /// <summary>The provider name references use unless another is given: <c>op</c>, the scheme of 1Password's own references.</summary>
+    public const string DefaultName = OnePasswordSecretProviderOptions.DefaultName;
+
     private readonly IOnePasswordTransport _transport;
     private readonly int _maxConcurrency;
     private readonly ILogger _logger;
 
     /// <summary>Initializes a new instance of the <see cref="OnePasswordSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
-    /// <exception cref="SecretEnvironmentScopeException">The CLI transport in Production without <see cref="OnePasswordSecretProviderOptions.AllowInProduction"/>.</exception>
-    public OnePasswordSecretProvider(OnePasswordSecretProviderOptions options)
-        : this(options, TimeProvider.System, loggerFactory: null)
-    {
-    }
-
-    /// <summary>Initializes a new instance of the <see cref="OnePasswordSecretProvider"/> class.</summary>
-    /// <param name="options">The options.</param>
-    /// <param name="timeProvider">The clock that times out <c>op</c>.</param>
+    /// <param name="options">
+    /// The options; <see cref="SecretProviderOptions.Name"/> defaults to <see cref="DefaultName"/>, the clock that times out
+    /// <c>op</c> and Connect requests to <see cref="SecretProviderOptions.TimeProvider"/>.
+    /// </param>
     /// <param name="loggerFactory">Creates the provider's logger; <see langword="null"/> for none.</param>
+    /// <param name="meterFactory">Creates the provider's meter (Connect requests); <see langword="null"/> uses a meter of its own.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid; the message names it.</exception>
     /// <exception cref="SecretEnvironmentScopeException">The CLI transport in Production without <see cref="OnePasswordSecretProviderOptions.AllowInProduction"/>.</exception>
-    /// <exception cref="ArgumentException">Connect without a host or token, or an invalid option.</exception>
-    public OnePasswordSecretProvider(OnePasswordSecretProviderOptions options, TimeProvider timeProvider, ILoggerFactory? loggerFactory)
+    /// <exception cref="ArgumentException">Connect without a host or token.</exception>
+    public OnePasswordSecretProvider(OnePasswordSecretProviderOptions options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
         : base(NameOf(options), options)
     {
-        ArgumentNullException.ThrowIfNull(timeProvider);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxConcurrency, 1, "options.MaxConcurrency");
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.CommandTimeout, TimeSpan.Zero, "options.CommandTimeout");
-        _maxConcurrency = options.MaxConcurrency;
+        options.Validate(Name);
+        var timeProvider = options.TimeProvider ?? TimeProvider.System;
+        _maxConcurrency = options.MaxConcurrentRequests;
         _logger = loggerFactory?.CreateLogger<OnePasswordSecretProvider>() ?? NullLogger<OnePasswordSecretProvider>.Instance;
         if (options.Transport == OnePasswordTransport.Cli)
         {
@@ -62,12 +62,11 @@ public sealed class OnePasswordSecretProvider : SecretProvider
                 OnePasswordLog.CliInProduction(_logger, Name);
             }
 
-            ArgumentException.ThrowIfNullOrWhiteSpace(options.ExecutablePath, "options.ExecutablePath");
             _transport = new OpCliTransport(options, Name, timeProvider);
         }
         else
         {
-            _transport = new ConnectTransport(options, Name);
+            _transport = new ConnectTransport(options, Name, new SecretHttpTransport(Name, options.HttpHandler, timeProvider, new SecretProviderMetrics(Name, "1password-connect", meterFactory)));
         }
     }
 

@@ -12,6 +12,9 @@ public sealed class OnePasswordSecretProviderOptions : SecretProviderOptions
     /// <summary>Gets or sets a value indicating whether the CLI transport may run in Production. Defaults to <see langword="false"/>; Connect is not affected.</summary>
     public bool AllowInProduction { get; set; }
 
+    /// <summary>Gets a value indicating whether a store in Production refuses the provider: the CLI transport unless <see cref="AllowInProduction"/> is set.</summary>
+    public override bool RefusedInProduction => Transport == OnePasswordTransport.Cli && !AllowInProduction;
+
     /// <summary>Gets or sets the <c>op</c> executable: a name looked up on <c>PATH</c>, or a path. Defaults to <c>op</c>.</summary>
     public string ExecutablePath { get; set; } = "op";
 
@@ -28,15 +31,24 @@ public sealed class OnePasswordSecretProviderOptions : SecretProviderOptions
     /// </summary>
     public IDictionary<string, string?> ProcessEnvironment { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
 
-    /// <summary>Gets or sets the Connect server's address. Defaults to the <c>OP_CONNECT_HOST</c> variable.</summary>
-    public Uri? ConnectHost { get; set; }
+    /// <summary>Gets or sets the Connect server's address (the Connect transport's endpoint). Defaults to the <c>OP_CONNECT_HOST</c> variable.</summary>
+    public Uri? Endpoint { get; set; }
 
     /// <summary>Gets or sets the Connect token. Defaults to the <c>OP_CONNECT_TOKEN</c> variable; keep it out of committed configuration.</summary>
     public string? ConnectToken { get; set; }
 
-    /// <summary>Gets or sets the HTTP handler Connect requests go through (a proxy, a pinned certificate, a test server), or <see langword="null"/> for a default one.</summary>
-    public HttpMessageHandler? HttpMessageHandler { get; set; }
+    /// <inheritdoc/>
+    protected override void AddValidationFailures(ICollection<string> failures)
+    {
+        ArgumentNullException.ThrowIfNull(failures);
+        if (CommandTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{nameof(CommandTimeout)} must be positive.");
+        }
 
-    /// <summary>Gets or sets how many items a batch load reads at once. Defaults to 4.</summary>
-    public int MaxConcurrency { get; set; } = 4;
+        if (Transport == OnePasswordTransport.Cli && string.IsNullOrWhiteSpace(ExecutablePath))
+        {
+            failures.Add($"{nameof(ExecutablePath)} must name the op executable.");
+        }
+    }
 }

@@ -156,10 +156,10 @@ public sealed class AwsSecretsManagerSecretProviderTests
         var v1 = emulator.GetVersionId("versions")!;
         var v2 = emulator.PutSecretValue("versions", "v2");
         var v3 = emulator.PutSecretValue("versions", "v3");
-        await using var provider = CreateProvider(emulator);
+        await using var store = new SecretStore([CreateProvider(emulator)], new SecretStoreOptions { Environment = "Development" });
 
-        var live = await ToListAsync(provider.ListSecretVersionsAsync(Ref("versions")));
-        var all = await ToListAsync(provider.ListSecretVersionsAsync(Ref("versions"), includeDeprecated: true));
+        var live = await store.ListSecretVersionsAsync(Ref("versions"));
+        var all = await store.ListSecretVersionsAsync(Ref("versions"), includeDeprecated: true);
 
         Assert.Equal(new[] { v2, v3 }.Order(), live.Select(v => v.Version!).Order());
         Assert.Equal(["AWSPREVIOUS"], live.Single(v => v.Version == v2).Stages);
@@ -201,10 +201,10 @@ public sealed class AwsSecretsManagerSecretProviderTests
         emulator.CreateSecret("a/one", "x", description: "Database password");
         emulator.CreateSecret("a/two", "x", description: "API key");
         emulator.CreateSecret("b/three", "x", description: "database replica");
-        await using var provider = CreateProvider(emulator);
+        await using var store = new SecretStore([CreateProvider(emulator)], new SecretStoreOptions { Environment = "Development" });
 
-        var databases = await ToListAsync(provider.ListSecretsByFilterAsync([new AwsSecretFilter("description", "database")]));
-        var aNotDatabase = await ToListAsync(provider.ListSecretsByFilterAsync([AwsSecretFilter.NamePrefix("a/"), new AwsSecretFilter("description", "!database")]));
+        var databases = await store.ListSecretsByFilterAsync("aws-sm", [new AwsSecretFilter("description", "database")]);
+        var aNotDatabase = await store.ListSecretsByFilterAsync("aws-sm", [AwsSecretFilter.NamePrefix("a/"), new AwsSecretFilter("description", "!database")]);
 
         Assert.Equal(["a/one", "b/three"], databases.Select(p => p.Name).Order());
         Assert.Equal(["a/two"], aNotDatabase.Select(p => p.Name));

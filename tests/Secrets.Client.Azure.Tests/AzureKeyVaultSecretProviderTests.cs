@@ -519,10 +519,10 @@ public sealed class AzureKeyVaultSecretProviderTests : IAsyncLifetime
 
         Emulator.SetSecret("cfg--off", "v", enabled: false);
         Emulator.SetSecret("unrelated", "v");
-        await using var provider = _vault.CreateProvider();
+        await using var store = new SecretStore([_vault.CreateProvider()], new SecretStoreOptions { Environment = "Development" });
 
         var loaded = new Dictionary<string, string>();
-        await foreach (var result in provider.LoadSecretsAsync("cfg--"))
+        foreach (var result in await store.LoadSecretsAsync("azure-kv", "cfg--"))
         {
             using var secret = result.Secret!;
             loaded[secret.Name] = secret.Value.ExposeAsString();

@@ -22,10 +22,34 @@ public sealed class DopplerApiTests
 
     private static DopplerSecretProviderOptions Options(DopplerEmulator doppler, string token) => new()
     {
-        ApiAddress = doppler.Address,
+        Endpoint = doppler.Address,
         ServiceToken = token,
         Environment = "Production",
     };
+
+    [Fact]
+    public async Task API_downloads_go_through_the_shared_transport_metrics_with_status_outcomes()
+    {
+        var (doppler, token) = await SeededAsync();
+        await using var _ = doppler;
+        using var metrics = new ProviderMetricsRecorder("doppler-metrics");
+        var good = Options(doppler, token);
+        good.Name = "doppler-metrics";
+        await using var provider = new DopplerSecretProvider(good);
+        var bad = Options(doppler, "dp.st.dev.wrong");
+        bad.Name = "doppler-metrics";
+        await using var refused = new DopplerSecretProvider(bad);
+
+        using (await provider.GetSecretAsync(SecretReference.Parse("doppler-metrics://STRIPE_KEY")))
+        {
+        }
+
+        await Assert.ThrowsAsync<SecretAccessDeniedException>(() => refused.GetSecretAsync(SecretReference.Parse("doppler-metrics://STRIPE_KEY")).AsTask());
+
+        Assert.All(metrics.Requests, r => Assert.Equal("doppler", r["secrets.provider.system"]));
+        Assert.Contains(metrics.Requests, r => r["secrets.provider.operation"] == "DownloadSecrets" && r["secrets.provider.outcome"] == "ok");
+        Assert.Contains(metrics.Requests, r => r["secrets.provider.outcome"] is "401" or "403");
+    }
 
     [Fact]
     public async Task The_official_Doppler_SDK_lists_pages_reads_downloads_and_sees_not_found_and_bad_token()
@@ -82,7 +106,8 @@ public sealed class DopplerApiTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var options = Options(doppler, token);
         options.ChangeCheckInterval = TimeSpan.FromSeconds(30);
-        await using var provider = new DopplerSecretProvider(options, time);
+        options.TimeProvider = time;
+        await using var provider = new DopplerSecretProvider(options);
         var stripe = SecretReference.Parse("doppler://STRIPE_KEY");
         var database = SecretReference.Parse("doppler://DATABASE_URL");
         var stripeBefore = await provider.GetPropertiesAsync(stripe);

@@ -104,7 +104,7 @@ public sealed class DopplerCliTests
         await using var emulator = await DopplerEmulator.StartAsync();
         emulator.SetSecret("shop", "dev", "TOKEN", Encoding.ASCII.GetString(canary));
         var token = emulator.CreateServiceToken("shop", "dev");
-        await using (var provider = new DopplerSecretProvider(new DopplerSecretProviderOptions { ApiAddress = emulator.Address, ServiceToken = token }))
+        await using (var provider = new DopplerSecretProvider(new DopplerSecretProviderOptions { Endpoint = emulator.Address, ServiceToken = token }))
         {
             using var secret = await provider.GetSecretAsync(SecretReference.Parse("doppler://TOKEN"));
             Assert.True(secret.Value.Use(canary, static (bytes, expected) => bytes.SequenceEqual(expected)));

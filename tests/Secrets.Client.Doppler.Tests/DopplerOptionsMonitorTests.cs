@@ -20,8 +20,7 @@ public sealed class DopplerOptionsMonitorTests
         doppler.SetSecret("shop", "dev", "STRIPE_KEY", "sk_test_first");
         var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var provider = new DopplerSecretProvider(
-            new DopplerSecretProviderOptions { ApiAddress = doppler.Address, ServiceToken = doppler.CreateServiceToken("shop", "dev"), ChangeCheckInterval = TimeSpan.Zero },
-            time);
+            new DopplerSecretProviderOptions { Endpoint = doppler.Address, ServiceToken = doppler.CreateServiceToken("shop", "dev"), ChangeCheckInterval = TimeSpan.Zero, TimeProvider = time });
         var config = new ConfigurationBuilder()
             .AddSecrets(source =>
             {

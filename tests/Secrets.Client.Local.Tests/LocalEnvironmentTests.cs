@@ -44,6 +44,37 @@ public sealed class LocalEnvironmentTests : IDisposable
         Assert.Equal(kind, staging.Name);
     }
 
+    [Theory]
+    [MemberData(nameof(ProviderKinds))]
+    public async Task A_hand_built_store_in_Production_refuses_a_provider_built_for_Development(string kind)
+    {
+        await using var provider = Create(kind, "Development", allow: false);
+
+        var error = Assert.Throws<SecretEnvironmentScopeException>(() => new SecretStore([provider], new SecretStoreOptions { Environment = "Production" }));
+
+        Assert.Contains($"'{kind}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Production'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'Development'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(ProviderKinds))]
+    public async Task A_hand_built_store_in_Production_takes_a_development_source_that_allows_it(string kind)
+    {
+        await using var store = new SecretStore([Create(kind, "Development", allow: true)], new SecretStoreOptions { Environment = "Production" });
+
+        Assert.Equal(kind, Assert.Single(store.Providers).Name);
+    }
+
+    [Theory]
+    [MemberData(nameof(ProviderKinds))]
+    public async Task A_hand_built_store_in_Development_takes_a_development_source(string kind)
+    {
+        await using var store = new SecretStore([Create(kind, "Development", allow: false)], new SecretStoreOptions { Environment = "Development" });
+
+        Assert.Equal(kind, Assert.Single(store.Providers).Name);
+    }
+
     private SecretProvider Create(string kind, string environment, bool allow) => kind switch
     {
         "dotenv" => new DotEnvSecretProvider(new DotEnvSecretProviderOptions { Path = Path.Combine(_directory.Path, ".env"), Environment = environment, AllowInProduction = allow }),

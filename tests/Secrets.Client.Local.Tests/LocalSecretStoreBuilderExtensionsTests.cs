@@ -79,6 +79,7 @@ public sealed class LocalSecretStoreBuilderExtensionsTests : IDisposable
             .AddSecrets(source =>
             {
                 source.Providers.Add(provider);
+                source.StoreOptions.Environment = ProviderReader.Development; // with no environment set, a store runs in Production and refuses .env
                 source.ReloadOnChange = false;
                 source.AddPrefix("dotenv", string.Empty);
             })

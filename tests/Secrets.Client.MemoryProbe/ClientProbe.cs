@@ -15,7 +15,7 @@ internal static class ClientProbe
     public static async Task<int> RunAsync(string kind)
     {
         var reference = SecretReference.Parse(Variable("PROBE_REFERENCE"));
-        await using var store = new SecretStore([CreateProvider(kind)]);
+        await using var store = new SecretStore([CreateProvider(kind)], new SecretStoreOptions { Environment = "Development" });
         var secret = await store.GetSecretAsync(reference);
 
         // Use it the way the SDK recommends: scoped reads that never make a managed copy.

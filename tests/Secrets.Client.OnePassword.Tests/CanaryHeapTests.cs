@@ -42,7 +42,7 @@ public sealed class CanaryHeapTests
             await using var provider = new OnePasswordSecretProvider(new OnePasswordSecretProviderOptions
             {
                 Transport = OnePasswordTransport.Connect,
-                ConnectHost = connect.Address,
+                Endpoint = connect.Address,
                 ConnectToken = connect.Token,
             });
             using var secret = await provider.GetSecretAsync(SecretReference.Parse("op://dev/db/password"));

@@ -10,7 +10,7 @@ public sealed class OnePasswordConnectTests
     private static OnePasswordSecretProviderOptions Options(OnePasswordConnectEmulator connect, string? token = null) => new()
     {
         Transport = OnePasswordTransport.Connect,
-        ConnectHost = connect.Address,
+        Endpoint = connect.Address,
         ConnectToken = token ?? connect.Token,
         Environment = "Production",
     };
@@ -31,6 +31,31 @@ public sealed class OnePasswordConnectTests
         connect.SetItem("dev", "Database", [new("password", "db-pass")]);
         connect.AddVault("prod");
         return connect;
+    }
+
+    [Fact]
+    public async Task Connect_requests_go_through_the_shared_transport_metrics_with_status_outcomes()
+    {
+        await using var connect = await SeededAsync();
+        using var metrics = new ProviderMetricsRecorder("op-metrics");
+        var options = Options(connect);
+        options.Name = "op-metrics";
+        await using var provider = new OnePasswordSecretProvider(options);
+
+        using (await provider.GetSecretAsync(SecretReference.Parse("op-metrics://dev/Database/password")))
+        {
+        }
+
+        var wrong = Options(connect, token: "wrong");
+        wrong.Name = "op-metrics";
+        await using (var refused = new OnePasswordSecretProvider(wrong))
+        {
+            await Assert.ThrowsAsync<SecretAccessDeniedException>(() => refused.GetSecretAsync(SecretReference.Parse("op-metrics://dev/Database/password")).AsTask());
+        }
+
+        Assert.All(metrics.Requests, r => Assert.Equal("1password-connect", r["secrets.provider.system"]));
+        Assert.Contains(metrics.Requests, r => r["secrets.provider.operation"] == "GetItem" && r["secrets.provider.outcome"] == "ok");
+        Assert.Contains(metrics.Requests, r => r["secrets.provider.outcome"] == "401");
     }
 
     [Fact]

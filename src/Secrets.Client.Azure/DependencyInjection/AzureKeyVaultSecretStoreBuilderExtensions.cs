@@ -1,65 +1,41 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
-using Secrets.Client;
 using Secrets.Client.Azure;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers Azure Key Vault providers with a secret store.</summary>
+/// <summary>Registers Azure Key Vault providers with a secret store (the four shapes every adapter has; see <c>docs/adapters.md</c>).</summary>
 public static class AzureKeyVaultSecretStoreBuilderExtensions
 {
+    private static readonly Func<IServiceProvider, AzureKeyVaultSecretProviderOptions, SecretProvider> Create = SecretProviderRegistrationExtensions.FromServices<AzureKeyVaultSecretProviderOptions>(static (options, loggerFactory, meterFactory) => new AzureKeyVaultSecretProvider(options, loggerFactory, meterFactory));
+
     /// <summary>
-    /// Adds a <see cref="AzureKeyVaultSecretProvider"/> named <see cref="AzureKeyVaultSecretProvider.DefaultName"/>, built when the store is first
-    /// resolved. Unless configured otherwise it uses <c>DefaultAzureCredential</c> and the vault named by <c>AZURE_KEYVAULT_URL</c>.
+    /// Adds a <see cref="AzureKeyVaultSecretProvider"/> named <see cref="AzureKeyVaultSecretProvider.DefaultName"/> (references <c>azure-kv://...</c>), built
+    /// when the store is first resolved, with credentials from the platform's default chain.
     /// </summary>
     /// <param name="builder">The secret store builder.</param>
     /// <returns>The builder.</returns>
-    public static SecretStoreBuilder AddAzureKeyVault(this SecretStoreBuilder builder) =>
-        Add(builder, name: null, configure: null);
+    public static SecretStoreBuilder AddAzureKeyVault(this SecretStoreBuilder builder) => builder.AddProvider<AzureKeyVaultSecretProviderOptions>(static _ => { }, Create);
 
     /// <summary>Adds the provider under its default name with options set by <paramref name="configure"/>.</summary>
     /// <param name="builder">The secret store builder.</param>
     /// <param name="configure">Configures the provider's options.</param>
     /// <returns>The builder.</returns>
-    public static SecretStoreBuilder AddAzureKeyVault(this SecretStoreBuilder builder, Action<AzureKeyVaultSecretProviderOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return Add(builder, name: null, configure);
-    }
+    public static SecretStoreBuilder AddAzureKeyVault(this SecretStoreBuilder builder, Action<AzureKeyVaultSecretProviderOptions> configure) => builder.AddProvider(configure, Create);
 
-    /// <summary>
-    /// Adds a <see cref="AzureKeyVaultSecretProvider"/> under <paramref name="name"/>, so that several run side by side, each with its
-    /// own settings and credentials.
-    /// </summary>
+    /// <summary>Adds a <see cref="AzureKeyVaultSecretProvider"/> under <paramref name="name"/> (for example <c>kv-eu</c>; each named provider has its own vaults and credential (tenant, client id)).</summary>
     /// <param name="builder">The secret store builder.</param>
     /// <param name="name">The provider's name, the scheme of its references.</param>
     /// <param name="configure">Configures the provider's options.</param>
     /// <returns>The builder.</returns>
-    public static SecretStoreBuilder AddAzureKeyVault(this SecretStoreBuilder builder, string name, Action<AzureKeyVaultSecretProviderOptions> configure)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(configure);
-        return Add(builder, name, configure);
-    }
+    public static SecretStoreBuilder AddAzureKeyVault(this SecretStoreBuilder builder, string name, Action<AzureKeyVaultSecretProviderOptions> configure) => builder.AddNamedProvider(name, configure, Create);
 
     /// <summary>
-    /// Adds a <see cref="AzureKeyVaultSecretProvider"/> under <paramref name="name"/> with its options bound from a configuration section
-    /// (for example <c>configuration.GetSection("Secrets:Azure")</c>). Objects such as credentials, the clock and the HTTP
-    /// handler are not bound; set them with the <see cref="Action{T}"/> overload.
+    /// Adds a <see cref="AzureKeyVaultSecretProvider"/> under <paramref name="name"/> with options bound from a configuration section (for
+    /// example <c>configuration.GetSection("Secrets:Named")</c> holding <c>Vaults</c>, <c>TenantId</c>, <c>ClientId</c>, <c>Resilience</c>...).
     /// </summary>
     /// <param name="builder">The secret store builder.</param>
     /// <param name="name">The provider's name, the scheme of its references.</param>
     /// <param name="configuration">The section to bind.</param>
     /// <returns>The builder.</returns>
-    public static SecretStoreBuilder AddAzureKeyVault(this SecretStoreBuilder builder, string name, IConfiguration configuration)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(configuration);
-        return Add(builder, name, options => configuration.Bind(options));
-    }
-
-    private static SecretStoreBuilder Add(SecretStoreBuilder builder, string? name, Action<AzureKeyVaultSecretProviderOptions>? configure) =>
-        builder.AddProvider(name, configure, static (services, options) =>
-            new AzureKeyVaultSecretProvider(options, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>()));
+    public static SecretStoreBuilder AddAzureKeyVault(this SecretStoreBuilder builder, string name, IConfiguration configuration) => builder.AddNamedProvider<AzureKeyVaultSecretProviderOptions>(name, configuration, static (section, options) => section.Bind(options), Create);
 }

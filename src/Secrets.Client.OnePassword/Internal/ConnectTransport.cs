@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Secrets.Client.Local;
+using Secrets.Client.Transport;
 
 namespace Secrets.Client.OnePassword;
 
@@ -10,28 +10,29 @@ namespace Secrets.Client.OnePassword;
 /// Reads items from a 1Password Connect server: <c>GET /v1/vaults?filter=name eq "..."</c> and
 /// <c>GET /v1/vaults/{id}/items?filter=title eq "..."</c> to turn names into ids (as the official SDKs do; a 26-character
 /// id is used as it is), then <c>GET /v1/vaults/{vault}/items/{item}</c> and <c>.../files/{file}/content</c>. Bodies are
-/// read into wiped buffers; redirects are not followed, so the token never goes elsewhere.
+/// read into wiped buffers through the shared <see cref="SecretHttpTransport"/>: redirects are refused, so the token never
+/// goes elsewhere, every request is recorded in <c>secrets.provider.*</c> metrics, and status codes map to the SDK's errors.
 /// </summary>
 internal sealed partial class ConnectTransport : IOnePasswordTransport
 {
-    private const int MaxBodyBytes = 16 * 1024 * 1024;
-    private readonly HttpClient _http;
+    private readonly SecretHttpTransport _http;
+    private readonly Uri _base;
     private readonly string _provider;
-    private readonly string _token;
+    private readonly OnePasswordSecretProviderOptions _options;
 
-    public ConnectTransport(OnePasswordSecretProviderOptions options, string provider)
+    public ConnectTransport(OnePasswordSecretProviderOptions options, string provider, SecretHttpTransport http)
     {
-        var host = options.ConnectHost ?? (Environment.GetEnvironmentVariable("OP_CONNECT_HOST") is { Length: > 0 } text ? new Uri(text) : null)
-            ?? throw new ArgumentException("Connect needs a host: set ConnectHost or OP_CONNECT_HOST.", nameof(options));
-        _token = options.ConnectToken ?? Environment.GetEnvironmentVariable("OP_CONNECT_TOKEN")
-            ?? throw new ArgumentException("Connect needs a token: set ConnectToken or OP_CONNECT_TOKEN.", nameof(options));
-        _provider = provider;
-        var handler = options.HttpMessageHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        _http = new HttpClient(handler, disposeHandler: options.HttpMessageHandler is null)
+        var host = options.Endpoint ?? (Environment.GetEnvironmentVariable("OP_CONNECT_HOST") is { Length: > 0 } text ? new Uri(text) : null);
+        if (host is null || Token(options) is null)
         {
-            BaseAddress = new Uri(host.AbsoluteUri.TrimEnd('/') + "/"),
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+            http.Dispose();
+            throw new ArgumentException(host is null ? "Connect needs a host: set Endpoint or OP_CONNECT_HOST." : "Connect needs a token: set ConnectToken or OP_CONNECT_TOKEN.", nameof(options));
+        }
+
+        _base = new Uri(host.AbsoluteUri.TrimEnd('/') + "/");
+        _provider = provider;
+        _options = options;
+        _http = http;
     }
 
     public async Task<OnePasswordItem> GetItemAsync(OnePasswordPath path, CancellationToken cancellationToken)
@@ -39,15 +40,15 @@ internal sealed partial class ConnectTransport : IOnePasswordTransport
         var name = path.ToString();
         var vaultId = IsId(path.Vault) ? path.Vault : await FindIdAsync("v1/vaults?filter=" + Uri.EscapeDataString($"name eq \"{path.Vault}\""), "vault", path.Vault, name, cancellationToken).ConfigureAwait(false);
         var itemId = IsId(path.Item) ? path.Item : await FindIdAsync($"v1/vaults/{vaultId}/items?filter=" + Uri.EscapeDataString($"title eq \"{path.Item}\""), "item", path.Item, name, cancellationToken).ConfigureAwait(false);
-        using var body = await GetAsync($"v1/vaults/{vaultId}/items/{itemId}", name, cancellationToken).ConfigureAwait(false);
-        return OnePasswordItem.Parse(body.WrittenSpan, _provider, name);
+        using var response = await GetAsync("GetItem", $"v1/vaults/{vaultId}/items/{itemId}", name, cancellationToken).ConfigureAwait(false);
+        return OnePasswordItem.Parse(response.Body, _provider, name);
     }
 
     public async Task<SecretValue> ReadFileAsync(OnePasswordPath path, OnePasswordItem item, OnePasswordFile file, CancellationToken cancellationToken)
     {
         var contentPath = (file.ContentPath ?? $"/v1/vaults/{item.VaultId}/items/{item.Id}/files/{file.Id}/content").TrimStart('/');
-        using var body = await GetAsync(contentPath, path.ToString(), cancellationToken).ConfigureAwait(false);
-        return SecretValue.FromBytes(body.WrittenSpan);
+        using var response = await GetAsync("GetFileContent", contentPath, path.ToString(), cancellationToken).ConfigureAwait(false);
+        return SecretValue.FromBytes(response.Body);
     }
 
     public void Dispose() => _http.Dispose();
@@ -57,11 +58,24 @@ internal sealed partial class ConnectTransport : IOnePasswordTransport
 
     private static bool IsId(string text) => IdPattern().IsMatch(text);
 
+    /// <summary>The token, read again for every request so that a rolled token is picked up.</summary>
+    private static string? Token(OnePasswordSecretProviderOptions options) =>
+        options.ConnectToken ?? (Environment.GetEnvironmentVariable("OP_CONNECT_TOKEN") is { Length: > 0 } token ? token : null);
+
     private async Task<string> FindIdAsync(string uri, string kind, string title, string name, CancellationToken cancellationToken)
     {
-        using var body = await GetAsync(uri, name, cancellationToken).ConfigureAwait(false);
-        using var document = JsonDocument.Parse(body.WrittenSpan.ToArray());
-        var matches = document.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetString()!).ToList();
+        using var response = await GetAsync(kind == "vault" ? "ListVaults" : "ListItems", uri, name, cancellationToken).ConfigureAwait(false);
+        List<string> matches;
+        try
+        {
+            using var document = JsonDocument.Parse(response.Body.ToArray());
+            matches = [.. document.RootElement.EnumerateArray().Select(e => e.GetProperty("id").GetString() ?? string.Empty)];
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or KeyNotFoundException)
+        {
+            throw new SecretFormatException(_provider, name, $"The Connect server's {kind} list is not the documented JSON array.", ex) { ErrorCode = "MalformedResponse" };
+        }
+
         return matches.Count switch
         {
             1 => matches[0],
@@ -70,59 +84,41 @@ internal sealed partial class ConnectTransport : IOnePasswordTransport
         };
     }
 
-    private async Task<SecretOutputBuffer> GetAsync(string uri, string name, CancellationToken cancellationToken)
+    private async Task<SecretHttpResponse> GetAsync(string operation, string uri, string name, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        HttpResponseMessage response;
+        var started = _http.TimeProvider.GetTimestamp();
+        SecretHttpResponse? response = null;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new SecretUnavailableException(_provider, name, "The Connect server could not be reached.", ex);
-        }
-
-        using (response)
-        {
-            var body = new SecretOutputBuffer();
-            try
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, uri));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token(_options)
+                ?? throw new SecretAccessDeniedException(_provider, name, "No Connect token: set ConnectToken or OP_CONNECT_TOKEN.") { ErrorCode = "NoToken" });
+            response = await _http.SendAsync(request, operation, name, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccess)
             {
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                await using (stream.ConfigureAwait(false))
-                {
-                    await body.ReadFromAsync(stream, MaxBodyBytes, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (response.IsSuccessStatusCode)
-                {
-                    return body;
-                }
-
-                throw MapError(response, ErrorMessage(body.WrittenSpan), name);
+                throw MapError(response, ErrorMessage(response.Body), name);
             }
-            catch
-            {
-                body.Dispose();
-                throw;
-            }
+
+            _http.Record(operation, started, error: null);
+            return response;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            response?.Dispose();
+            _http.Record(operation, started, ex);
+            throw;
         }
     }
 
-    private SecretStoreException MapError(HttpResponseMessage response, string? message, string name)
+    private SecretStoreException MapError(SecretHttpResponse response, string? message, string name)
     {
-        var detail = $"Connect answered {(int)response.StatusCode}" + (message is null ? "." : $": {message}.");
-        return response.StatusCode switch
+        var detail = $"Connect answered {(int)response.Status}" + (message is null ? "." : $": {message}.");
+        var code = ((int)response.Status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return response.Status switch
         {
-            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new SecretAccessDeniedException(_provider, name, detail + " Check the Connect token and its vault access.") { ErrorCode = ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            HttpStatusCode.NotFound => new SecretNotFoundException(_provider, name, detail) { ErrorCode = "404" },
             HttpStatusCode.BadRequest => new InvalidSecretReferenceException($"op://{name}", detail, _provider),
-            _ => new SecretUnavailableException(_provider, name, detail)
-            {
-                IsThrottled = response.StatusCode == HttpStatusCode.TooManyRequests,
-                RetryAfter = response.Headers.RetryAfter?.Delta,
-            },
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => SecretHttpErrors.FromStatus(_provider, name, response.Status, code, detail + " Check the Connect token and its vault access.", response.RetryAfter),
+            _ => SecretHttpErrors.FromStatus(_provider, name, response.Status, code, detail, response.RetryAfter),
         };
     }
 
@@ -140,7 +136,7 @@ internal sealed partial class ConnectTransport : IOnePasswordTransport
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
         }
 

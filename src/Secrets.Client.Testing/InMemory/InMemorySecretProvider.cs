@@ -18,6 +18,10 @@ public sealed class InMemorySecretProvider : SecretProvider
     /// <summary>The stage of the version before the newest.</summary>
     public const string PreviousStage = "previous";
 
+    // Shared, never mutated: a read-only list per stage, not an array per read (each would stay with its cached secret).
+    private static readonly IReadOnlyList<string> CurrentStages = Array.AsReadOnly([CurrentStage]);
+    private static readonly IReadOnlyList<string> PreviousStages = Array.AsReadOnly([PreviousStage]);
+
     private readonly ConcurrentDictionary<string, SecretHistory> _secrets = new(StringComparer.Ordinal);
     private readonly InMemorySecretProviderOptions _options;
     private long _getCalls;
@@ -220,7 +224,7 @@ public sealed class InMemorySecretProvider : SecretProvider
     private SecretProperties Describe(string name, SecretHistory history, StoredVersion version)
     {
         var index = history.Versions.IndexOf(version);
-        var stages = index == history.Versions.Count - 1 ? [CurrentStage] : index == history.Versions.Count - 2 ? new[] { PreviousStage } : Array.Empty<string>();
+        var stages = index == history.Versions.Count - 1 ? CurrentStages : index == history.Versions.Count - 2 ? PreviousStages : [];
         return new SecretProperties(Name, name)
         {
             Version = version.Id,

@@ -1,65 +1,41 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
-using Secrets.Client;
 using Secrets.Client.Vault;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Registers HashiCorp Vault providers with a secret store.</summary>
+/// <summary>Registers HashiCorp Vault providers with a secret store (the four shapes every adapter has; see <c>docs/adapters.md</c>).</summary>
 public static class HashiCorpVaultSecretStoreBuilderExtensions
 {
+    private static readonly Func<IServiceProvider, HashiCorpVaultSecretProviderOptions, SecretProvider> Create = SecretProviderRegistrationExtensions.FromServices<HashiCorpVaultSecretProviderOptions>(static (options, loggerFactory, meterFactory) => new HashiCorpVaultSecretProvider(options, loggerFactory, meterFactory));
+
     /// <summary>
-    /// Adds a <see cref="HashiCorpVaultSecretProvider"/> named <see cref="HashiCorpVaultSecretProvider.DefaultName"/>, built when the store is first
-    /// resolved. Unless configured otherwise it talks to <c>VAULT_ADDR</c> and logs in with Kubernetes auth (set <c>Role</c>).
+    /// Adds a <see cref="HashiCorpVaultSecretProvider"/> named <see cref="HashiCorpVaultSecretProvider.DefaultName"/> (references <c>vault://...</c>), built
+    /// when the store is first resolved, with credentials from the platform's default chain.
     /// </summary>
     /// <param name="builder">The secret store builder.</param>
     /// <returns>The builder.</returns>
-    public static SecretStoreBuilder AddHashiCorpVault(this SecretStoreBuilder builder) =>
-        Add(builder, name: null, configure: null);
+    public static SecretStoreBuilder AddHashiCorpVault(this SecretStoreBuilder builder) => builder.AddProvider<HashiCorpVaultSecretProviderOptions>(static _ => { }, Create);
 
     /// <summary>Adds the provider under its default name with options set by <paramref name="configure"/>.</summary>
     /// <param name="builder">The secret store builder.</param>
     /// <param name="configure">Configures the provider's options.</param>
     /// <returns>The builder.</returns>
-    public static SecretStoreBuilder AddHashiCorpVault(this SecretStoreBuilder builder, Action<HashiCorpVaultSecretProviderOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(configure);
-        return Add(builder, name: null, configure);
-    }
+    public static SecretStoreBuilder AddHashiCorpVault(this SecretStoreBuilder builder, Action<HashiCorpVaultSecretProviderOptions> configure) => builder.AddProvider(configure, Create);
 
-    /// <summary>
-    /// Adds a <see cref="HashiCorpVaultSecretProvider"/> under <paramref name="name"/>, so that several run side by side, each with its
-    /// own settings and credentials.
-    /// </summary>
+    /// <summary>Adds a <see cref="HashiCorpVaultSecretProvider"/> under <paramref name="name"/> (for example <c>vault-eu</c>; each named provider has its own address and auth role).</summary>
     /// <param name="builder">The secret store builder.</param>
     /// <param name="name">The provider's name, the scheme of its references.</param>
     /// <param name="configure">Configures the provider's options.</param>
     /// <returns>The builder.</returns>
-    public static SecretStoreBuilder AddHashiCorpVault(this SecretStoreBuilder builder, string name, Action<HashiCorpVaultSecretProviderOptions> configure)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(configure);
-        return Add(builder, name, configure);
-    }
+    public static SecretStoreBuilder AddHashiCorpVault(this SecretStoreBuilder builder, string name, Action<HashiCorpVaultSecretProviderOptions> configure) => builder.AddNamedProvider(name, configure, Create);
 
     /// <summary>
-    /// Adds a <see cref="HashiCorpVaultSecretProvider"/> under <paramref name="name"/> with its options bound from a configuration section
-    /// (for example <c>configuration.GetSection("Secrets:Vault")</c>). Objects such as credentials, the clock and the HTTP
-    /// handler are not bound; set them with the <see cref="Action{T}"/> overload.
+    /// Adds a <see cref="HashiCorpVaultSecretProvider"/> under <paramref name="name"/> with options bound from a configuration section (for
+    /// example <c>configuration.GetSection("Secrets:Named")</c> holding <c>Endpoint</c>, <c>AuthMethod</c>, <c>Role</c>, <c>Resilience</c>...).
     /// </summary>
     /// <param name="builder">The secret store builder.</param>
     /// <param name="name">The provider's name, the scheme of its references.</param>
     /// <param name="configuration">The section to bind.</param>
     /// <returns>The builder.</returns>
-    public static SecretStoreBuilder AddHashiCorpVault(this SecretStoreBuilder builder, string name, IConfiguration configuration)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(configuration);
-        return Add(builder, name, options => configuration.Bind(options));
-    }
-
-    private static SecretStoreBuilder Add(SecretStoreBuilder builder, string? name, Action<HashiCorpVaultSecretProviderOptions>? configure) =>
-        builder.AddProvider(name, configure, static (services, options) =>
-            new HashiCorpVaultSecretProvider(options, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>()));
+    public static SecretStoreBuilder AddHashiCorpVault(this SecretStoreBuilder builder, string name, IConfiguration configuration) => builder.AddNamedProvider<HashiCorpVaultSecretProviderOptions>(name, configuration, static (section, options) => section.Bind(options), Create);
 }

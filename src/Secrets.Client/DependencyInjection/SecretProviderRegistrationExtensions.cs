@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Secrets.Client;
@@ -48,6 +49,69 @@ public static class SecretProviderRegistrationExtensions
             FollowStoreEnvironment(options, storeEnvironment, services.GetService<ILoggerFactory>(), typeof(TOptions).Name);
             return create(services, options);
         });
+    }
+
+    /// <summary>
+    /// Adds a provider under its default name (or the one <paramref name="configure"/> sets): the shape of every adapter's
+    /// <c>Add*(builder, configure)</c> method, and of <c>Add*(builder)</c> with a configure that does nothing.
+    /// </summary>
+    /// <typeparam name="TOptions">The adapter's options.</typeparam>
+    /// <param name="builder">The store builder.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <param name="create">Builds the provider from the services and the completed options.</param>
+    /// <returns>The builder.</returns>
+    public static SecretStoreBuilder AddProvider<TOptions>(this SecretStoreBuilder builder, Action<TOptions> configure, Func<IServiceProvider, TOptions, SecretProvider> create)
+        where TOptions : SecretProviderOptions, new()
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.AddProvider(name: null, configure, create);
+    }
+
+    /// <summary>Adds a provider under <paramref name="name"/>: the shape of every adapter's <c>Add*(builder, name, configure)</c> method.</summary>
+    /// <typeparam name="TOptions">The adapter's options.</typeparam>
+    /// <param name="builder">The store builder.</param>
+    /// <param name="name">The provider's name, the scheme of its references.</param>
+    /// <param name="configure">Configures the options.</param>
+    /// <param name="create">Builds the provider from the services and the completed options.</param>
+    /// <returns>The builder.</returns>
+    public static SecretStoreBuilder AddNamedProvider<TOptions>(this SecretStoreBuilder builder, string name, Action<TOptions> configure, Func<IServiceProvider, TOptions, SecretProvider> create)
+        where TOptions : SecretProviderOptions, new()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        return builder.AddProvider(name, configure, create);
+    }
+
+    /// <summary>
+    /// Adds a provider under <paramref name="name"/> with options bound from a configuration section: the shape of every
+    /// adapter's <c>Add*(builder, name, configuration)</c> method. The adapter passes the binding (<c>section.Bind(options)</c>)
+    /// so that the configuration binding source generator sees its concrete options type and the package stays trimmable.
+    /// </summary>
+    /// <typeparam name="TOptions">The adapter's options.</typeparam>
+    /// <param name="builder">The store builder.</param>
+    /// <param name="name">The provider's name, the scheme of its references.</param>
+    /// <param name="configuration">The section holding the options.</param>
+    /// <param name="bind">Binds the section to the options.</param>
+    /// <param name="create">Builds the provider from the services and the completed options.</param>
+    /// <returns>The builder.</returns>
+    public static SecretStoreBuilder AddNamedProvider<TOptions>(this SecretStoreBuilder builder, string name, IConfiguration configuration, Action<IConfiguration, TOptions> bind, Func<IServiceProvider, TOptions, SecretProvider> create)
+        where TOptions : SecretProviderOptions, new()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(bind);
+        return builder.AddProvider<TOptions>(name, options => bind(configuration, options), create);
+    }
+
+    /// <summary>Builds a provider from the container's <see cref="ILoggerFactory"/> and <see cref="IMeterFactory"/>, for adapters whose constructor follows the template.</summary>
+    /// <typeparam name="TOptions">The adapter's options.</typeparam>
+    /// <param name="create">The adapter's constructor: options, logger factory, meter factory.</param>
+    /// <returns>The factory <c>AddProvider</c> takes.</returns>
+    public static Func<IServiceProvider, TOptions, SecretProvider> FromServices<TOptions>(Func<TOptions, ILoggerFactory?, IMeterFactory?, SecretProvider> create)
+        where TOptions : SecretProviderOptions
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        return (services, options) => create(options, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>());
     }
 
     /// <summary>

@@ -69,6 +69,13 @@ public class SecretProviderOptions
     /// <summary>Gets or sets how long a fetched value is served from cache before it is refreshed; <see langword="null"/> uses the store's default.</summary>
     public TimeSpan? CacheDuration { get; set; }
 
+    /// <summary>
+    /// Gets a value indicating whether the provider is a development source (a <c>.env</c> file, a developer's CLI session)
+    /// that a store running in Production refuses, whether the store is built by DI or by hand. Local sources return
+    /// <see langword="true"/> unless their <c>AllowInProduction</c> is set; cloud adapters return <see langword="false"/>.
+    /// </summary>
+    public virtual bool RefusedInProduction => false;
+
     /// <summary>Resolves the environment the provider runs in: <see cref="Environment"/>, else the hosting variables.</summary>
     /// <returns>The environment name; <c>Production</c> when nothing says otherwise.</returns>
     public string ResolveEnvironment() => SecretEnvironment.Resolve(Environment);

@@ -22,6 +22,10 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
     private SecretReference? _cacheKey;
     private int _hashCode;
 
+    // Most references (and every cache key) are just provider + path: the rarely used parts live in one optional object,
+    // so that a cached secret's key costs 32 bytes less (docs/benchmarks.md, bookkeeping).
+    private readonly OptionalParts? _parts;
+
     /// <summary>Gets or sets the routing a store remembered for this reference (see <c>SecretStore.RouteEntry</c>).</summary>
     internal object? Route { get; set; }
 
@@ -67,11 +71,10 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 
         Provider = provider?.ToLowerInvariant();
         Path = path;
-        Version = version;
-        Stage = stage;
-        Field = field;
-        Environments = environments;
-        Attribute = attribute;
+        if (version is not null || stage is not null || field is not null || attribute is not null || environments.Count > 0)
+        {
+            _parts = new OptionalParts(version, stage, field, environments, attribute);
+        }
     }
 
     /// <summary>Gets the provider name (lower case), or <see langword="null"/> for the store's default provider.</summary>
@@ -81,22 +84,22 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
     public string Path { get; }
 
     /// <summary>Gets the pinned version id, if any.</summary>
-    public string? Version { get; }
+    public string? Version => _parts?.Version;
 
     /// <summary>Gets the version stage or label, if any.</summary>
-    public string? Stage { get; }
+    public string? Stage => _parts?.Stage;
 
     /// <summary>Gets the JSON field to select, if any.</summary>
-    public string? Field { get; }
+    public string? Field => _parts?.Field;
 
     /// <summary>Gets the environments this reference is limited to; empty means any.</summary>
-    public IReadOnlyList<string> Environments { get; }
+    public IReadOnlyList<string> Environments => _parts?.Environments ?? [];
 
     /// <summary>
     /// Gets the attribute of the field to read instead of its value (<c>?attribute=otp</c> in 1Password's syntax: a
     /// one-time password, or <c>type</c>, <c>id</c>, ...), if any; providers that have no attributes refuse it.
     /// </summary>
-    public string? Attribute { get; }
+    public string? Attribute => _parts?.Attribute;
 
     /// <summary>Parses a reference.</summary>
     /// <param name="text">The reference text.</param>
@@ -399,4 +402,6 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
             }
         }
     }
+
+    private sealed record OptionalParts(string? Version, string? Stage, string? Field, IReadOnlyList<string> Environments, string? Attribute);
 }

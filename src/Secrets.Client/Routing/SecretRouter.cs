@@ -21,6 +21,7 @@ internal sealed class SecretRouter
         foreach (var provider in providers)
         {
             ArgumentNullException.ThrowIfNull(provider);
+            RefuseDevelopmentSourceInProduction(provider, environment);
             var route = new ProviderRoute(provider, time, options.Randomizer, IsAllowed(provider.Options.AllowedEnvironments, environment), environment);
             if (!_routes.TryAdd(provider.Name, route))
             {
@@ -100,6 +101,20 @@ internal sealed class SecretRouter
         if (reference.Environments.Count > 0 && !IsAllowed((ICollection<string>)reference.Environments, Environment))
         {
             throw ScopeRefusal(route, reference, kind, reference.Environments);
+        }
+    }
+
+    /// <summary>
+    /// A development source (a <c>.env</c> file, a CLI session) built by hand for another environment is refused by a store
+    /// that runs in Production, as the DI registration refuses it (it hands the provider the store's Production environment).
+    /// </summary>
+    private static void RefuseDevelopmentSourceInProduction(SecretProvider provider, string environment)
+    {
+        if (SecretEnvironment.IsProduction(environment) && provider.Options.RefusedInProduction)
+        {
+            throw new SecretEnvironmentScopeException(
+                $"The store runs in '{environment}' and refuses provider '{provider.Name}' ({provider.GetType().Name}), a development source configured for " +
+                $"'{provider.Options.Environment ?? "its default environment"}'. Use a secret manager in production, or set AllowInProduction on the provider's options if this is intended.");
         }
     }
 

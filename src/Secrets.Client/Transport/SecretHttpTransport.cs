@@ -52,22 +52,28 @@ public sealed class SecretHttpTransport : IDisposable
     {
         if (handler is null)
         {
-            return new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), PlaintextStreamFilter = ResponseHeaderBoundaryStream.Filter }, disposeHandler: true)
-            {
-                Timeout = Timeout.InfiniteTimeSpan,
-            };
+            return new HttpClient(CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         }
 
         DisableRedirects(handler);
         return new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>Sends a request and reads the whole response into a cleared pooled buffer. A 3xx answer is refused.</summary>
+    /// <summary>
+    /// Creates the handler the transport uses when the caller gives none: pooled connections renewed every 5 minutes,
+    /// redirects off, and each connection's read buffer cleared at every response-header boundary (so that a secret's
+    /// bytes do not stay in it). Adapters that must adjust it (a pinned certificate) start from this one.
+    /// </summary>
+    /// <returns>A new handler; the caller disposes it.</returns>
+    public static SocketsHttpHandler CreateHandler() =>
+        new() { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5), PlaintextStreamFilter = ResponseHeaderBoundaryStream.Filter };
+
+    /// <summary>Sends a request and reads the whole response into a cleared pooled buffer. A 3xx answer other than 304 is refused.</summary>
     /// <param name="request">The request; the caller disposes it.</param>
     /// <param name="operation">The operation's name, for metrics and errors.</param>
     /// <param name="secretName">The secret the request is about, if any.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The response, any status but 3xx; the caller disposes it and records the operation's outcome with <see cref="Record"/>.</returns>
+    /// <returns>The response, any status but a redirect (304 Not Modified comes back); the caller disposes it and records the operation's outcome with <see cref="Record"/>.</returns>
     /// <exception cref="SecretUnavailableException">The backend could not be reached or the response was cut off.</exception>
     /// <exception cref="SecretStoreException">The backend answered with a redirect, or a body larger than <see cref="MaxResponseBytes"/>.</exception>
     public async ValueTask<SecretHttpResponse> SendAsync(HttpRequestMessage request, string operation, string? secretName, CancellationToken cancellationToken)
@@ -89,7 +95,8 @@ public sealed class SecretHttpTransport : IDisposable
 
         using (response)
         {
-            if ((int)response.StatusCode is >= 300 and < 400)
+            // 304 Not Modified answers a conditional request (If-None-Match); it redirects nowhere.
+            if ((int)response.StatusCode is >= 300 and < 400 && response.StatusCode != System.Net.HttpStatusCode.NotModified)
             {
                 throw SecretHttpErrors.RedirectRefused(_provider, secretName, response.StatusCode);
             }

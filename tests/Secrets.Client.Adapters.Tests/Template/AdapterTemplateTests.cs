@@ -5,8 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Secrets.Client.Aws;
 using Secrets.Client.Azure;
+using Secrets.Client.Doppler;
 using Secrets.Client.Gcp;
 using Secrets.Client.Local;
+using Secrets.Client.OnePassword;
 using Secrets.Client.Vault;
 
 namespace Secrets.Client.Adapters.Tests.Template;
@@ -25,6 +27,8 @@ public sealed class AdapterTemplateTests
         { typeof(EnvironmentVariablesSecretProvider), "AddEnvironmentVariables", false },
         { typeof(KeyPerFileSecretProvider), "AddKeyPerFile", false },
         { typeof(DirenvSecretProvider), "AddDirenv", false },
+        { typeof(OnePasswordSecretProvider), "AddOnePassword", true },
+        { typeof(DopplerSecretProvider), "AddDoppler", true },
     };
 
     [Fact]
@@ -198,7 +202,9 @@ public sealed class AdapterTemplateTests
     {
         for (var type = options; type is not null && type != typeof(SecretProviderOptions); type = type.BaseType)
         {
-            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly))
+            // An override of a base member (RefusedInProduction) is the base's setting answered by the adapter, not a new one.
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+                .Where(p => p.GetMethod?.GetBaseDefinition().DeclaringType == p.DeclaringType))
             {
                 yield return property;
             }

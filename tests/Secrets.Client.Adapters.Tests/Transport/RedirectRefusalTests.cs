@@ -1,6 +1,8 @@
 using System.Net;
 using Secrets.Client.Aws;
+using Secrets.Client.Doppler;
 using Secrets.Client.Gcp;
+using Secrets.Client.OnePassword;
 using Secrets.Client.Vault;
 
 namespace Secrets.Client.Adapters.Tests.Transport;
@@ -104,6 +106,31 @@ public sealed class RedirectRefusalTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<SecretStoreException>(() => provider.GetSecretAsync(SecretReference.Parse("aws-sm://prod/db")).AsTask());
 
         AssertRefused(error, "AKIAREDIRECTCANARY01");
+    }
+
+    [Fact]
+    public async Task OnePassword_Connect_does_not_follow_a_redirect_with_its_token()
+    {
+        await using var provider = new OnePasswordSecretProvider(new OnePasswordSecretProviderOptions
+        {
+            Transport = OnePasswordTransport.Connect,
+            Endpoint = _redirecting.Endpoint,
+            ConnectToken = Token,
+        });
+
+        var error = await Assert.ThrowsAsync<SecretStoreException>(() => provider.GetSecretAsync(SecretReference.Parse("op://abcdefghijklmnopqrstuvwxyz/abcdefghijklmnopqrstuvwxy2/password")).AsTask());
+
+        AssertRefused(error, Token);
+    }
+
+    [Fact]
+    public async Task Doppler_does_not_follow_a_redirect_with_its_service_token()
+    {
+        await using var provider = new DopplerSecretProvider(new DopplerSecretProviderOptions { Endpoint = _redirecting.Endpoint, ServiceToken = Token });
+
+        var error = await Assert.ThrowsAsync<SecretStoreException>(() => provider.GetSecretAsync(SecretReference.Parse("doppler://STRIPE_KEY")).AsTask());
+
+        AssertRefused(error, Token);
     }
 
     private void AssertRefused(SecretStoreException error, string credential)

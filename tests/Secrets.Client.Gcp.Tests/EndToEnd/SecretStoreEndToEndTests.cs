@@ -2,7 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Secrets.Client.Gcp.Tests.EndToEnd;
 
@@ -44,49 +43,6 @@ public sealed class SecretStoreEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Store_retries_one_503_once_so_the_emulator_sees_exactly_two_attempts()
-    {
-        _sm.Emulator.AddVersion("db", "v");
-        _sm.Emulator.Faults.FailNext(1);
-        await using var store = new SecretStore([_sm.CreateProvider(o => o.Resilience.RetryBaseDelay = TimeSpan.Zero)]);
-
-        var secret = await store.GetSecretAsync("gcp-sm://db");
-
-        Assert.Equal("v", secret.Value.ExposeAsString());
-        Assert.Equal(2, _sm.Emulator.Counters.Requests);
-    }
-
-    [Fact]
-    public async Task Store_waits_for_Retry_After_of_a_429()
-    {
-        _sm.Emulator.AddVersion("db", "v");
-        _sm.Emulator.Faults.RetryAfter = TimeSpan.FromSeconds(7);
-        _sm.Emulator.Faults.ThrottleNext(1);
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var store = new SecretStore([_sm.CreateProvider()], new SecretStoreOptions(), clock);
-
-        var pending = store.GetSecretAsync("gcp-sm://db").AsTask();
-        await WaitUntilAsync(() => _sm.Emulator.Counters.Requests == 1);
-        // Advance the store's clock in steps: the retry must not reach the service before 7 s of its time have passed.
-        var advanced = TimeSpan.Zero;
-        var retriedEarly = false;
-        while (!pending.IsCompleted && advanced < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(5);
-            retriedEarly |= advanced < TimeSpan.FromSeconds(7) && _sm.Emulator.Counters.Requests > 1;
-            clock.Advance(TimeSpan.FromMilliseconds(500));
-            advanced += TimeSpan.FromMilliseconds(500);
-        }
-
-        var secret = await pending;
-
-        Assert.False(retriedEarly);
-        Assert.True(advanced >= TimeSpan.FromSeconds(7));
-        Assert.Equal("v", secret.Value.ExposeAsString());
-        Assert.Equal(2, _sm.Emulator.Counters.Requests);
-    }
-
-    [Fact]
     public void Configuration_loads_prefixes_named_secrets_and_references_mapping_double_dash_to_colon()
     {
         _sm.Emulator.AddVersion("app--Logging--Level", "Debug");
@@ -109,34 +65,6 @@ public sealed class SecretStoreEndToEndTests : IAsyncLifetime
         Assert.Equal("hunter2", configuration["Db:Password"]);
         Assert.Equal("Server=db", configuration.GetConnectionString("Main"));
         Assert.Equal("k-123", configuration["Services:Api:Key"]);
-    }
-
-    [Fact]
-    public async Task Store_change_check_reads_the_value_again_only_after_a_new_version()
-    {
-        _sm.Emulator.AddVersion("db", "one");
-        await using var store = new SecretStore([_sm.CreateProvider()]);
-        var reference = SecretReference.Parse("gcp-sm://db");
-
-        var first = await store.GetSecretAsync(reference);
-        var unchanged = await store.GetSecretPropertiesAsync(reference);
-        var accessesBefore = _sm.Emulator.Counters.Accesses;
-        var newVersion = _sm.Emulator.AddVersion("db", "two");
-        var changed = await store.GetSecretPropertiesAsync(reference);
-
-        Assert.Equal(first.Properties.ChangeToken, unchanged.ChangeToken);
-        Assert.Equal(newVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), changed.Version);
-        Assert.Equal(1, accessesBefore);
-        Assert.Equal(1, _sm.Emulator.Counters.Accesses);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(5, timeout.Token);
-        }
     }
 
     private sealed class TestHostEnvironment(string name) : IHostEnvironment

@@ -95,26 +95,6 @@ public sealed class SecretStoreEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Store_change_check_reads_the_value_again_only_after_a_new_version()
-    {
-        _vault.Emulator.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["v"] = "one" });
-        await using var store = new SecretStore([_vault.CreateProvider()]);
-        var reference = SecretReference.Parse("vault://secret/app/db");
-
-        var first = await store.GetSecretAsync(reference);
-        var unchanged = await store.GetSecretPropertiesAsync(reference);
-        var readsBefore = _vault.Emulator.Counters.ValueReads;
-        var newVersion = _vault.Emulator.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["v"] = "two" });
-        var changed = await store.GetSecretPropertiesAsync(reference);
-
-        Assert.Equal(first.Properties.ChangeToken, unchanged.ChangeToken);
-        Assert.Equal("2", changed.ChangeToken);
-        Assert.Equal(2, newVersion);
-        Assert.Equal(1, readsBefore);
-        Assert.Equal(1, _vault.Emulator.Counters.ValueReads);
-    }
-
-    [Fact]
     public void Configuration_loads_named_keys_and_resolves_references()
     {
         _vault.Emulator.WriteSecretJson("secret", "myapp/db", """{"password":"hunter2","host":"db.internal"}""");
