@@ -15,6 +15,10 @@ internal sealed class CliHarness : IAsyncDisposable
         Root = root;
     }
 
+    /// <summary>Gets the tool as built in its own folder (with its dependencies), for tests that run it as a process.</summary>
+    public static string ToolPath { get; } = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "..", "src", "Secrets.Client.Cli", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name, "net10.0", "Secrets.Client.Cli.dll"));
+
     public AwsSecretsManagerEmulator Aws { get; }
 
     public string Root { get; }

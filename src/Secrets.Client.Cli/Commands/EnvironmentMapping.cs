@@ -52,7 +52,7 @@ internal static class EnvironmentMapping
             }
 
             var text = line[(equals + 1)..].Trim().Trim('"', '\'');
-            if (!SecretReference.TryParse(text, out var reference))
+            if (!text.Contains("://", StringComparison.Ordinal) || !SecretReference.TryParse(text, out var reference))
             {
                 // Never echo the text: a value pasted here by mistake must not reach the terminal.
                 throw new CliUsageException($"{path}:{number}: the value of {name} is not a secret reference (provider://path[#field]).");

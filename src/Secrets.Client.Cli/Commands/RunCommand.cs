@@ -63,44 +63,67 @@ internal static partial class RunCommand
 
     private static async Task<int> RunChildAsync(ProcessStartInfo start, CliContext context, CancellationToken cancellationToken)
     {
-        Process child;
+        // Handlers go in before the child starts, so that a signal arriving while it starts is forwarded, not fatal to us.
+        var gate = new Lock();
+        Process? child = null;
+        var pending = new List<int>();
+        var registrations = new List<PosixSignalRegistration>();
+        if (!OperatingSystem.IsWindows())
+        {
+            foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
+            {
+                registrations.Add(PosixSignalRegistration.Create(signal, signalContext =>
+                {
+                    signalContext.Cancel = true; // the child decides when to stop; we exit with its code
+                    lock (gate)
+                    {
+                        if (child is null)
+                        {
+                            pending.Add(NativeNumberOf(signalContext.Signal));
+                        }
+                        else
+                        {
+                            _ = kill(child.Id, NativeNumberOf(signalContext.Signal));
+                        }
+                    }
+                }));
+            }
+        }
+
         try
         {
-            child = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{start.FileName}'.");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            await context.Error.WriteLineAsync($"error: could not start '{start.FileName}': {ex.Message}").ConfigureAwait(false);
-            return ExitCodes.CannotStart;
-        }
-
-        using (child)
-        {
-            var registrations = new List<PosixSignalRegistration>();
-            if (!OperatingSystem.IsWindows())
-            {
-                foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP, PosixSignal.SIGQUIT })
-                {
-                    registrations.Add(PosixSignalRegistration.Create(signal, signalContext =>
-                    {
-                        signalContext.Cancel = true; // the child decides when to stop; we exit with its code
-                        _ = kill(child.Id, NativeNumberOf(signalContext.Signal));
-                    }));
-                }
-            }
-
+            Process started;
             try
             {
-                context.ChildStarted?.Invoke(child);
-                await child.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                return child.ExitCode;
+                started = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{start.FileName}'.");
             }
-            finally
+            catch (System.ComponentModel.Win32Exception ex)
             {
-                foreach (var registration in registrations)
+                await context.Error.WriteLineAsync($"error: could not start '{start.FileName}': {ex.Message}").ConfigureAwait(false);
+                return ExitCodes.CannotStart;
+            }
+
+            using (started)
+            {
+                lock (gate)
                 {
-                    registration.Dispose();
+                    child = started;
+                    foreach (var signal in pending)
+                    {
+                        _ = kill(started.Id, signal);
+                    }
                 }
+
+                context.ChildStarted?.Invoke(started);
+                await started.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                return started.ExitCode;
+            }
+        }
+        finally
+        {
+            foreach (var registration in registrations)
+            {
+                registration.Dispose();
             }
         }
     }
