@@ -67,7 +67,7 @@ internal static class RepositoryChecks
                 continue; // binary
             }
 
-            foreach (var (line, kind) in SecretScanner.Scan(System.Text.Encoding.UTF8.GetString(bytes)))
+            foreach (var (line, kind) in SecretScanner.Scan(System.Text.Encoding.UTF8.GetString(bytes), SecretScanner.IsConfigFile(file)))
             {
                 yield return new DoctorFinding(HardCoded, file, line, $"{kind} in a tracked file.",
                     "move the value into your secret manager, reference it (aws-sm://name#field), rotate the exposed value, and purge it from history (git filter-repo).");

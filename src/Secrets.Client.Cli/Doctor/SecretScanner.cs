@@ -18,7 +18,16 @@ internal static partial class SecretScanner
         ("a Stripe live secret key", StripeKey()),
     ];
 
-    public static IEnumerable<(int Line, string Kind)> Scan(string text)
+    /// <summary>Files where <c>key=value</c> needs no quotes (elsewhere only quoted literals count, not code expressions).</summary>
+    private static readonly string[] ConfigExtensions = [".env", ".properties", ".ini", ".cfg", ".conf", ".yml", ".yaml", ".toml", ".envrc"];
+
+    public static bool IsConfigFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.StartsWith(".env", StringComparison.Ordinal) || ConfigExtensions.Contains(Path.GetExtension(name), StringComparer.OrdinalIgnoreCase);
+    }
+
+    public static IEnumerable<(int Line, string Kind)> Scan(string text, bool unquotedValues = false)
     {
         var number = 0;
         foreach (var line in text.Split('\n'))
@@ -46,10 +55,10 @@ internal static partial class SecretScanner
                 continue;
             }
 
-            foreach (Match match in Assignment().Matches(lineText))
+            foreach (Match match in (unquotedValues ? Assignment() : QuotedAssignment()).Matches(lineText))
             {
                 var literal = match.Groups["value"].Value;
-                if (!LooksLikePlaceholder(literal) && Entropy(literal) >= 3.5)
+                if (!LooksLikePlaceholder(literal) && literal.Any(char.IsAsciiDigit) && literal.Any(char.IsAsciiLetter) && Entropy(literal) >= 3.5)
                 {
                     yield return (number, $"a high-entropy literal assigned to '{match.Groups["name"].Value}'");
                     break;
@@ -81,6 +90,8 @@ internal static partial class SecretScanner
 
     private static bool LooksLikePlaceholder(string literal) =>
         literal.Contains("://", StringComparison.Ordinal) // a secret reference or URL
+        || literal.StartsWith('/') // a path
+        || literal.Count(c => c == '-') >= 3 && literal.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') // a kebab-case name (a header, an id)
         || literal.Contains("${", StringComparison.Ordinal) || literal.Contains("{{", StringComparison.Ordinal)
         || literal.StartsWith('<') || literal.StartsWith('$') || literal.StartsWith('%')
         || literal.Contains("example", StringComparison.OrdinalIgnoreCase) || literal.Contains("changeme", StringComparison.OrdinalIgnoreCase)
@@ -106,4 +117,7 @@ internal static partial class SecretScanner
 
     [GeneratedRegex(@"(?<name>[A-Za-z0-9_.\-]*(?:secret|password|passwd|pwd|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|credential|connectionstring)[A-Za-z0-9_.\-]*)[""']?\s*(?::=|=|:)\s*[""']?(?<value>[^\s""'`,;]{16,})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Assignment();
+
+    [GeneratedRegex(@"(?<name>[A-Za-z0-9_.\-]*(?:secret|password|passwd|pwd|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|credential|connectionstring)[A-Za-z0-9_.\-]*)[""']?\s*(?::=|=|:|=>)\s*@?(?<quote>[""'`])(?<value>[^\s""'`]{16,})\k<quote>", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex QuotedAssignment();
 }
