@@ -62,10 +62,26 @@ internal abstract class EmulatorProtocol
             }
 
             await RouteAsync(call).ConfigureAwait(false);
+            await RecordAccessAsync(call, errorCode: null).ConfigureAwait(false);
         }
         catch (EmulatorException error) when (!context.Response.HasStarted)
         {
+            await RecordAccessAsync(call, error.Code).ConfigureAwait(false);
             await WriteErrorAsync(call, error).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Describes an answered call for <see cref="EmulatorOptions.AccessLog"/>: the operation and the secret it named, in
+    /// the service's own terms; null for calls its audit log would not record. Only called when a log is set.
+    /// </summary>
+    protected virtual Task<EmulatorAccess?> DescribeAccessAsync(EmulatorCall call, string? errorCode) => Task.FromResult<EmulatorAccess?>(null);
+
+    private async Task RecordAccessAsync(EmulatorCall call, string? errorCode)
+    {
+        if (Options.AccessLog is { } log && call.Principal != EmulatorPrincipal.Anonymous && await DescribeAccessAsync(call, errorCode).ConfigureAwait(false) is { } access)
+        {
+            log.Add(access);
         }
     }
 
