@@ -62,12 +62,12 @@ internal abstract class EmulatorProtocol
             }
 
             await RouteAsync(call).ConfigureAwait(false);
-            await RecordAccessAsync(call, errorCode: null).ConfigureAwait(false);
+            await OnAnsweredAsync(call, errorCode: null).ConfigureAwait(false);
         }
         catch (EmulatorException error) when (!context.Response.HasStarted)
         {
-            await RecordAccessAsync(call, error.Code).ConfigureAwait(false);
             await WriteErrorAsync(call, error).ConfigureAwait(false);
+            await OnAnsweredAsync(call, error.Code.Length > 0 ? error.Code : error.Status.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
         }
     }
 
@@ -77,7 +77,8 @@ internal abstract class EmulatorProtocol
     /// </summary>
     protected virtual Task<EmulatorAccess?> DescribeAccessAsync(EmulatorCall call, string? errorCode) => Task.FromResult<EmulatorAccess?>(null);
 
-    private async Task RecordAccessAsync(EmulatorCall call, string? errorCode)
+    /// <summary>Runs after a call was answered (or failed with <paramref name="errorCode"/>): records it in the access log.</summary>
+    protected virtual async Task OnAnsweredAsync(EmulatorCall call, string? errorCode)
     {
         if (Options.AccessLog is { } log && call.Principal != EmulatorPrincipal.Anonymous && await DescribeAccessAsync(call, errorCode).ConfigureAwait(false) is { } access)
         {
