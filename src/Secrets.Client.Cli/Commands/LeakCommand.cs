@@ -24,20 +24,30 @@ internal static class LeakCommand
                 throw new CliUsageException("--until is before --since.");
             }
 
-            var tool = ToolStore.Create(ToolConfiguration.Load(context, settings));
-            await using var toolScope = tool.ConfigureAwait(false);
+            var configuration = ToolConfiguration.Load(context, settings);
+            var rotate = !result.GetValue(noRotate);
             if (parsed.Provider is null)
             {
-                parsed = parsed.WithProvider(tool.Store.Providers.First().Name);
+                parsed = parsed.WithProvider(ToolStore.ProvidersOf(configuration) is { Count: > 0 } providers ? providers[0].Name
+                    : throw new CliUsageException("The reference names no provider and none is configured."));
             }
 
+            var tool = rotate ? ToolStore.Create(configuration) : null;
+            await using var toolScope = (tool ?? (IAsyncDisposable)NoStore.Instance).ConfigureAwait(false);
             var output = new CliOutput(context, settings.Json);
             using var http = new HttpClient();
-            var report = await new LeakResponse(tool, context, output, http).RunAsync(parsed, from, to, !result.GetValue(noRotate), cancellationToken).ConfigureAwait(false);
+            var report = await new LeakResponse(configuration, tool, context, output, http).RunAsync(parsed, from, to, rotate, cancellationToken).ConfigureAwait(false);
             report.Write(output);
             return report.Complete ? ExitCodes.Success : ExitCodes.Incomplete;
         }));
         return command;
+    }
+
+    private sealed class NoStore : IAsyncDisposable
+    {
+        public static readonly NoStore Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     private static DateTimeOffset ParseTime(string text, string option) =>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace Secrets.Client.Cli;
 
 /// <summary>
-/// Builds the audit sources configured under <c>Secrets:AuditSources</c> (<c>Sdk</c>, <c>CloudTrail</c>,
+/// Builds the audit sources configured under <c>Secrets:AuditSources</c> (<c>Sdk</c>, <c>CloudTrail</c>, <c>CloudLogging</c>,
 /// <c>VaultFileAudit</c>, <c>AzureAuditEvents</c>); the SDK trail also from <c>Secrets:Audit:Directory</c>.
 /// </summary>
 internal static class AuditSourceFactory
@@ -27,6 +27,14 @@ internal static class AuditSourceFactory
             var endpoint = cloudTrail["Endpoint"] is { } configured ? new Uri(configured) : new Uri($"https://cloudtrail.{region}.amazonaws.com/");
             sources.Add(new CloudTrailAuditSource(new AwsJsonClient(http, endpoint, region, "cloudtrail",
                 "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101", AwsJsonClient.CredentialsFrom(cloudTrail))));
+        }
+
+        var logging = section.GetSection("CloudLogging");
+        if (logging.Exists())
+        {
+            var project = logging["Project"] ?? throw new CliUsageException("Secrets:AuditSources:CloudLogging needs Project.");
+            var endpoint = new Uri(logging["Endpoint"] is { } configured ? (configured.EndsWith('/') ? configured : configured + "/") : "https://logging.googleapis.com/");
+            sources.Add(new CloudLoggingAuditSource(http, endpoint, project, context.Variable(logging["AccessTokenVariable"] ?? "CLOUDSDK_AUTH_ACCESS_TOKEN")));
         }
 
         var vault = section.GetSection("VaultFileAudit");

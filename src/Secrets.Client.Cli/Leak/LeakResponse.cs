@@ -6,13 +6,16 @@ namespace Secrets.Client.Cli;
 /// </summary>
 internal sealed class LeakResponse
 {
-    private readonly ToolStore _tool;
+    private readonly ToolConfiguration _configuration;
+    private readonly ToolStore? _tool;
     private readonly CliOutput _output;
     private readonly HttpClient _http;
     private readonly CliContext _context;
 
-    public LeakResponse(ToolStore tool, CliContext context, CliOutput output, HttpClient http)
+    // tool is null for a report alone: no backend is contacted then, only the audit sources.
+    public LeakResponse(ToolConfiguration configuration, ToolStore? tool, CliContext context, CliOutput output, HttpClient http)
     {
+        _configuration = configuration;
         _tool = tool;
         _context = context;
         _output = output;
@@ -28,19 +31,20 @@ internal sealed class LeakResponse
     public async Task<LeakReport> RunAsync(SecretReference reference, DateTimeOffset since, DateTimeOffset until, bool rotate, CancellationToken cancellationToken)
     {
         var steps = new List<LeakStep>();
-        var route = ToolStore.ProvidersOf(_tool.Configuration).FirstOrDefault(p => p.Name == reference.Provider);
-        if (route.Name is null)
-        {
-            throw new CliUsageException($"The reference names provider '{reference.Provider}', which is not configured.");
-        }
-
-        var provider = _tool.Store.Providers.First(p => p.Name == reference.Provider);
+        var route = ToolStore.ProvidersOf(_configuration).FirstOrDefault(p => p.Name == reference.Provider);
         var secretOnly = new SecretReference(reference.Provider, reference.Path);
-        var before = await provider.GetPropertiesAsync(secretOnly, cancellationToken).ConfigureAwait(false);
-        var leaked = reference.Version ?? before.Version;
-        string? current = before.Version;
-        if (rotate)
+        var leaked = reference.Version;
+        string? current = null;
+        if (rotate && _tool is not null)
         {
+            if (route.Name is null)
+            {
+                throw new CliUsageException($"The reference names provider '{reference.Provider}', which is not configured.");
+            }
+
+            var provider = _tool.Store.Providers.First(p => p.Name == reference.Provider);
+            var before = await provider.GetPropertiesAsync(secretOnly, cancellationToken).ConfigureAwait(false);
+            leaked ??= before.Version;
             _output.Progress($"leak: rotating {secretOnly} ...");
             var rotated = await _tool.Store.RotateSecretAsync(secretOnly, cancellationToken).ConfigureAwait(false);
             steps.Add(new LeakStep("rotate", "done", $"new version {rotated.Version ?? "-"}"));
@@ -66,13 +70,13 @@ internal sealed class LeakResponse
             steps.Add(new LeakStep("rotate", "skipped", "--no-rotate"));
         }
 
-        var target = new LeakTarget(reference.Provider!, route.Type, reference.Path, since, until)
+        var target = new LeakTarget(reference.Provider!, route.Type ?? string.Empty, reference.Path, since, until)
         {
             KnownVersions = [.. new[] { leaked, current }.OfType<string>().Distinct(StringComparer.Ordinal)],
         };
         var reads = new List<AuditRead>();
         var sources = new List<(string Name, string Status)>();
-        foreach (var source in AuditSourceFactory.Create(_tool.Configuration, _context, _http))
+        foreach (var source in AuditSourceFactory.Create(_configuration, _context, _http))
         {
             _output.Progress($"leak: reading {source.Name} ...");
             try
@@ -81,7 +85,7 @@ internal sealed class LeakResponse
                 reads.AddRange(found);
                 sources.Add((source.Name, $"{found.Count} read(s)"));
             }
-            catch (Exception ex) when (ex is IOException or HttpRequestException or System.Text.Json.JsonException or UnauthorizedAccessException or CliUsageException or Amazon.Runtime.AmazonClientException)
+            catch (Exception ex) when (ex is IOException or HttpRequestException or System.Text.Json.JsonException or UnauthorizedAccessException or CliUsageException or InvalidOperationException or Amazon.Runtime.AmazonClientException)
             {
                 sources.Add((source.Name, $"unreachable: {ex.GetType().Name}: {ex.Message}"));
             }
