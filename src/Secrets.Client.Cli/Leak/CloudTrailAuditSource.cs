@@ -68,7 +68,7 @@ internal sealed class CloudTrailAuditSource : IAuditSource
         var record = document.RootElement;
         if (record.TryGetProperty("errorCode", out _)
             || !record.TryGetProperty("eventTime", out var timeText) || !DateTimeOffset.TryParse(timeText.GetString(), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
-            || !target.InWindow(time)
+            || !target.InWindowToTheSecond(time)
             || !record.TryGetProperty("requestParameters", out var parameters) || parameters.ValueKind != JsonValueKind.Object)
         {
             return null;

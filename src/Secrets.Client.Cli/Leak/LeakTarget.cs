@@ -13,4 +13,8 @@ internal sealed record LeakTarget(string Provider, string ProviderType, string S
         recorded is not null && (string.Equals(recorded, SecretName, StringComparison.Ordinal) || Aliases.Contains(recorded, StringComparer.Ordinal));
 
     public bool InWindow(DateTimeOffset time) => time >= Since && time <= Until;
+
+    /// <summary>For sources that record whole seconds (CloudTrail): a read in the window's first second counts.</summary>
+    public bool InWindowToTheSecond(DateTimeOffset time) =>
+        time >= DateTimeOffset.FromUnixTimeSeconds(Since.ToUnixTimeSeconds()) && time <= Until;
 }

@@ -45,7 +45,10 @@ internal sealed class VaultFileAuditSource : IAuditSource
 
     public async Task<IReadOnlyList<AuditRead>> ReadAsync(LeakTarget target, CancellationToken cancellationToken)
     {
-        var path = $"{_mount}/data/{target.SecretName.Trim('/')}";
+        // A reference names the mount first (vault://secret/app/db); the log records {mount}/data/{path}.
+        var name = target.SecretName.Trim('/');
+        name = name.StartsWith(_mount + "/", StringComparison.Ordinal) ? name[(_mount.Length + 1)..] : name;
+        var path = $"{_mount}/data/{name}";
         var hashes = new Dictionary<string, string>(StringComparer.Ordinal);
         if (_hash is not null)
         {
@@ -86,29 +89,28 @@ internal sealed class VaultFileAuditSource : IAuditSource
         return reads;
     }
 
+    /// <summary>
+    /// The version asked for (<c>request.data.version</c>, HMAC'd: matched against the known versions' hashes), else the
+    /// version Vault answered with (<c>response.data.metadata.version</c>, a number Vault leaves plain).
+    /// </summary>
     private static string? VersionOf(JsonElement entry, JsonElement request, Dictionary<string, string> hashes)
     {
-        JsonElement version = default;
-        var found = entry.TryGetProperty("response", out var response) && response.TryGetProperty("data", out var data)
+        if (request.TryGetProperty("data", out var requestData) && requestData.ValueKind == JsonValueKind.Object
+            && requestData.TryGetProperty("version", out var asked) && asked.ValueKind == JsonValueKind.String
+            && asked.GetString() is { } hashed && hashes.TryGetValue(hashed, out var known))
+        {
+            return known;
+        }
+
+        if (entry.TryGetProperty("response", out var response) && response.TryGetProperty("data", out var data)
             && data.ValueKind == JsonValueKind.Object && data.TryGetProperty("metadata", out var metadata)
-            && metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("version", out version);
-        if (!found && request.TryGetProperty("data", out var requestData) && requestData.ValueKind == JsonValueKind.Object)
+            && metadata.ValueKind == JsonValueKind.Object && metadata.TryGetProperty("version", out var version))
         {
-            found = requestData.TryGetProperty("version", out version);
+            return version.ValueKind == JsonValueKind.Number ? version.GetRawText()
+                : version.GetString() is { } text && !text.StartsWith(HmacPrefix, StringComparison.Ordinal) ? text : hashes.GetValueOrDefault(version.GetString() ?? string.Empty);
         }
 
-        if (!found)
-        {
-            return null;
-        }
-
-        if (version.ValueKind == JsonValueKind.Number)
-        {
-            return version.GetRawText();
-        }
-
-        var text = version.ValueKind == JsonValueKind.String ? version.GetString() : null;
-        return text is not null && text.StartsWith(HmacPrefix, StringComparison.Ordinal) ? hashes.GetValueOrDefault(text) : text;
+        return null;
     }
 
     private static string? Text(JsonElement element, string name) =>

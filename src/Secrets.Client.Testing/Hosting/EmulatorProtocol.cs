@@ -40,6 +40,7 @@ internal abstract class EmulatorProtocol
         {
             if (await AnswerUnguardedAsync(call).ConfigureAwait(false))
             {
+                await OnAnsweredAsync(call, errorCode: null).ConfigureAwait(false);
                 return;
             }
 

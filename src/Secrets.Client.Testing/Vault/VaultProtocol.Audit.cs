@@ -23,9 +23,17 @@ internal sealed partial class VaultProtocol
             return;
         }
 
+        // Vault writes the audit entries before it answers (and refuses to answer when it cannot log): the body held
+        // back by the capture goes out only after the lines are on disk.
         var token = call.Context.Items[typeof(VaultEmulatedToken)] as VaultEmulatedToken;
+        if (token is null && errorCode is null)
+        {
+            await capture.ReleaseAsync(call.Aborted).ConfigureAwait(false);
+            return;
+        }
+
         var requestData = await RequestDataAsync(call).ConfigureAwait(false);
-        var time = Now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+        var time = Now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture); // RFC 3339 with sub-second digits, as Vault writes
         var id = Guid.NewGuid().ToString();
         var request = Encoding.UTF8.GetString(EmulatorJson.WriteObject(w => WriteEntry(w, "request", time, id, call, token, requestData, response: null, errorCode)));
         var response = Encoding.UTF8.GetString(EmulatorJson.WriteObject(w => WriteEntry(w, "response", time, id, call, token, requestData, capture.Body(), errorCode)));
@@ -33,6 +41,8 @@ internal sealed partial class VaultProtocol
         {
             File.AppendAllText(path, request + "\n" + response + "\n");
         }
+
+        await capture.ReleaseAsync(call.Aborted).ConfigureAwait(false);
     }
 
     private void StartAuditCapture(EmulatorCall call)
@@ -191,7 +201,7 @@ internal sealed partial class VaultProtocol
         }
     }
 
-    /// <summary>Passes the response through and keeps a copy for the audit entry.</summary>
+    /// <summary>Holds the response body back until the audit entries are written, and keeps it for the response entry.</summary>
     private sealed class AuditCapture : Stream
     {
         private readonly Stream _inner;
@@ -211,9 +221,17 @@ internal sealed partial class VaultProtocol
 
         public byte[] Body() => _copy.ToArray();
 
-        public override void Flush() => _inner.Flush();
+        public async Task ReleaseAsync(CancellationToken cancellationToken)
+        {
+            await _inner.WriteAsync(_copy.GetBuffer().AsMemory(0, (int)_copy.Length), cancellationToken).ConfigureAwait(false);
+            _copy.SetLength(0);
+        }
 
-        public override Task FlushAsync(CancellationToken cancellationToken) => _inner.FlushAsync(cancellationToken);
+        public override void Flush()
+        {
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -221,16 +239,12 @@ internal sealed partial class VaultProtocol
 
         public override void SetLength(long value) => throw new NotSupportedException();
 
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            _copy.Write(buffer, offset, count);
-            _inner.Write(buffer, offset, count);
-        }
+        public override void Write(byte[] buffer, int offset, int count) => _copy.Write(buffer, offset, count);
 
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
             _copy.Write(buffer.Span);
-            await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return ValueTask.CompletedTask;
         }
 
         public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
