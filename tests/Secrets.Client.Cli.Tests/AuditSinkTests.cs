@@ -98,4 +98,42 @@ public sealed class AuditSinkTests
         Assert.True(Directory.GetFiles(directory, "*.jsonl").Length > 10);
         Directory.Delete(directory, true);
     }
+
+    [Fact]
+    public async Task Two_processes_append_and_rotate_one_trail_without_losing_or_tearing_a_line()
+    {
+        var directory = Directory.CreateTempSubdirectory("audit-").FullName;
+        const int perProcess = 3000;
+        var writers = new[] { "p1", "p2" }.Select(name =>
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true };
+            foreach (var argument in new[] { "exec", typeof(AuditWriterProgram).Assembly.Location, "append-audit", directory, name, perProcess.ToString(), "8192" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            return System.Diagnostics.Process.Start(start)!;
+        }).ToArray();
+        foreach (var writer in writers)
+        {
+            var error = await writer.StandardError.ReadToEndAsync();
+            await writer.WaitForExitAsync();
+            Assert.True(writer.ExitCode == 0, error);
+            writer.Dispose();
+        }
+
+        var reader = new JsonLinesSecretAuditReader(directory);
+        var records = reader.Read();
+        Assert.Equal(0, reader.SkippedLines);
+        Assert.Equal(2 * perProcess, records.Count);
+        foreach (var name in new[] { "p1", "p2" })
+        {
+            Assert.Equal(Enumerable.Range(0, perProcess).Select(i => "v" + i), records.Where(r => r.Process == name).Select(r => r.Version));
+        }
+
+        var files = Directory.GetFiles(directory, "*.jsonl");
+        Assert.True(files.Length > 10, $"{files.Length} files");
+        Assert.All(files, file => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file)));
+        Directory.Delete(directory, true);
+    }
 }
