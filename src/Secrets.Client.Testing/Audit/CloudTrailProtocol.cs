@@ -16,6 +16,9 @@ internal sealed class CloudTrailProtocol : EmulatorProtocol
 {
     private const string JsonContentType = "application/x-amz-json-1.1";
     private const string Target = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents";
+
+    // botocore's targetPrefix is the namespaced one; the Smithy-based SDKs (JavaScript v3) send the short service name.
+    private const string ShortTarget = "CloudTrail_20131101.LookupEvents";
     private static readonly string[] AttributeKeys = ["EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName", "EventSource", "AccessKeyId"];
     private static readonly string[] ReadOnlyOperations = ["GetSecretValue", "BatchGetSecretValue", "DescribeSecret", "ListSecrets", "ListSecretVersionIds", "GetRandomPassword", "GetResourcePolicy"];
     private readonly CloudTrailEmulatorOptions _options;
@@ -32,7 +35,7 @@ internal sealed class CloudTrailProtocol : EmulatorProtocol
 
     protected override async Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
     {
-        if (!HttpMethods.IsPost(call.Method) || call.Path != "/" || call.Header("X-Amz-Target") != Target)
+        if (!HttpMethods.IsPost(call.Method) || call.Path != "/" || call.Header("X-Amz-Target") is not (Target or ShortTarget))
         {
             throw new AwsEmulatorException("UnknownOperationException", "The emulator answers POST / with X-Amz-Target " + Target + ".", HttpStatusCode.BadRequest);
         }
