@@ -60,6 +60,25 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task Rotate_generate_writes_a_new_random_version_of_the_given_length()
+    {
+        await using var cli = await CliHarness.StartAsync();
+        cli.Aws.CreateSecret("app/db", CliHarness.Canary);
+        var before = cli.Aws.GetVersionId("app/db");
+
+        var (exit, _, _) = await cli.RunAsync("rotate", "aws-sm://app/db", "--generate", "24");
+        var (_, metadata, _) = await cli.RunAsync("get", "aws-sm://app/db", "--json");
+        var (_, revealed, _) = await cli.RunAsync("get", "aws-sm://app/db", "--reveal");
+
+        Assert.Equal(0, exit);
+        Assert.NotEqual(before, cli.Aws.GetVersionId("app/db"));
+        using var json = JsonDocument.Parse(metadata);
+        Assert.Equal(24, json.RootElement.GetProperty("size").GetInt32());
+        Assert.Matches("^[A-Za-z0-9]{24}$", revealed);
+        Assert.Equal(2, (await cli.RunAsync("rotate", "aws-sm://app/db", "--generate", "8")).ExitCode);
+    }
+
+    [Fact]
     public async Task Failures_map_to_documented_exit_codes()
     {
         await using var cli = await CliHarness.StartAsync();

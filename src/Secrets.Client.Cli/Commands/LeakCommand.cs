@@ -12,7 +12,8 @@ internal static class LeakCommand
         var since = new Option<string>("--since") { Description = "Start of the leak window (ISO 8601, UTC unless an offset is given).", Required = true };
         var until = new Option<string?>("--until") { Description = "End of the leak window (default: now)." };
         var noRotate = new Option<bool>("--no-rotate") { Description = "Only report; do not rotate or revoke." };
-        var command = new Command("leak", "Respond to a leak: rotate, confirm, stop serving the leaked version, and report who read it.") { reference, since, until, noRotate };
+        var generate = new Option<int?>("--generate") { Description = "Rotate by writing N random letters and digits (for backends that cannot rotate themselves)." };
+        var command = new Command("leak", "Respond to a leak: rotate, confirm, stop serving the leaked version, and report who read it.") { reference, since, until, noRotate, generate };
         command.SetAction((result, cancellationToken) => SecretsCommandLine.GuardAsync(context, async () =>
         {
             var settings = globals.Read(result);
@@ -36,7 +37,7 @@ internal static class LeakCommand
             await using var toolScope = (tool ?? (IAsyncDisposable)NoStore.Instance).ConfigureAwait(false);
             var output = new CliOutput(context, settings.Json);
             using var http = new HttpClient();
-            var report = await new LeakResponse(configuration, tool, context, output, http).RunAsync(parsed, from, to, rotate, cancellationToken).ConfigureAwait(false);
+            var report = await new LeakResponse(configuration, tool, context, output, http) { GenerateLength = result.GetValue(generate) }.RunAsync(parsed, from, to, rotate, cancellationToken).ConfigureAwait(false);
             report.Write(output);
             return report.Complete ? ExitCodes.Success : ExitCodes.Incomplete;
         }));

@@ -8,7 +8,8 @@ internal static class RotateCommand
     public static Command Create(GlobalOptions globals, CliContext context)
     {
         var reference = new Argument<string>("reference") { Description = "The secret to rotate." };
-        var command = new Command("rotate", "Rotate a secret now (the backend's rotation, or the provider's configured generator).") { reference };
+        var generate = new Option<int?>("--generate") { Description = "Write a new version of N random letters and digits instead of asking the backend to rotate." };
+        var command = new Command("rotate", "Rotate a secret now (the backend's rotation, the provider's configured generator, or --generate N).") { reference, generate };
         command.SetAction((result, cancellationToken) => SecretsCommandLine.GuardAsync(context, async () =>
         {
             var settings = globals.Read(result);
@@ -17,7 +18,7 @@ internal static class RotateCommand
             var output = new CliOutput(context, settings.Json);
             var parsed = SecretReference.Parse(result.GetRequiredValue(reference));
             output.Progress($"rotating {parsed} ...");
-            var rotated = await tool.Store.RotateSecretAsync(parsed, cancellationToken).ConfigureAwait(false);
+            var rotated = await SecretGenerator.RotateAsync(tool.Store, parsed, result.GetValue(generate), cancellationToken).ConfigureAwait(false);
             if (output.Json)
             {
                 output.WriteJson(json =>

@@ -28,6 +28,9 @@ internal sealed class LeakResponse
     /// </summary>
     public Func<SecretReference, string, CancellationToken, Task<LeakStep>>? ConfirmInstances { get; init; }
 
+    /// <summary>Gets the length of a tool-generated new value (<c>--generate</c>); null asks the backend to rotate.</summary>
+    public int? GenerateLength { get; init; }
+
     public async Task<LeakReport> RunAsync(SecretReference reference, DateTimeOffset since, DateTimeOffset until, bool rotate, CancellationToken cancellationToken)
     {
         var steps = new List<LeakStep>();
@@ -46,7 +49,7 @@ internal sealed class LeakResponse
             var before = await provider.GetPropertiesAsync(secretOnly, cancellationToken).ConfigureAwait(false);
             leaked ??= before.Version;
             _output.Progress($"leak: rotating {secretOnly} ...");
-            var rotated = await _tool.Store.RotateSecretAsync(secretOnly, cancellationToken).ConfigureAwait(false);
+            var rotated = await SecretGenerator.RotateAsync(_tool.Store, secretOnly, GenerateLength, cancellationToken).ConfigureAwait(false);
             steps.Add(new LeakStep("rotate", "done", $"new version {rotated.Version ?? "-"}"));
             var after = await provider.GetPropertiesAsync(secretOnly, cancellationToken).ConfigureAwait(false);
             current = after.Version;
