@@ -33,6 +33,11 @@ public sealed class LeakDrillTests
             Region = aws.Region, Endpoint = aws.Endpoint, Credentials = new BasicAWSCredentials(aws.AccessKeyId, aws.SecretAccessKey), TimeProvider = drill.Clock,
         });
         await using var app = drill.App(provider);
+        var instances = new[] { StartInstance(aws, drill.AuditDirectory), StartInstance(aws, drill.AuditDirectory) };
+        foreach (var instance in instances)
+        {
+            Assert.Equal("ready " + leaked, await instance.StandardOutput.ReadLineAsync()); // two app processes serve the leaked version
+        }
 
         await drill.ReadAsync(app, "aws-sm://app/db");                       // before the window
         drill.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -69,6 +74,18 @@ public sealed class LeakDrillTests
         var current = await app.GetSecretAsync("aws-sm://app/db");
         Assert.NotEqual(Canary, current.Value.ExposeAsString());
 
+        // Every running instance moves to the new version. Here each is asked to refresh; with push (issue #13) they
+        // move on the rotation event, and LeakResponse.ConfirmInstances checks them as a step of the report.
+        foreach (var instance in instances)
+        {
+            await instance.StandardInput.WriteLineAsync("refresh");
+            Assert.Equal("serving " + aws.GetVersionId("app/db"), await instance.StandardOutput.ReadLineAsync());
+            instance.StandardInput.Close();
+            await instance.WaitForExitAsync();
+            Assert.Equal(0, instance.ExitCode);
+            instance.Dispose();
+        }
+
         var reads = DrillHarness.Reads(report);
         Assert.True(reads.Count == 4, string.Join("\n", reads));
         Assert.All(reads, r => Assert.InRange(r.Time, since.AddSeconds(-1), until));
@@ -82,6 +99,17 @@ public sealed class LeakDrillTests
         Assert.All(cloudTrail, r => Assert.Equal("127.0.0.1", r.Host));
         Assert.Contains(cloudTrail, r => r.Version == leaked);
         Assert.DoesNotContain(Canary, string.Concat(drill.AllOutput));
+    }
+
+    private static System.Diagnostics.Process StartInstance(AwsSecretsManagerEmulator aws, string auditDirectory)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true };
+        foreach (var argument in new[] { "exec", typeof(AuditWriterProgram).Assembly.Location, "serve", aws.Endpoint.ToString(), aws.Region, aws.AccessKeyId, aws.SecretAccessKey, auditDirectory, "aws-sm://app/db" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return System.Diagnostics.Process.Start(start)!;
     }
 
     [Fact]
