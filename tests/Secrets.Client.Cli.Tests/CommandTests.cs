@@ -79,6 +79,22 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task Doctor_names_each_providers_credential_and_flags_one_that_cannot_reach_its_backend()
+    {
+        await using var cli = await CliHarness.StartAsync();
+
+        var (reached, _, notes) = await cli.RunAsync("doctor", "--scope", "providers");
+        var (unreachable, findings, _) = await cli.RunAsync("doctor", "--scope", "providers", "--json", "--set", "Secrets:Providers:aws-sm:Endpoint=http://127.0.0.1:9/");
+
+        Assert.Equal(0, reached);
+        Assert.Contains("provider aws-sm: credential", notes);
+        Assert.Contains("reaches its backend", notes);
+        Assert.Equal(6, unreachable);
+        using var json = JsonDocument.Parse(findings);
+        Assert.Equal("provider-unreachable", Assert.Single(json.RootElement.EnumerateArray()).GetProperty("check").GetString());
+    }
+
+    [Fact]
     public async Task Failures_map_to_documented_exit_codes()
     {
         await using var cli = await CliHarness.StartAsync();
