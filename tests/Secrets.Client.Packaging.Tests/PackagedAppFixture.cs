@@ -11,7 +11,7 @@ namespace Secrets.Client.Packaging.Tests;
 public sealed class PackagedAppFixture : IAsyncLifetime
 {
     /// <summary>Packages that are tools or test infrastructure, not libraries an app references.</summary>
-    private static readonly string[] NonLibraryPackages = ["Secrets.Client.Testing", "Secrets.Client.Emulator"];
+    private static readonly string[] NonLibraryPackages = ["Secrets.Client.Testing", "Secrets.Client.Emulator", "Secrets.Client.Cli"];
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "secrets-client-packaging-" + Guid.NewGuid().ToString("N")[..8]);
 

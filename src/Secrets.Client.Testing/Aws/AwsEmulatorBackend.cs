@@ -99,6 +99,22 @@ internal sealed partial class AwsEmulatorBackend
         }
     }
 
+    /// <summary>The secret's ARN, or null when no such secret exists (for the CloudTrail records of a call).</summary>
+    public string? ArnOf(string secretId)
+    {
+        lock (_lock)
+        {
+            try
+            {
+                return Find(secretId).Arn;
+            }
+            catch (AwsEmulatorException)
+            {
+                return null;
+            }
+        }
+    }
+
     public void ScheduleDeletion(string secretId, bool force)
     {
         List<string>? events;

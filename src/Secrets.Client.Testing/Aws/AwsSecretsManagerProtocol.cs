@@ -65,6 +65,37 @@ internal sealed class AwsSecretsManagerProtocol : EmulatorProtocol
 
     protected override EmulatorException Throttled(EmulatorCall call) => new AwsEmulatorException("ThrottlingException", "Rate exceeded");
 
+    /// <summary>What CloudTrail records of a call: the operation and the request parameters it logs (never a value).</summary>
+    protected override async Task<EmulatorAccess?> DescribeAccessAsync(EmulatorCall call, string? errorCode)
+    {
+        var target = call.Header("X-Amz-Target");
+        if (IsAgent(call) || !target.StartsWith(TargetPrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        using var request = await call.ReadJsonAsync().ConfigureAwait(false);
+        var root = request?.RootElement;
+        string? Text(string name) => root is { ValueKind: JsonValueKind.Object } r && r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var list = root is { ValueKind: JsonValueKind.Object } o && o.TryGetProperty("SecretIdList", out var ids) && ids.ValueKind == JsonValueKind.Array
+            ? ids.EnumerateArray().Select(id => id.GetString() ?? string.Empty).ToArray()
+            : [];
+        var authorization = call.Header("Authorization");
+        var credential = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+        return new EmulatorAccess(Now, target[TargetPrefix.Length..], call.Principal.Name)
+        {
+            SourceAddress = call.Context.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = call.Header("User-Agent"),
+            AccessKeyId = credential < 0 ? null : authorization[(credential + "Credential=".Length)..].Split('/')[0],
+            Resource = Text("SecretId"),
+            ResourceArn = Text("SecretId") is { } id ? Backend.ArnOf(id) : null,
+            Resources = list,
+            VersionId = Text("VersionId"),
+            VersionStage = Text("VersionStage"),
+            ErrorCode = errorCode,
+        };
+    }
+
     protected override EmulatorException ServerError() =>
         new AwsEmulatorException("InternalServiceError", "An error occurred on the server side.", HttpStatusCode.InternalServerError);
 

@@ -75,6 +75,26 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
         w.WriteEndObject();
     }
 
+    /// <summary>What Cloud Audit Logs (Data Access) records: <c>AccessSecretVersion</c> with the version name as asked.</summary>
+    protected override Task<EmulatorAccess?> DescribeAccessAsync(EmulatorCall call, string? errorCode)
+    {
+        var segments = call.Segments;
+        if (segments.Length != 7 || call.Method != "GET" || segments[0] != "v1" || segments[5] != "versions" || !segments[6].EndsWith(":access", StringComparison.Ordinal))
+        {
+            return Task.FromResult<EmulatorAccess?>(null);
+        }
+
+        var version = segments[6][..^":access".Length];
+        return Task.FromResult<EmulatorAccess?>(new EmulatorAccess(Now, "google.cloud.secretmanager.v1.SecretManagerService.AccessSecretVersion", call.Principal.Name)
+        {
+            SourceAddress = call.Context.Connection.RemoteIpAddress?.ToString(),
+            UserAgent = call.Header("User-Agent"),
+            Resource = $"projects/{segments[2]}/secrets/{segments[4]}/versions/{version}",
+            VersionId = version,
+            ErrorCode = errorCode,
+        });
+    }
+
     protected override async Task RouteAsync(EmulatorCall call)
     {
         var segments = call.Segments;

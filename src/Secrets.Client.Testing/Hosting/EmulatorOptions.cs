@@ -22,4 +22,9 @@ public abstract class EmulatorOptions
         ArgumentOutOfRangeException.ThrowIfNegative(Port, nameof(Port));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(Port, 65535, nameof(Port));
     }
+
+    /// <summary>
+    /// Gets or sets where answered calls are recorded for the audit emulators (CloudTrail, Cloud Logging); none when null.
+    /// </summary>
+    public EmulatorAccessLog? AccessLog { get; set; }
 }

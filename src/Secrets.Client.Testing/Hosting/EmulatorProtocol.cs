@@ -40,6 +40,7 @@ internal abstract class EmulatorProtocol
         {
             if (await AnswerUnguardedAsync(call).ConfigureAwait(false))
             {
+                await OnAnsweredAsync(call, errorCode: null).ConfigureAwait(false);
                 return;
             }
 
@@ -62,10 +63,27 @@ internal abstract class EmulatorProtocol
             }
 
             await RouteAsync(call).ConfigureAwait(false);
+            await OnAnsweredAsync(call, errorCode: null).ConfigureAwait(false);
         }
         catch (EmulatorException error) when (!context.Response.HasStarted)
         {
             await WriteErrorAsync(call, error).ConfigureAwait(false);
+            await OnAnsweredAsync(call, error.Code.Length > 0 ? error.Code : error.Status.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Describes an answered call for <see cref="EmulatorOptions.AccessLog"/>: the operation and the secret it named, in
+    /// the service's own terms; null for calls its audit log would not record. Only called when a log is set.
+    /// </summary>
+    protected virtual Task<EmulatorAccess?> DescribeAccessAsync(EmulatorCall call, string? errorCode) => Task.FromResult<EmulatorAccess?>(null);
+
+    /// <summary>Runs after a call was answered (or failed with <paramref name="errorCode"/>): records it in the access log.</summary>
+    protected virtual async Task OnAnsweredAsync(EmulatorCall call, string? errorCode)
+    {
+        if (Options.AccessLog is { } log && call.Principal != EmulatorPrincipal.Anonymous && await DescribeAccessAsync(call, errorCode).ConfigureAwait(false) is { } access)
+        {
+            log.Add(access);
         }
     }
 

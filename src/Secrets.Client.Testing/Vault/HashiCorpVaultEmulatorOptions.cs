@@ -52,4 +52,14 @@ public sealed class HashiCorpVaultEmulatorOptions : EmulatorOptions
     /// answers 404 there, as Community Vault does.
     /// </summary>
     public bool EventsEnabled { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the file a file audit device writes to, as <c>vault audit enable file file_path=...</c> does: a
+    /// <c>request</c> and a <c>response</c> JSON line per call, tokens and string values HMAC'd with the device's key
+    /// (<c>sys/audit-hash/{device}</c> computes the same HMAC). No audit log when null.
+    /// </summary>
+    public string? AuditLogPath { get; set; }
+
+    /// <summary>Gets or sets the audit device's path (the name <c>sys/audit-hash/{path}</c> takes). Defaults to <c>file</c>.</summary>
+    public string AuditDevicePath { get; set; } = "file";
 }

@@ -47,6 +47,8 @@ internal sealed partial class VaultProtocol : EmulatorProtocol
         {
             Counters.SeeNamespace(ns);
         }
+
+        StartAuditCapture(call);
     }
 
     protected override async Task<bool> AnswerUnguardedAsync(EmulatorCall call)
@@ -133,6 +135,11 @@ internal sealed partial class VaultProtocol : EmulatorProtocol
 
         var token = (VaultEmulatedToken)call.Context.Items[typeof(VaultEmulatedToken)]!;
         if (segments[0] == "auth" && await RouteTokenAsync(call, path, method, token).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (segments[0] == "sys" && await RouteAuditHashAsync(call, segments, method).ConfigureAwait(false))
         {
             return;
         }
