@@ -368,42 +368,6 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         return new(new SecretReference(Name, reference.Path, stage: PreviousStage));
     }
 
-    /// <summary>
-    /// Fetches the <c>AWSCURRENT</c> and <c>AWSPREVIOUS</c> versions together, straight from the backend, so that a
-    /// verifier can accept both while clients move to the rotated value. Prefer <c>SecretStore.GetRotationWindowAsync</c>,
-    /// which reads both through the store's cache and audit and can switch the previous version off per secret.
-    /// </summary>
-    /// <param name="reference">The secret (its version, stage and field are ignored).</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>Both versions (the previous one is <see langword="null"/> if the secret has never changed), owned by the caller.</returns>
-    public virtual async ValueTask<AwsSecretRotationWindow> GetRotationWindowAsync(SecretReference reference, CancellationToken cancellationToken = default)
-    {
-        CheckReference(reference);
-        var currentTask = GetSecretAsync(new SecretReference(Name, reference.Path, stage: CurrentStage), cancellationToken).AsTask();
-        var previousTask = GetPreviousAsync(reference.Path, cancellationToken);
-        try
-        {
-            await Task.WhenAll((Task)currentTask, previousTask).ConfigureAwait(false);
-        }
-        catch
-        {
-            // Both tasks have finished here: awaiting a successful one just takes its result, so nothing leaks.
-            if (currentTask.IsCompletedSuccessfully)
-            {
-                (await currentTask.ConfigureAwait(false)).Dispose();
-            }
-
-            if (previousTask.IsCompletedSuccessfully)
-            {
-                (await previousTask.ConfigureAwait(false))?.Dispose();
-            }
-
-            throw;
-        }
-
-        return new AwsSecretRotationWindow(await currentTask.ConfigureAwait(false), await previousTask.ConfigureAwait(false));
-    }
-
     /// <summary>Releases the HTTP client and the credential chain the provider created.</summary>
     /// <returns>A task that completes when done.</returns>
     protected override async ValueTask DisposeAsyncCore()
@@ -472,18 +436,6 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         if (reference.Path.Length > 2048)
         {
             throw new InvalidSecretReferenceException(reference.ToString(), "an AWS secret id is at most 2048 characters.", Name);
-        }
-    }
-
-    private async Task<Secret?> GetPreviousAsync(string path, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await GetSecretAsync(new SecretReference(Name, path, stage: PreviousStage), cancellationToken).ConfigureAwait(false);
-        }
-        catch (SecretNotFoundException ex) when (ex.ErrorCode == "ResourceNotFoundException")
-        {
-            return null;
         }
     }
 

@@ -255,10 +255,10 @@ public sealed class AwsSecretsManagerSecretProviderTests
         await using var emulator = await AwsSecretsManagerEmulator.StartAsync();
         emulator.CreateSecret("leaked", "leaked-value");
         var old = emulator.GetVersionId("leaked");
-        await using var provider = CreateProvider(emulator);
+        await using var store = new SecretStore([CreateProvider(emulator)], new SecretStoreOptions { Environment = "Development" });
 
-        var rotated = await provider.RotateSecretAsync(Ref("leaked"));
-        using var window = await provider.GetRotationWindowAsync(Ref("leaked"));
+        var rotated = await store.RotateSecretAsync(Ref("leaked"));
+        var window = await store.GetRotationWindowAsync(Ref("leaked"));
 
         Assert.NotEqual(old, rotated.Version);
         Assert.Equal(rotated.Version, window.Current.Properties.Version);
@@ -274,9 +274,9 @@ public sealed class AwsSecretsManagerSecretProviderTests
     {
         await using var emulator = await AwsSecretsManagerEmulator.StartAsync();
         emulator.CreateSecret("fresh", "only");
-        await using var provider = CreateProvider(emulator);
+        await using var store = new SecretStore([CreateProvider(emulator)], new SecretStoreOptions { Environment = "Development" });
 
-        using var window = await provider.GetRotationWindowAsync(Ref("fresh"));
+        var window = await store.GetRotationWindowAsync(Ref("fresh"));
 
         Assert.Null(window.Previous);
         Assert.True(window.Matches(Utf8("only")));

@@ -83,9 +83,9 @@ public sealed class CanaryTests
             texts.Add((await provider.SetSecretAsync("canary/text", value)).ToString());
         }
 
-        using (var window = await provider.GetRotationWindowAsync(Ref("canary/text")))
+        await using (var store = new SecretStore([CreateProvider(emulator)], new SecretStoreOptions { Environment = "Development" }))
         {
-            texts.Add(window.ToString());
+            texts.Add((await store.GetRotationWindowAsync(Ref("canary/text"))).ToString());
         }
 
         await foreach (var listed in provider.ListSecretsAsync("canary/"))

@@ -97,7 +97,8 @@ public sealed class ScenarioJudgeTests
         };
 
         var rotated = await provider.RotateSecretAsync(Ref("judge/db"));
-        using var window = await provider.GetRotationWindowAsync(Ref("judge/db"));
+        await using var store = new SecretStore([CreateProvider(emulator)], new SecretStoreOptions { Environment = "Development" });
+        var window = await store.GetRotationWindowAsync(Ref("judge/db"));
         result["rotate"] = new JsonObject
         {
             ["newVersionIsCurrent"] = rotated.Version == window.Current.Properties.Version,

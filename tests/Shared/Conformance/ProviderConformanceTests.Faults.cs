@@ -80,8 +80,10 @@ public abstract partial class ProviderConformanceTests
     [Fact]
     public async Task A_cancelled_token_fails_a_read_before_any_request()
     {
+        Backend.Seed("conf-baseline", "b");
         Backend.Seed("conf-cancelled", "v");
         await using var store = CreateStore();
+        _ = await store.GetSecretAsync(Backend.ValueReference("conf-baseline")); // signs in: no sign-in request can land late
         var before = Backend.Traffic.Requests;
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.GetSecretAsync(Backend.ValueReference("conf-cancelled"), new CancellationToken(canceled: true)).AsTask());
