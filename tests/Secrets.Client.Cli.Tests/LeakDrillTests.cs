@@ -246,6 +246,51 @@ public sealed class LeakDrillTests
     }
 
     [Fact]
+    public async Task Vault_rotates_and_destroys_the_leaked_version_so_neither_backend_nor_store_serves_it()
+    {
+        using var drill = new DrillHarness();
+        await using var vault = await HashiCorpVaultEmulator.StartAsync(new HashiCorpVaultEmulatorOptions { TimeProvider = drill.Clock });
+        vault.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["password"] = Canary });
+        const string tokenVariable = "SECRETS_CLI_DRILL_VAULT_ROTATE_TOKEN";
+        Environment.SetEnvironmentVariable(tokenVariable, vault.RootToken);
+        drill.Environment[tokenVariable] = vault.RootToken;
+        await using var provider = new HashiCorpVaultSecretProvider(new HashiCorpVaultSecretProviderOptions
+        {
+            Endpoint = vault.Address, AuthMethod = VaultAuthMethod.Token, TokenEnvironmentVariable = tokenVariable, TimeProvider = drill.Clock, Environment = "Development",
+        });
+        await using var app = drill.App(provider);
+        await drill.ReadAsync(app, "vault://secret/app/db?version=1");
+        var since = drill.Clock.GetUtcNow();
+        await drill.WriteSettingsAsync(new
+        {
+            Environment = "Development",
+            Providers = new Dictionary<string, object> { ["vault"] = new { Type = "vault", Endpoint = vault.Address.ToString(), AuthMethod = "Token", TokenEnvironmentVariable = tokenVariable } },
+            AuditSources = new { Sdk = new { Directory = drill.AuditDirectory } },
+        });
+
+        var (exit, report) = await drill.LeakAsync("vault://secret/app/db", "--generate", "32", "--since", DrillHarness.Time(since));
+
+        var steps = report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("status").GetString(), s.GetProperty("detail").GetString()));
+        Assert.Equal("done", steps["rotate"].Item1);
+        Assert.Equal("done", steps["confirm-current"].Item1);
+        Assert.True(steps["stop-serving-leaked-version"].Item1 == "done", steps["stop-serving-leaked-version"].Item2);
+        Assert.Equal("done", steps["store-previous-version-window"].Item1);
+        Assert.Equal("manual", steps["instances-moved"].Item1); // no instance runs in this drill: the step says what to check
+        Assert.Equal(7, exit);
+        Assert.Equal("1", report.GetProperty("leakedVersion").GetString());
+        Assert.Equal("2", report.GetProperty("currentVersion").GetString());
+        app.Invalidate(SecretReference.Parse("vault://secret/app/db?version=1"));
+        var destroyed = await Assert.ThrowsAsync<SecretNotFoundException>(async () => await app.GetSecretAsync("vault://secret/app/db?version=1"));
+        Assert.Equal("SecretDestroyed", destroyed.ErrorCode);
+        app.Invalidate(SecretReference.Parse("vault://secret/app/db"));
+        var window = await app.GetRotationWindowAsync(SecretReference.Parse("vault://secret/app/db"));
+        Assert.Equal("2", window.Current.Properties.Version);
+        Assert.Null(window.Previous); // the leaked version left the app's rotation window with it
+
+        Assert.DoesNotContain(Canary, string.Concat(drill.AllOutput));
+    }
+
+    [Fact]
     public async Task Azure_reports_sdk_and_auditevent_export_reads_in_the_window()
     {
         using var drill = new DrillHarness();
