@@ -198,6 +198,53 @@ public sealed class LeakDrillTests
     }
 
     [Fact]
+    public async Task Gcp_rotates_and_disables_the_leaked_version_so_neither_backend_nor_store_serves_it()
+    {
+        using var drill = new DrillHarness();
+        await using var identity = await GcpIdentityEmulator.StartAsync();
+        await using var gcp = await GcpSecretManagerEmulator.StartAsync(new GcpSecretManagerEmulatorOptions { TimeProvider = drill.Clock, Authenticator = identity.Authenticate });
+        gcp.AddVersion("app-db", Canary);
+
+        // Application Default Credentials (workload identity federation against the identity emulator), for the tool and
+        // the app alike. No other test of this assembly uses ADC, which the Google library resolves once per process.
+        var subjectToken = Path.Combine(drill.Root, "oidc-token");
+        await File.WriteAllTextAsync(subjectToken, identity.IssueSubjectToken());
+        var adc = Path.Combine(drill.Root, "credential-configuration.json");
+        await File.WriteAllTextAsync(adc, identity.CreateExternalAccountJson(subjectToken));
+        Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", adc);
+        await using var provider = new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions { Endpoint = gcp.Endpoint, DefaultProject = gcp.ProjectId, TimeProvider = drill.Clock });
+        await using var app = drill.App(provider);
+        await drill.ReadAsync(app, "gcp-sm://app-db?version=1");
+        var since = drill.Clock.GetUtcNow();
+        await drill.WriteSettingsAsync(new
+        {
+            Environment = "Development",
+            Providers = new Dictionary<string, object> { ["gcp-sm"] = new { Type = "gcp", Endpoint = gcp.Endpoint.ToString(), DefaultProject = gcp.ProjectId } },
+            AuditSources = new { Sdk = new { Directory = drill.AuditDirectory } },
+        });
+
+        var (exit, report) = await drill.LeakAsync("gcp-sm://app-db", "--generate", "32", "--since", DrillHarness.Time(since));
+
+        var steps = report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("status").GetString(), s.GetProperty("detail").GetString()));
+        Assert.True(steps["rotate"].Item1 == "done", steps["rotate"].Item2);
+        Assert.Equal("done", steps["confirm-current"].Item1);
+        Assert.True(steps["stop-serving-leaked-version"].Item1 == "done", steps["stop-serving-leaked-version"].Item2);
+        Assert.Equal("done", steps["store-previous-version-window"].Item1);
+        Assert.Equal("manual", steps["instances-moved"].Item1);
+        Assert.Equal(7, exit);
+        Assert.Equal("1", report.GetProperty("leakedVersion").GetString());
+        Assert.Equal("2", report.GetProperty("currentVersion").GetString());
+        app.Invalidate(SecretReference.Parse("gcp-sm://app-db?version=1"));
+        var disabled = await Assert.ThrowsAsync<SecretNotFoundException>(async () => await app.GetSecretAsync("gcp-sm://app-db?version=1"));
+        Assert.Equal("SecretVersionDisabled", disabled.ErrorCode);
+        app.Invalidate(SecretReference.Parse("gcp-sm://app-db"));
+        var window = await app.GetRotationWindowAsync(SecretReference.Parse("gcp-sm://app-db"));
+        Assert.Equal("2", window.Current.Properties.Version);
+        Assert.Null(window.Previous); // the leaked version left the app's rotation window with it
+        Assert.DoesNotContain(Canary, string.Concat(drill.AllOutput));
+    }
+
+    [Fact]
     public async Task Vault_reports_sdk_and_file_audit_reads_matching_hmacd_versions_through_audit_hash()
     {
         using var drill = new DrillHarness();

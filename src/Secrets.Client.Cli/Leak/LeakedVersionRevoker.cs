@@ -5,8 +5,9 @@ namespace Secrets.Client.Cli;
 /// <summary>
 /// Stops the backend serving the leaked version, as each backend allows: AWS removes its <c>AWSPREVIOUS</c> label
 /// (a version without labels is deprecated, and no stage read returns it); Vault destroys the version (KV v2
-/// <c>POST mount/destroy/path</c>, with the token the provider is configured to read); for GCP and Azure the step
-/// says the command to run.
+/// <c>POST mount/destroy/path</c>, with the token the provider is configured to read); GCP disables the version
+/// (<c>versions/N:disable</c>, with Application Default Credentials, as the adapter authenticates by default); for Azure
+/// the step says the command to run.
 /// </summary>
 internal static class LeakedVersionRevoker
 {
@@ -38,7 +39,7 @@ internal static class LeakedVersionRevoker
             case "VAULT":
                 return await VaultDestroyAsync(tool, providerSection, reference, leakedVersion, http, context, cancellationToken).ConfigureAwait(false);
             case "GCP":
-                return new LeakStep(name, "manual", $"run `gcloud secrets versions disable {leakedVersion} --secret={reference.Path}` (or destroy)");
+                return await GcpDisableAsync(tool, providerSection, reference, leakedVersion, http, cancellationToken).ConfigureAwait(false);
             case "AZURE":
                 return new LeakStep(name, "manual", $"run `az keyvault secret set-attributes --enabled false --name {reference.Path} --version {leakedVersion} --vault-name VAULT`");
             default:
@@ -88,6 +89,46 @@ internal static class LeakedVersionRevoker
         catch (SecretNotFoundException)
         {
             return new LeakStep(name, "done", $"destroyed version {leakedVersion}; it can no longer be read");
+        }
+    }
+
+    private static async Task<LeakStep> GcpDisableAsync(ToolStore tool, IConfigurationSection section, SecretReference reference, string leakedVersion,
+        HttpClient http, CancellationToken cancellationToken)
+    {
+        const string name = "stop-serving-leaked-version";
+        var secret = reference.Path.Contains("/secrets/", StringComparison.Ordinal) ? reference.Path[(reference.Path.IndexOf("/secrets/", StringComparison.Ordinal) + "/secrets/".Length)..] : reference.Path;
+        var project = reference.Path.StartsWith("projects/", StringComparison.Ordinal) ? reference.Path.Split('/')[1] : section["DefaultProject"];
+        var manual = new LeakStep(name, "manual", $"run `gcloud secrets versions disable {leakedVersion} --secret={secret}` (or destroy)");
+        if (string.IsNullOrEmpty(project) || section["CredentialFile"] is { Length: > 0 } || !long.TryParse(leakedVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            return manual; // a service-account key file stays with the adapter: the tool shares Application Default Credentials only
+        }
+
+        var endpoint = Uri.TryCreate(section["Endpoint"], UriKind.Absolute, out var configured) ? configured : new Uri("https://secretmanager.googleapis.com/");
+        var credential = (await Google.Apis.Auth.OAuth2.GoogleCredential.GetApplicationDefaultAsync(cancellationToken).ConfigureAwait(false))
+            .CreateScoped("https://www.googleapis.com/auth/cloud-platform");
+        var token = await ((Google.Apis.Auth.OAuth2.ITokenAccess)credential).GetAccessTokenForRequestAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(endpoint,
+            $"v1/projects/{Uri.EscapeDataString(project)}/secrets/{Uri.EscapeDataString(secret)}/versions/{leakedVersion}:disable"))
+        {
+            Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            return new LeakStep(name, "failed", $"Secret Manager answered {(int)response.StatusCode} to disabling version {leakedVersion}; {manual.Detail}");
+        }
+
+        try
+        {
+            var provider = tool.Store.Providers.First(p => p.Name == reference.Provider);
+            await provider.GetPropertiesAsync(new SecretReference(reference.Provider, reference.Path, version: leakedVersion), cancellationToken).ConfigureAwait(false);
+            return new LeakStep(name, "failed", $"version {leakedVersion} is still enabled after disable");
+        }
+        catch (SecretNotFoundException)
+        {
+            return new LeakStep(name, "done", $"disabled version {leakedVersion}; it can no longer be read (destroy it once nothing needs it)");
         }
     }
 
