@@ -26,6 +26,12 @@ internal sealed class CliContext
     /// <summary>Gets or sets a hook the tests use to see a started child process (signals).</summary>
     public Action<System.Diagnostics.Process>? ChildStarted { get; init; }
 
+    /// <summary>
+    /// Gets or sets how <c>leak</c> confirms that every running instance serves the new version (given the secret and
+    /// that version); null reports the step as manual. Tests plug their app processes in here.
+    /// </summary>
+    public Func<SecretReference, string, CancellationToken, Task<LeakStep>>? ConfirmInstances { get; init; }
+
     public static CliContext FromProcess()
     {
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);

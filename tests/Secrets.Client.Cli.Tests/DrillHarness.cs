@@ -28,6 +28,9 @@ internal sealed class DrillHarness : IDisposable
 
     public List<string> AllOutput { get; } = [];
 
+    /// <summary>Gets or sets how the tool confirms every running instance moved (the push step of the drill).</summary>
+    public Func<SecretReference, string, CancellationToken, Task<Secrets.Client.Cli.LeakStep>>? ConfirmInstances { get; set; }
+
     public SecretStore App(SecretProvider provider) => new([provider], new SecretStoreOptions { Environment = "Development" }, Clock, auditSink: Sink);
 
     /// <summary>Reads through the store as an app does, after dropping the cached copy so that the read reaches the backend.</summary>
@@ -46,7 +49,7 @@ internal sealed class DrillHarness : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await Secrets.Client.Cli.SecretsCommandLine.RunAsync(["leak", .. args, "--json"], new Secrets.Client.Cli.CliContext(output, error, Environment, Root));
+        var exit = await Secrets.Client.Cli.SecretsCommandLine.RunAsync(["leak", .. args, "--json"], new Secrets.Client.Cli.CliContext(output, error, Environment, Root) { ConfirmInstances = ConfirmInstances });
         AllOutput.Add(output.ToString());
         AllOutput.Add(error.ToString());
         Assert.True(output.ToString().Length > 0, error.ToString());

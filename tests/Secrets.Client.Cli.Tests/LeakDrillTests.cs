@@ -10,19 +10,23 @@ namespace Secrets.Client.Cli.Tests;
 /// <summary>
 /// The leak drill on the emulators, one backend at a time: an app reads the secret before, during and after the leak
 /// window; the tool responds; the report lists exactly the reads in the window from the SDK's trail and the backend's
-/// own audit source. The push step (every running instance moves to the new version) joins when issue #13 lands:
-/// <see cref="LeakResponse.ConfirmInstances"/> is where it plugs in; until then the drill expects that step as manual.
+/// own audit source. In the AWS drill two app processes move to the new version through the push path (change events
+/// on the SQS emulator), which the tool confirms as a step (<see cref="CliContext.ConfirmInstances"/>).
 /// </summary>
 public sealed class LeakDrillTests
 {
     private const string Canary = CliHarness.Canary;
 
     [Fact]
-    public async Task Aws_rotates_stops_serving_the_leaked_version_and_reports_sdk_and_cloudtrail_reads_in_the_window()
+    public async Task Aws_rotates_every_instance_moves_through_push_the_leaked_version_leaves_every_window_and_reads_in_the_window_are_reported()
     {
         using var drill = new DrillHarness();
         var log = new EmulatorAccessLog();
-        await using var aws = await AwsSecretsManagerEmulator.StartAsync(new AwsSecretsManagerEmulatorOptions { TimeProvider = drill.Clock, AccessLog = log });
+        await using var sqs = await SqsEmulator.StartAsync();
+        await using var aws = await AwsSecretsManagerEmulator.StartAsync(new AwsSecretsManagerEmulatorOptions
+        {
+            TimeProvider = drill.Clock, AccessLog = log, ChangeEvents = json => sqs.Publish(ChangesTopic, json),
+        });
         await using var trail = await CloudTrailEmulator.StartAsync(new CloudTrailEmulatorOptions { TimeProvider = drill.Clock, Source = log, Region = aws.Region });
         aws.CreateSecret("app/db", Canary);
         var leaked = aws.GetVersionId("app/db")!;
@@ -33,7 +37,16 @@ public sealed class LeakDrillTests
             Region = aws.Region, Endpoint = aws.Endpoint, Credentials = new BasicAWSCredentials(aws.AccessKeyId, aws.SecretAccessKey), TimeProvider = drill.Clock,
         });
         await using var app = drill.App(provider);
-        var instances = new[] { StartInstance(aws, drill.AuditDirectory), StartInstance(aws, drill.AuditDirectory) };
+
+        // Two app processes, each listening on its own queue subscribed to the topic the backend's change events reach.
+        var instances = new List<System.Diagnostics.Process>();
+        foreach (var id in new[] { "web-1", "web-2" })
+        {
+            var queue = sqs.CreateQueue("secrets-client-" + id);
+            sqs.Subscribe(ChangesTopic, queue);
+            instances.Add(StartInstance(aws, sqs, queue, drill.AuditDirectory));
+        }
+
         foreach (var instance in instances)
         {
             Assert.Equal("ready " + leaked, await instance.StandardOutput.ReadLineAsync()); // two app processes serve the leaked version
@@ -58,28 +71,48 @@ public sealed class LeakDrillTests
             },
         });
 
+        // The tool confirms each instance moved by what the instance itself reports serving (pushed, never asked to refresh).
+        var confirmed = new List<string>();
+        drill.ConfirmInstances = async (reference, version, cancellationToken) =>
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(30));
+            foreach (var instance in instances)
+            {
+                while (await instance.StandardOutput.ReadLineAsync(timeout.Token) is { } line && line != "serving " + version)
+                {
+                }
+
+                confirmed.Add(version);
+            }
+
+            return new Secrets.Client.Cli.LeakStep("instances-moved", "done", $"{instances.Count} instances serve version {version}");
+        };
+
         var (exit, report) = await drill.LeakAsync("aws-sm://app/db", "--since", DrillHarness.Time(since), "--until", DrillHarness.Time(until));
 
         var steps = report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("status").GetString());
         Assert.Equal("done", steps["rotate"]);
         Assert.Equal("done", steps["confirm-current"]);
         Assert.Equal("done", steps["stop-serving-leaked-version"]);
-        Assert.Equal("manual", steps["instances-moved"]); // the push path (#13) is not in this build
-        Assert.Equal(7, exit);
+        Assert.Equal("done", steps["store-previous-version-window"]);
+        Assert.Equal("done", steps["instances-moved"]);
+        Assert.Equal(0, exit);
+        var rotated = aws.GetVersionId("app/db");
+        Assert.NotEqual(leaked, rotated);
+        Assert.Equal([rotated!, rotated!], confirmed);
         Assert.Equal(leaked, report.GetProperty("leakedVersion").GetString());
-        Assert.NotEqual(leaked, aws.GetVersionId("app/db"));
         Assert.Null(aws.GetVersionId("app/db", "AWSPREVIOUS"));
         await Assert.ThrowsAsync<SecretNotFoundException>(async () => await app.GetSecretAsync("aws-sm://app/db?stage=AWSPREVIOUS"));
         app.Invalidate(SecretReference.Parse("aws-sm://app/db"));
         var current = await app.GetSecretAsync("aws-sm://app/db");
         Assert.NotEqual(Canary, current.Value.ExposeAsString());
 
-        // Every running instance moves to the new version. Here each is asked to refresh; with push (issue #13) they
-        // move on the rotation event, and LeakResponse.ConfirmInstances checks them as a step of the report.
+        // The leaked version left every instance's rotation window: it serves the new version and accepts no previous one.
         foreach (var instance in instances)
         {
-            await instance.StandardInput.WriteLineAsync("refresh");
-            Assert.Equal("serving " + aws.GetVersionId("app/db"), await instance.StandardOutput.ReadLineAsync());
+            await instance.StandardInput.WriteLineAsync("window");
+            Assert.Equal($"window {rotated} -", await instance.StandardOutput.ReadLineAsync());
             instance.StandardInput.Close();
             await instance.WaitForExitAsync();
             Assert.Equal(0, instance.ExitCode);
@@ -101,10 +134,16 @@ public sealed class LeakDrillTests
         Assert.DoesNotContain(Canary, string.Concat(drill.AllOutput));
     }
 
-    private static System.Diagnostics.Process StartInstance(AwsSecretsManagerEmulator aws, string auditDirectory)
+    private const string ChangesTopic = "secrets-changes";
+
+    private static System.Diagnostics.Process StartInstance(AwsSecretsManagerEmulator aws, SqsEmulator sqs, string queueUrl, string auditDirectory)
     {
         var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true };
-        foreach (var argument in new[] { "exec", typeof(AuditWriterProgram).Assembly.Location, "serve", aws.Endpoint.ToString(), aws.Region, aws.AccessKeyId, aws.SecretAccessKey, auditDirectory, "aws-sm://app/db" })
+        foreach (var argument in new[]
+        {
+            "exec", typeof(AuditWriterProgram).Assembly.Location, "serve", aws.Endpoint.ToString(), aws.Region, aws.AccessKeyId, aws.SecretAccessKey, auditDirectory, "aws-sm://app/db",
+            sqs.Endpoint.ToString(), queueUrl, sqs.AccessKeyId, sqs.SecretAccessKey,
+        })
         {
             start.ArgumentList.Add(argument);
         }
@@ -159,6 +198,53 @@ public sealed class LeakDrillTests
     }
 
     [Fact]
+    public async Task Gcp_rotates_and_disables_the_leaked_version_so_neither_backend_nor_store_serves_it()
+    {
+        using var drill = new DrillHarness();
+        await using var identity = await GcpIdentityEmulator.StartAsync();
+        await using var gcp = await GcpSecretManagerEmulator.StartAsync(new GcpSecretManagerEmulatorOptions { TimeProvider = drill.Clock, Authenticator = identity.Authenticate });
+        gcp.AddVersion("app-db", Canary);
+
+        // Application Default Credentials (workload identity federation against the identity emulator), for the tool and
+        // the app alike. No other test of this assembly uses ADC, which the Google library resolves once per process.
+        var subjectToken = Path.Combine(drill.Root, "oidc-token");
+        await File.WriteAllTextAsync(subjectToken, identity.IssueSubjectToken());
+        var adc = Path.Combine(drill.Root, "credential-configuration.json");
+        await File.WriteAllTextAsync(adc, identity.CreateExternalAccountJson(subjectToken));
+        Environment.SetEnvironmentVariable("GOOGLE_APPLICATION_CREDENTIALS", adc);
+        await using var provider = new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions { Endpoint = gcp.Endpoint, DefaultProject = gcp.ProjectId, TimeProvider = drill.Clock });
+        await using var app = drill.App(provider);
+        await drill.ReadAsync(app, "gcp-sm://app-db?version=1");
+        var since = drill.Clock.GetUtcNow();
+        await drill.WriteSettingsAsync(new
+        {
+            Environment = "Development",
+            Providers = new Dictionary<string, object> { ["gcp-sm"] = new { Type = "gcp", Endpoint = gcp.Endpoint.ToString(), DefaultProject = gcp.ProjectId } },
+            AuditSources = new { Sdk = new { Directory = drill.AuditDirectory } },
+        });
+
+        var (exit, report) = await drill.LeakAsync("gcp-sm://app-db", "--generate", "32", "--since", DrillHarness.Time(since));
+
+        var steps = report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("status").GetString(), s.GetProperty("detail").GetString()));
+        Assert.True(steps["rotate"].Item1 == "done", steps["rotate"].Item2);
+        Assert.Equal("done", steps["confirm-current"].Item1);
+        Assert.True(steps["stop-serving-leaked-version"].Item1 == "done", steps["stop-serving-leaked-version"].Item2);
+        Assert.Equal("done", steps["store-previous-version-window"].Item1);
+        Assert.Equal("manual", steps["instances-moved"].Item1);
+        Assert.Equal(7, exit);
+        Assert.Equal("1", report.GetProperty("leakedVersion").GetString());
+        Assert.Equal("2", report.GetProperty("currentVersion").GetString());
+        app.Invalidate(SecretReference.Parse("gcp-sm://app-db?version=1"));
+        var disabled = await Assert.ThrowsAsync<SecretNotFoundException>(async () => await app.GetSecretAsync("gcp-sm://app-db?version=1"));
+        Assert.Equal("SecretVersionDisabled", disabled.ErrorCode);
+        app.Invalidate(SecretReference.Parse("gcp-sm://app-db"));
+        var window = await app.GetRotationWindowAsync(SecretReference.Parse("gcp-sm://app-db"));
+        Assert.Equal("2", window.Current.Properties.Version);
+        Assert.Null(window.Previous); // the leaked version left the app's rotation window with it
+        Assert.DoesNotContain(Canary, string.Concat(drill.AllOutput));
+    }
+
+    [Fact]
     public async Task Vault_reports_sdk_and_file_audit_reads_matching_hmacd_versions_through_audit_hash()
     {
         using var drill = new DrillHarness();
@@ -203,6 +289,51 @@ public sealed class LeakDrillTests
         Assert.All(audit, r => Assert.False(string.IsNullOrEmpty(r.Principal)));
         Assert.All(audit, r => Assert.Equal("127.0.0.1", r.Host));
         Assert.DoesNotContain(Canary, await File.ReadAllTextAsync(auditLog)); // the device HMACs values
+        Assert.DoesNotContain(Canary, string.Concat(drill.AllOutput));
+    }
+
+    [Fact]
+    public async Task Vault_rotates_and_destroys_the_leaked_version_so_neither_backend_nor_store_serves_it()
+    {
+        using var drill = new DrillHarness();
+        await using var vault = await HashiCorpVaultEmulator.StartAsync(new HashiCorpVaultEmulatorOptions { TimeProvider = drill.Clock });
+        vault.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["password"] = Canary });
+        const string tokenVariable = "SECRETS_CLI_DRILL_VAULT_ROTATE_TOKEN";
+        Environment.SetEnvironmentVariable(tokenVariable, vault.RootToken);
+        drill.Environment[tokenVariable] = vault.RootToken;
+        await using var provider = new HashiCorpVaultSecretProvider(new HashiCorpVaultSecretProviderOptions
+        {
+            Endpoint = vault.Address, AuthMethod = VaultAuthMethod.Token, TokenEnvironmentVariable = tokenVariable, TimeProvider = drill.Clock, Environment = "Development",
+        });
+        await using var app = drill.App(provider);
+        await drill.ReadAsync(app, "vault://secret/app/db?version=1");
+        var since = drill.Clock.GetUtcNow();
+        await drill.WriteSettingsAsync(new
+        {
+            Environment = "Development",
+            Providers = new Dictionary<string, object> { ["vault"] = new { Type = "vault", Endpoint = vault.Address.ToString(), AuthMethod = "Token", TokenEnvironmentVariable = tokenVariable } },
+            AuditSources = new { Sdk = new { Directory = drill.AuditDirectory } },
+        });
+
+        var (exit, report) = await drill.LeakAsync("vault://secret/app/db", "--generate", "32", "--since", DrillHarness.Time(since));
+
+        var steps = report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("status").GetString(), s.GetProperty("detail").GetString()));
+        Assert.Equal("done", steps["rotate"].Item1);
+        Assert.Equal("done", steps["confirm-current"].Item1);
+        Assert.True(steps["stop-serving-leaked-version"].Item1 == "done", steps["stop-serving-leaked-version"].Item2);
+        Assert.Equal("done", steps["store-previous-version-window"].Item1);
+        Assert.Equal("manual", steps["instances-moved"].Item1); // no instance runs in this drill: the step says what to check
+        Assert.Equal(7, exit);
+        Assert.Equal("1", report.GetProperty("leakedVersion").GetString());
+        Assert.Equal("2", report.GetProperty("currentVersion").GetString());
+        app.Invalidate(SecretReference.Parse("vault://secret/app/db?version=1"));
+        var destroyed = await Assert.ThrowsAsync<SecretNotFoundException>(async () => await app.GetSecretAsync("vault://secret/app/db?version=1"));
+        Assert.Equal("SecretDestroyed", destroyed.ErrorCode);
+        app.Invalidate(SecretReference.Parse("vault://secret/app/db"));
+        var window = await app.GetRotationWindowAsync(SecretReference.Parse("vault://secret/app/db"));
+        Assert.Equal("2", window.Current.Properties.Version);
+        Assert.Null(window.Previous); // the leaked version left the app's rotation window with it
+
         Assert.DoesNotContain(Canary, string.Concat(drill.AllOutput));
     }
 

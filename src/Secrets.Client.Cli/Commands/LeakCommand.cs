@@ -37,7 +37,7 @@ internal static class LeakCommand
             await using var toolScope = (tool ?? (IAsyncDisposable)NoStore.Instance).ConfigureAwait(false);
             var output = new CliOutput(context, settings.Json);
             using var http = new HttpClient();
-            var report = await new LeakResponse(configuration, tool, context, output, http) { GenerateLength = result.GetValue(generate) }.RunAsync(parsed, from, to, rotate, cancellationToken).ConfigureAwait(false);
+            var report = await new LeakResponse(configuration, tool, context, output, http) { GenerateLength = result.GetValue(generate), ConfirmInstances = context.ConfirmInstances }.RunAsync(parsed, from, to, rotate, cancellationToken).ConfigureAwait(false);
             report.Write(output);
             return report.Complete ? ExitCodes.Success : ExitCodes.Incomplete;
         }));

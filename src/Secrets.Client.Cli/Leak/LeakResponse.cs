@@ -59,11 +59,11 @@ internal sealed class LeakResponse
             if (leaked is not null)
             {
                 _output.Progress($"leak: stopping version {leaked} being served ...");
-                steps.Add(await LeakedVersionRevoker.RevokeAsync(_tool, route.Type, route.Section, secretOnly, leaked, _http, cancellationToken).ConfigureAwait(false));
+                steps.Add(await LeakedVersionRevoker.RevokeAsync(_tool, route.Type, route.Section, secretOnly, leaked, _http, _context, cancellationToken).ConfigureAwait(false));
             }
 
-            // The store's previous-version window (issue #10) would keep serving the leaked value to readers that ask for it.
-            steps.Add(new LeakStep("store-previous-version-window", "skipped", "this build's store keeps no previous-version window"));
+            // The store's previous-version window (issue #10) would keep accepting the leaked value: switch it off here.
+            steps.Add(await CloseWindowAsync(_tool.Store, secretOnly, cancellationToken).ConfigureAwait(false));
             steps.Add(ConfirmInstances is null
                 ? new LeakStep("instances-moved", "manual", "confirm every instance serves the new version (push notifications: issue #13; or restart/refresh them)")
                 : await ConfirmInstances(secretOnly, current ?? string.Empty, cancellationToken).ConfigureAwait(false));
@@ -96,5 +96,20 @@ internal sealed class LeakResponse
 
         reads.Sort((a, b) => a.Time.CompareTo(b.Time));
         return new LeakReport(secretOnly.ToString(), leaked, current, since, until, steps, sources, reads);
+    }
+
+    /// <summary>
+    /// Switches the store's previous-version window off for the secret and checks that the window no longer holds the
+    /// leaked version. (App instances drop it once the backend stops serving it: the previous-version read finds nothing.)
+    /// </summary>
+    private static async Task<LeakStep> CloseWindowAsync(SecretStore store, SecretReference reference, CancellationToken cancellationToken)
+    {
+        const string name = "store-previous-version-window";
+        store.SetPreviousVersionAccepted(reference, false);
+        var window = await store.GetRotationWindowAsync(reference, cancellationToken).ConfigureAwait(false);
+        var previous = window.Previous?.Properties.Version;
+        return previous is null
+            ? new LeakStep(name, "done", "the store no longer accepts the previous version of this secret")
+            : new LeakStep(name, "failed", $"the store's rotation window still holds version {previous}");
     }
 }
