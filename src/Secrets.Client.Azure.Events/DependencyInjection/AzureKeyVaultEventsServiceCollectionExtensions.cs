@@ -34,20 +34,15 @@ public static class AzureKeyVaultEventsServiceCollectionExtensions
             return new AzureStorageQueueSecretChangeListener(
                 serviceProvider.GetRequiredService<ISecretStore>(),
                 options,
-                serviceProvider.GetService<ILogger<AzureStorageQueueSecretChangeListener>>(),
+                serviceProvider.GetService<ILoggerFactory>(),
                 serviceProvider.GetService<IMeterFactory>());
         });
         services.AddSingleton<IHostedService>(serviceProvider => serviceProvider.GetRequiredService<AzureStorageQueueSecretChangeListener>());
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             "secrets-azure-storage-queue",
-            serviceProvider => new DelegateHealthCheck(serviceProvider.GetRequiredService<AzureStorageQueueSecretChangeListener>().CheckHealth),
+            serviceProvider => new SecretChangeListenerHealthCheck([serviceProvider.GetRequiredService<AzureStorageQueueSecretChangeListener>()]),
             HealthStatus.Degraded,
             ["secrets", "listener"]));
         return services;
-    }
-
-    private sealed class DelegateHealthCheck(Func<HealthCheckResult> check) : IHealthCheck
-    {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.FromResult(check());
     }
 }

@@ -36,19 +36,14 @@ public static class VaultEventListenerServiceCollectionExtensions
             }
 
             configure?.Invoke(options);
-            return new VaultEventListener(store, provider, options, serviceProvider.GetService<ILogger<VaultEventListener>>(), serviceProvider.GetService<IMeterFactory>());
+            return new VaultEventListener(store, provider, options, serviceProvider.GetService<ILoggerFactory>(), serviceProvider.GetService<IMeterFactory>());
         });
         services.AddSingleton<IHostedService>(serviceProvider => serviceProvider.GetRequiredKeyedService<VaultEventListener>(providerName));
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             "secrets-vault-events-" + providerName,
-            serviceProvider => new ListenerHealthCheck(serviceProvider.GetRequiredKeyedService<VaultEventListener>(providerName).CheckHealth),
+            serviceProvider => new SecretChangeListenerHealthCheck([serviceProvider.GetRequiredKeyedService<VaultEventListener>(providerName)]),
             HealthStatus.Degraded,
             ["secrets", "listener"]));
         return services;
-    }
-
-    private sealed class ListenerHealthCheck(Func<HealthCheckResult> check) : IHealthCheck
-    {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.FromResult(check());
     }
 }
