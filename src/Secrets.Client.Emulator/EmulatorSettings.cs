@@ -1,4 +1,13 @@
+using Secrets.Client.Testing;
+
 namespace Secrets.Client.Emulator;
 
 /// <summary>Command-line settings shared by every emulator kind.</summary>
-internal sealed record EmulatorSettings(int Port, string? Region, bool UseHttps, EmulatorSeed? Seed);
+internal sealed record EmulatorSettings(int Port, string? Region, bool UseHttps, EmulatorSeed? Seed)
+{
+    /// <summary>Gets where the Key Vault emulator publishes its Event Grid events (<c>--event-queue</c>, <c>--event-webhook</c>).</summary>
+    public IReadOnlyList<KeyVaultEventSink> EventSinks { get; init; } = [];
+
+    /// <summary>Gets a value indicating whether the Vault emulator serves its event websocket (<c>--no-events</c>: Community Vault's 404).</summary>
+    public bool EventsEnabled { get; init; } = true;
+}
