@@ -1,45 +1,46 @@
 using Microsoft.Extensions.Logging;
-using Secrets.Client.Listening;
 
 namespace Secrets.Client.Azure.Events;
 
 /// <summary>
-/// Hands Key Vault events to the store, one way for both deliveries: secret changes become change notifications (the
-/// store checks the version, never takes a value from an event), near-expiry is logged, the rest is counted as ignored.
-/// Each applied notification is logged with what the store did: the listener's audit trail.
+/// Hands Key Vault events to the store through a listener's delivery (which counts them), one way for both
+/// deliveries: secret changes become change notifications (the store checks the version, never takes a value from an
+/// event), near-expiry is logged, the rest is counted as ignored. Each applied notification is logged with what the
+/// store did: the listener's audit trail.
 /// </summary>
 internal sealed partial class KeyVaultEventApplier
 {
-    private readonly ISecretStore _store;
     private readonly string _providerName;
-    private readonly ListenerTelemetry _telemetry;
+    private readonly string _source;
+    private readonly Deliver _deliver;
     private readonly ILogger _logger;
 
-    public KeyVaultEventApplier(ISecretStore store, string providerName, ListenerTelemetry telemetry, ILogger logger)
+    public KeyVaultEventApplier(string providerName, string source, Deliver deliver, ILogger logger)
     {
-        _store = store;
         _providerName = providerName;
-        _telemetry = telemetry;
+        _source = source;
+        _deliver = deliver;
         _logger = logger;
     }
 
+    /// <summary>A listener's hand-over: a notification, or null with the reason it was ignored.</summary>
+    public delegate ValueTask<SecretChangeNotificationOutcome?> Deliver(SecretChangeNotification? notification, string? ignoredReason, CancellationToken cancellationToken);
+
     public async ValueTask ApplyAsync(KeyVaultEvent keyVaultEvent, CancellationToken cancellationToken)
     {
-        _telemetry.Received(keyVaultEvent.EventTime);
         switch (keyVaultEvent.Kind)
         {
             case KeyVaultEventKind.SecretChanged:
-                var notification = KeyVaultEventGridParser.ToNotification(keyVaultEvent, _providerName, _telemetry.Source);
-                var outcome = await _store.ProcessChangeNotificationAsync(notification, cancellationToken).ConfigureAwait(false);
-                _telemetry.Outcome(outcome);
-                LogApplied(_logger, _telemetry.Source, keyVaultEvent.EventType, keyVaultEvent.VaultName!, keyVaultEvent.ObjectName!, keyVaultEvent.Version ?? "-", outcome);
+                var notification = KeyVaultEventGridParser.ToNotification(keyVaultEvent, _providerName, _source);
+                var outcome = await _deliver(notification, null, cancellationToken).ConfigureAwait(false);
+                LogApplied(_logger, _source, keyVaultEvent.EventType, keyVaultEvent.VaultName!, keyVaultEvent.ObjectName!, keyVaultEvent.Version ?? "-", outcome ?? SecretChangeNotificationOutcome.NotHeld);
                 break;
             case KeyVaultEventKind.SecretNearExpiry:
-                _telemetry.Ignored("near-expiry");
                 LogNearExpiry(_logger, keyVaultEvent.VaultName!, keyVaultEvent.ObjectName!);
+                await _deliver(null, "near-expiry", cancellationToken).ConfigureAwait(false);
                 break;
             default:
-                _telemetry.Ignored("not-a-secret-change");
+                await _deliver(null, "not-a-secret-change", cancellationToken).ConfigureAwait(false);
                 break;
         }
     }

@@ -27,7 +27,13 @@ internal sealed class AzureEmulatorKind : IRunningEmulator
 
     public static async Task<IRunningEmulator> StartAsync(EmulatorSettings settings, CancellationToken cancellationToken)
     {
-        var emulator = await AzureKeyVaultEmulator.StartAsync(new AzureKeyVaultEmulatorOptions { Port = settings.Port, Authenticator = settings.Authenticator, TenantId = settings.TenantId ?? new AzureKeyVaultEmulatorOptions().TenantId }, cancellationToken).ConfigureAwait(false);
+        var options = new AzureKeyVaultEmulatorOptions { Port = settings.Port, Authenticator = settings.Authenticator, TenantId = settings.TenantId ?? new AzureKeyVaultEmulatorOptions().TenantId };
+        foreach (var sink in settings.EventSinks)
+        {
+            options.EventSinks.Add(sink);
+        }
+
+        var emulator = await AzureKeyVaultEmulator.StartAsync(options, cancellationToken).ConfigureAwait(false);
         foreach (var secret in settings.Seed?.Secrets ?? [])
         {
             foreach (var version in secret.Versions)

@@ -31,7 +31,7 @@ internal sealed class VaultEmulatorKind : RunningEmulator
             throw new ArgumentException("The Vault emulator serves plain HTTP on loopback only; drop --https.");
         }
 
-        var emulator = await HashiCorpVaultEmulator.StartAsync(new HashiCorpVaultEmulatorOptions { Port = settings.Port }, cancellationToken).ConfigureAwait(false);
+        var emulator = await HashiCorpVaultEmulator.StartAsync(new HashiCorpVaultEmulatorOptions { Port = settings.Port, EventsEnabled = settings.EventsEnabled }, cancellationToken).ConfigureAwait(false);
         foreach (var secret in settings.Seed?.Secrets ?? [])
         {
             // "mount/path/to/secret"; a name without a known mount goes to the default mount "secret".

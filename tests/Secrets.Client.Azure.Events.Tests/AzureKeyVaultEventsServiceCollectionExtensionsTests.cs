@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Secrets.Client.Testing;
 
 namespace Secrets.Client.Azure.Events.Tests;
@@ -35,7 +36,7 @@ public sealed class AzureKeyVaultEventsServiceCollectionExtensionsTests : IAsync
         var listener = host.Services.GetRequiredService<AzureStorageQueueSecretChangeListener>();
 
         await host.StartAsync();
-        await listener.Telemetry.WaitForAsync(s => s.Health == Listening.ListenerHealth.Connected, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
+        await listener.WaitForStatusAsync(s => s.Connected, new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token);
         var health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
         var changed = harness.NextChangeAsync("main/db-password", first.Properties.Version);
         harness.Emulator.SetSecret("db-password", "canary-az-h-2");
@@ -43,7 +44,29 @@ public sealed class AzureKeyVaultEventsServiceCollectionExtensionsTests : IAsync
         await host.StopAsync();
 
         Assert.Equal(HealthStatus.Healthy, health.Entries["secrets-azure-storage-queue"].Status);
-        Assert.Equal(Listening.ListenerHealth.Stopped, listener.Telemetry.Snapshot().Health);
         Assert.Contains(received.GetMeasurementSnapshot(), m => m.Value == 1 && Equals(m.Tags["secrets.source"], AzureStorageQueueSecretChangeListener.SourceName));
+    }
+
+    [Theory]
+    [InlineData(null, 5 * 60, 24 * 3600)] // the listener default: the store's 5-minute cache becomes the 24 h safety net
+    [InlineData(null, 48 * 3600, 48 * 3600)] // never lowered
+    [InlineData(-1, 5 * 60, 5 * 60)] // SafetyNetInterval null: the store keeps its own
+    [InlineData(6 * 3600, 5 * 60, 6 * 3600)]
+    public void Registering_a_listener_makes_the_store_cache_duration_its_safety_net(int? safetyNetSeconds, int cacheSeconds, int expectedSeconds)
+    {
+        var services = new ServiceCollection();
+        services.Configure<SecretStoreOptions>(o => o.CacheDuration = TimeSpan.FromSeconds(cacheSeconds));
+        services.AddAzureKeyVaultStorageQueueListener(o =>
+        {
+            o.ConnectionString = "UseDevelopmentStorage=true";
+            o.QueueName = "q";
+            if (safetyNetSeconds is { } seconds)
+            {
+                o.SafetyNetInterval = seconds < 0 ? null : TimeSpan.FromSeconds(seconds);
+            }
+        });
+        using var provider = services.BuildServiceProvider();
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), provider.GetRequiredService<IOptions<SecretStoreOptions>>().Value.CacheDuration);
     }
 }

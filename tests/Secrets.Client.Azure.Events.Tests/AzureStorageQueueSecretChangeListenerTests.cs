@@ -35,7 +35,7 @@ public sealed class AzureStorageQueueSecretChangeListenerTests : IAsyncLifetime
         Assert.Equal(written, change.Properties.Version);
         Assert.Equal("canary-az-q-2", (await harness.Store.GetSecretAsync(Reference)).Value.ExposeAsString());
         Assert.Null((await queue.PeekMessageAsync()).Value);
-        var snapshot = listener.Telemetry.Snapshot();
+        var snapshot = listener.Status;
         Assert.True(snapshot.Applied >= 1);
         Assert.DoesNotContain(harness.LogTexts(), text => text.Contains("canary-az-q", StringComparison.Ordinal));
     }
@@ -57,7 +57,8 @@ public sealed class AzureStorageQueueSecretChangeListenerTests : IAsyncLifetime
         await changed.WaitAsync(TimeSpan.FromSeconds(30));
         await listener.StopAsync(CancellationToken.None);
 
-        Assert.Equal(2, listener.Telemetry.Snapshot().Malformed);
+        Assert.Equal(2, harness.LogTexts().Count(text => text.StartsWith("Deleted malformed message", StringComparison.Ordinal)));
+        Assert.True(listener.Status.Ignored >= 2, "malformed messages count as ignored");
         Assert.Null((await queue.PeekMessageAsync()).Value);
         Assert.Contains(harness.LogTexts(), text => text.Contains("not valid JSON", StringComparison.Ordinal));
     }
@@ -91,7 +92,7 @@ public sealed class AzureStorageQueueSecretChangeListenerTests : IAsyncLifetime
         }
 
         await changed.WaitAsync(TimeSpan.FromSeconds(30));
-        var snapshot = listener.Telemetry.Snapshot();
+        var snapshot = listener.Status;
         Assert.Equal(45, snapshot.Received);
         // 40 events coalesce: one check runs and at most one more is queued behind it (the running one may have read
         // before the change), so a burst costs a handful of checks however long it is; never one per event.
@@ -134,14 +135,14 @@ public sealed class AzureStorageQueueSecretChangeListenerTests : IAsyncLifetime
 
         harness.Emulator.PublishEvent(KeyVaultEventTypes.SecretNearExpiry, "db-password");
         await ReceiveAtLeastAsync(listener, 1);
-        var ignored = listener.Telemetry.Snapshot().Ignored;
+        var ignored = listener.Status.Ignored;
         harness.Emulator.PublishEvent(KeyVaultEventTypes.SecretExpired, "db-password");
         await ReceiveAtLeastAsync(listener, 1);
 
         Assert.Contains(harness.LogTexts(), text => text.Contains("expires soon", StringComparison.Ordinal));
         Assert.Equal(2, ignored); // the first event (version already held) and the near-expiry
         // SecretExpired names the version the store holds: nothing changed, so no check is needed either.
-        Assert.Equal(3, listener.Telemetry.Snapshot().Ignored);
+        Assert.Equal(3, listener.Status.Ignored);
         Assert.Equal(first.Properties.Version, (await harness.Store.GetSecretAsync(Reference)).Properties.Version);
     }
 
@@ -186,18 +187,19 @@ public sealed class AzureStorageQueueSecretChangeListenerTests : IAsyncLifetime
         await listener.StartAsync(CancellationToken.None);
 
         // Ten minutes of simulated time with nothing listening: each fault backs off, 1 s doubling up to 2 min.
-        await listener.Telemetry.WaitForAsync(s => s.ConsecutiveFaults >= 1, Timeout());
+        await listener.WaitForStatusAsync(s => s.ConsecutiveFailures >= 1, Timeout());
         for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromMinutes(10); elapsed += TimeSpan.FromSeconds(5))
         {
-            var seen = listener.Telemetry.Snapshot().ConsecutiveFaults;
+            var seen = listener.Status.ConsecutiveFailures;
             time.Advance(TimeSpan.FromSeconds(5));
             // Let the attempt the advance released (if any) fail before the next step; a gate, not a sleep.
-            await listener.Telemetry.WaitForAsync(s => s.ConsecutiveFaults > seen, new CancellationTokenSource(TimeSpan.FromMilliseconds(250)).Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            await listener.WaitForStatusAsync(s => s.ConsecutiveFailures > seen, new CancellationTokenSource(TimeSpan.FromMilliseconds(250)).Token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        var down = listener.Telemetry.Snapshot().ConsecutiveFaults;
+        var down = listener.Status.ConsecutiveFailures;
         Assert.InRange(down, 6, 20);
-        Assert.Equal(HealthStatus.Degraded, listener.CheckHealth().Status);
+        // Ten minutes down is past the default UnhealthyAfter (5 minutes): rotations have waited on the safety net that long.
+        Assert.Equal(HealthStatus.Unhealthy, await HealthAsync(listener));
 
         // The queue comes back (Azurite on the same port) holding an event written while it was down.
         await using var azurite = await AzuriteProcess.StartAsync(port);
@@ -206,10 +208,10 @@ public sealed class AzureStorageQueueSecretChangeListenerTests : IAsyncLifetime
         var version = harness.Emulator.SetSecret("db-password", "canary-az-d-1");
         await queue.SendMessageAsync(Event("db-password", version));
         time.Advance(TimeSpan.FromMinutes(2));
-        await listener.Telemetry.WaitForAsync(s => s.Received == 1, Timeout());
+        await listener.WaitForStatusAsync(s => s.Received == 1, Timeout());
 
-        Assert.Equal(HealthStatus.Healthy, listener.CheckHealth().Status);
-        Assert.Equal(0, listener.Telemetry.Snapshot().ConsecutiveFaults);
+        Assert.Equal(HealthStatus.Healthy, await HealthAsync(listener));
+        Assert.Equal(0, listener.Status.ConsecutiveFailures);
         await listener.StopAsync(CancellationToken.None);
         Assert.Null((await queue.PeekMessageAsync()).Value);
     }
@@ -256,5 +258,8 @@ public sealed class AzureStorageQueueSecretChangeListenerTests : IAsyncLifetime
             QueueName = queueName,
             ClientOptions = NoRetries(),
             PollInterval = TimeSpan.FromMilliseconds(50),
-        }, harness.LoggerFactory.CreateLogger<AzureStorageQueueSecretChangeListener>());
+        }, harness.LoggerFactory);
+
+    private static async Task<HealthStatus> HealthAsync(SecretChangeListener listener)
+        => (await new SecretChangeListenerHealthCheck([listener]).CheckHealthAsync(new HealthCheckContext())).Status;
 }

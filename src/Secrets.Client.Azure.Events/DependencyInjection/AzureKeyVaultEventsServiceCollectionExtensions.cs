@@ -16,38 +16,37 @@ public static class AzureKeyVaultEventsServiceCollectionExtensions
     /// health check <c>secrets-azure-storage-queue</c>. The store comes from DI (<c>AddSecretStore</c>).
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Names the queue and sets the polling; validated when the listener is built.</param>
+    /// <param name="configure">Names the queue and sets the polling; validated now. Its <see cref="SecretChangeListenerOptions.SafetyNetInterval"/> raises the store's cache duration (24 h by default).</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddAzureKeyVaultStorageQueueListener(this IServiceCollection services, Action<AzureStorageQueueListenerOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
+        var options = new AzureStorageQueueListenerOptions();
+        var defaultClock = options.TimeProvider;
+        configure(options);
+        options.Validate();
+        // With events carrying rotations, the store's cache duration is only the safety net (SafetyNetInterval, 24 h by default).
+        services.PostConfigure<SecretStoreOptions>(options.ApplySafetyNet);
         services.TryAddSingleton(serviceProvider =>
         {
-            var options = new AzureStorageQueueListenerOptions();
-            if (serviceProvider.GetService<TimeProvider>() is { } time)
+            if (ReferenceEquals(options.TimeProvider, defaultClock) && serviceProvider.GetService<TimeProvider>() is { } time)
             {
                 options.TimeProvider = time;
             }
 
-            configure(options);
             return new AzureStorageQueueSecretChangeListener(
                 serviceProvider.GetRequiredService<ISecretStore>(),
                 options,
-                serviceProvider.GetService<ILogger<AzureStorageQueueSecretChangeListener>>(),
+                serviceProvider.GetService<ILoggerFactory>(),
                 serviceProvider.GetService<IMeterFactory>());
         });
         services.AddSingleton<IHostedService>(serviceProvider => serviceProvider.GetRequiredService<AzureStorageQueueSecretChangeListener>());
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             "secrets-azure-storage-queue",
-            serviceProvider => new DelegateHealthCheck(serviceProvider.GetRequiredService<AzureStorageQueueSecretChangeListener>().CheckHealth),
+            serviceProvider => new SecretChangeListenerHealthCheck([serviceProvider.GetRequiredService<AzureStorageQueueSecretChangeListener>()]),
             HealthStatus.Degraded,
             ["secrets", "listener"]));
         return services;
-    }
-
-    private sealed class DelegateHealthCheck(Func<HealthCheckResult> check) : IHealthCheck
-    {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.FromResult(check());
     }
 }

@@ -14,8 +14,15 @@ namespace Secrets.Client.Azure.Events;
 /// write, then the store's <c>ChangeNotificationMaxDelay</c> jitter and one version check. The default 10 s keeps a
 /// fleet well inside a 60 s bound at 8,640 receives per instance per day.
 /// </remarks>
-public sealed class AzureStorageQueueListenerOptions
+public sealed class AzureStorageQueueListenerOptions : SecretChangeListenerOptions
 {
+    /// <summary>Initializes a new instance of the <see cref="AzureStorageQueueListenerOptions"/> class, for the provider <c>azure-kv</c>, backing off up to 2 minutes.</summary>
+    public AzureStorageQueueListenerOptions()
+    {
+        ProviderName = "azure-kv";
+        MaxBackoff = TimeSpan.FromMinutes(2);
+    }
+
     /// <summary>Gets or sets the queue's address (<c>https://account.queue.core.windows.net/queue</c>), used with <see cref="Credential"/>.</summary>
     public Uri? QueueUri { get; set; }
 
@@ -30,9 +37,6 @@ public sealed class AzureStorageQueueListenerOptions
 
     /// <summary>Gets or sets the queue client's options (transport, retries); the message encoding is always Base64, as Event Grid writes.</summary>
     public QueueClientOptions? ClientOptions { get; set; }
-
-    /// <summary>Gets or sets the store's name of the Key Vault provider the events are for. Default <c>azure-kv</c>.</summary>
-    public string ProviderName { get; set; } = "azure-kv";
 
     /// <summary>Gets or sets the wait after a receive that came back empty (or not full). Default 10 seconds.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
@@ -49,41 +53,26 @@ public sealed class AzureStorageQueueListenerOptions
     /// <summary>Gets or sets whether the listener creates its queue at start if it does not exist. Default <see langword="false"/> (the IaC creates it).</summary>
     public bool CreateQueueIfNotExists { get; set; }
 
-    /// <summary>Gets or sets the first delay after a transport fault; it doubles per fault up to <see cref="MaxBackoff"/>, with jitter. Default 1 second.</summary>
-    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Gets or sets the longest delay between attempts while the queue is out of reach. Default 2 minutes.</summary>
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>Gets or sets the clock. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
     /// <summary>Validates the settings once, at start.</summary>
-    /// <exception cref="ValidationException">A setting is out of range or no queue is named.</exception>
-    public void Validate()
+    /// <exception cref="ArgumentException">A shared listener setting (provider, backoff, health, clock) is out of range.</exception>
+    /// <exception cref="ValidationException">A queue setting is out of range or no queue is named.</exception>
+    public override void Validate()
     {
+        base.Validate();
         // Checked by hand rather than with data annotations' reflection: this package is trimming- and AOT-compatible.
         ValidateRanges();
         if (QueueUri is null && (string.IsNullOrEmpty(ConnectionString) || string.IsNullOrEmpty(QueueName)))
         {
             throw new ValidationException("Set QueueUri, or ConnectionString and QueueName, to name the queue the Event Grid subscription delivers to.");
         }
-
-        if (MaxBackoff < InitialBackoff)
-        {
-            throw new ValidationException("MaxBackoff must be at least InitialBackoff.");
-        }
     }
 
     private void ValidateRanges()
     {
-        Check(!string.IsNullOrWhiteSpace(ProviderName), nameof(ProviderName), "must name the store's Key Vault provider");
         Check(PollInterval > TimeSpan.Zero && PollInterval <= TimeSpan.FromHours(1), nameof(PollInterval), "must be positive and at most 1 hour");
         Check(MaxMessages is >= 1 and <= 32, nameof(MaxMessages), "must be 1 to 32");
         Check(VisibilityTimeout >= TimeSpan.FromSeconds(1) && VisibilityTimeout <= TimeSpan.FromDays(7), nameof(VisibilityTimeout), "must be 1 second to 7 days");
         Check(MaxDequeueCount is >= 1 and <= 1000, nameof(MaxDequeueCount), "must be 1 to 1000");
-        Check(InitialBackoff > TimeSpan.Zero, nameof(InitialBackoff), "must be positive");
-        Check(TimeProvider is not null, nameof(TimeProvider), "must be set");
     }
 
     private static void Check(bool ok, string name, string problem)

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Secrets.Client.Listening;
 
 namespace Secrets.Client.Azure.Events;
 
@@ -22,7 +21,7 @@ internal sealed partial class EventGridWebhookHandler
     private readonly EventGridWebhookOptions _options;
     private readonly SecretReference? _sharedSecret;
     private readonly Lock _sync = new();
-    private ListenerTelemetry? _telemetry;
+    private EventGridWebhookListener? _listener;
 
     public EventGridWebhookHandler(EventGridWebhookOptions options)
     {
@@ -31,25 +30,25 @@ internal sealed partial class EventGridWebhookHandler
         _sharedSecret = options.SharedSecretReference is { Length: > 0 } reference ? SecretReference.Parse(reference) : null;
     }
 
-    public ListenerTelemetry? Telemetry => _telemetry;
+    public EventGridWebhookListener? Listener => _listener;
 
     public async Task HandleAsync(HttpContext context)
     {
         var services = context.RequestServices;
-        var telemetry = TelemetryFor(services);
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger<EventGridWebhookHandler>() ?? (ILogger)NullLogger.Instance;
         var store = services.GetRequiredService<ISecretStore>();
+        var listener = ListenerFor(services, store);
         var cancellationToken = context.RequestAborted;
 
         if (!await AuthenticateAsync(context, store, cancellationToken).ConfigureAwait(false))
         {
-            telemetry.Rejected();
             LogRejected(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            await listener.PushAsync(null, "rejected", cancellationToken).ConfigureAwait(false);
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
 
-        telemetry.Contact();
+        listener.Contact();
         if (HttpMethods.IsOptions(context.Request.Method))
         {
             AnswerAbuseProtection(context, logger);
@@ -70,8 +69,8 @@ internal sealed partial class EventGridWebhookHandler
         }
         catch (KeyVaultEventFormatException ex)
         {
-            telemetry.Malformed();
             LogMalformed(logger, ex.Message);
+            await listener.PushAsync(null, "malformed", cancellationToken).ConfigureAwait(false);
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
@@ -86,7 +85,7 @@ internal sealed partial class EventGridWebhookHandler
             return;
         }
 
-        var applier = new KeyVaultEventApplier(store, _options.ProviderName, telemetry, logger);
+        var applier = new KeyVaultEventApplier(_options.ProviderName, SourceName, listener.PushAsync, logger);
         foreach (var keyVaultEvent in events)
         {
             // A store failure surfaces as 500, so that Event Grid retries the delivery.
@@ -109,11 +108,11 @@ internal sealed partial class EventGridWebhookHandler
         return buffer.ToArray();
     }
 
-    private ListenerTelemetry TelemetryFor(IServiceProvider services)
+    private EventGridWebhookListener ListenerFor(IServiceProvider services, ISecretStore store)
     {
         lock (_sync)
         {
-            return _telemetry ??= new ListenerTelemetry(SourceName, services.GetService<IMeterFactory>(), services.GetService<TimeProvider>() ?? TimeProvider.System);
+            return _listener ??= new EventGridWebhookListener(store, _options.ProviderName, services.GetService<TimeProvider>() ?? TimeProvider.System, services.GetService<ILoggerFactory>(), services.GetService<IMeterFactory>());
         }
     }
 

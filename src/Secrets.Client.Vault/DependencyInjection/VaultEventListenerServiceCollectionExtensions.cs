@@ -24,31 +24,30 @@ public static class VaultEventListenerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrEmpty(providerName);
+        var options = new VaultEventListenerOptions();
+        var defaultClock = options.TimeProvider;
+        configure?.Invoke(options);
+        options.Validate();
+        // With events carrying rotations, the store's cache duration is only the safety net (SafetyNetInterval, 24 h by default).
+        services.PostConfigure<SecretStoreOptions>(options.ApplySafetyNet);
         services.AddKeyedSingleton(providerName, (serviceProvider, _) =>
         {
             var store = serviceProvider.GetRequiredService<SecretStore>();
             var provider = store.Providers.OfType<HashiCorpVaultSecretProvider>().FirstOrDefault(p => string.Equals(p.Name, providerName, StringComparison.OrdinalIgnoreCase))
                 ?? throw new InvalidOperationException($"The secret store has no Vault provider named '{providerName}'.");
-            var options = new VaultEventListenerOptions();
-            if (serviceProvider.GetService<TimeProvider>() is { } time)
+            if (ReferenceEquals(options.TimeProvider, defaultClock) && serviceProvider.GetService<TimeProvider>() is { } time)
             {
                 options.TimeProvider = time;
             }
 
-            configure?.Invoke(options);
-            return new VaultEventListener(store, provider, options, serviceProvider.GetService<ILogger<VaultEventListener>>(), serviceProvider.GetService<IMeterFactory>());
+            return new VaultEventListener(store, provider, options, serviceProvider.GetService<ILoggerFactory>(), serviceProvider.GetService<IMeterFactory>());
         });
         services.AddSingleton<IHostedService>(serviceProvider => serviceProvider.GetRequiredKeyedService<VaultEventListener>(providerName));
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             "secrets-vault-events-" + providerName,
-            serviceProvider => new ListenerHealthCheck(serviceProvider.GetRequiredKeyedService<VaultEventListener>(providerName).CheckHealth),
+            serviceProvider => new SecretChangeListenerHealthCheck([serviceProvider.GetRequiredKeyedService<VaultEventListener>(providerName)]),
             HealthStatus.Degraded,
             ["secrets", "listener"]));
         return services;
-    }
-
-    private sealed class ListenerHealthCheck(Func<HealthCheckResult> check) : IHealthCheck
-    {
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.FromResult(check());
     }
 }

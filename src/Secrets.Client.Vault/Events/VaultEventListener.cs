@@ -2,113 +2,64 @@ using System.Buffers;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.WebSockets;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Secrets.Client.Listening;
 
 namespace Secrets.Client.Vault;
 
 /// <summary>
 /// Subscribes to Vault's KV v2 events over its event websocket (<c>/v1/sys/events/subscribe/kv-v2/*?json=true</c>,
 /// Vault Enterprise 1.16+ and HCP Vault Dedicated) and hands each secret change to the store, which checks the version
-/// and fetches only if it moved. Authenticates with the provider's own token (login and renewal shared); reconnects
-/// with jittered exponential back-off for as long as the host runs. On Community Vault the endpoint does not exist (404):
-/// the listener says so once, reports itself degraded, retries hourly, and rotation rides on version checks.
+/// and fetches only if it moved. Authenticates with the provider's own token (login and renewal shared). Built on
+/// <see cref="SecretChangeListener"/> as a long-lived connection: it reconnects with jittered exponential back-off for
+/// as long as the host runs. On Community Vault the endpoint does not exist (404): the listener says so, reports itself
+/// dormant (degraded, never unhealthy), retries hourly, and rotation rides on version checks.
 /// </summary>
 /// <remarks>Vault does not replay events missed while disconnected: the store's safety-net poll catches those.</remarks>
-public sealed partial class VaultEventListener : BackgroundService
+public sealed partial class VaultEventListener : SecretChangeListener
 {
     /// <summary>The listener's name in metrics, audit and health: <c>vault-events</c>.</summary>
     public const string SourceName = "vault-events";
 
-    private readonly ISecretStore _store;
     private readonly HashiCorpVaultSecretProvider _provider;
     private readonly VaultEventListenerOptions _options;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly ListenerTelemetry _telemetry;
-    private readonly ListenerBackoff _backoff;
     private readonly Uri _subscribeUri;
 
     /// <summary>Initializes a new instance of the <see cref="VaultEventListener"/> class.</summary>
     /// <param name="store">The store to notify.</param>
     /// <param name="provider">The Vault provider whose secrets the events are about; its address, namespace and token are used.</param>
     /// <param name="options">The subscription settings, or <see langword="null"/> for the defaults; validated here.</param>
-    /// <param name="logger">Logs what was applied and every fault (never a value or token), or <see langword="null"/>.</param>
+    /// <param name="loggerFactory">Logs what was applied and every fault (never a value or token), or <see langword="null"/>.</param>
     /// <param name="meterFactory">Creates the listener meter, or <see langword="null"/>.</param>
-    public VaultEventListener(ISecretStore store, HashiCorpVaultSecretProvider provider, VaultEventListenerOptions? options = null, ILogger<VaultEventListener>? logger = null, IMeterFactory? meterFactory = null)
+    public VaultEventListener(ISecretStore store, HashiCorpVaultSecretProvider provider, VaultEventListenerOptions? options = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
+        : base(SourceName, store, ListenerSettings(provider, options ??= new VaultEventListenerOptions()), loggerFactory, meterFactory)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(provider);
-        options ??= new VaultEventListenerOptions();
-        options.Validate();
-        _store = store;
         _provider = provider;
         _options = options;
-        _time = options.TimeProvider;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _telemetry = new ListenerTelemetry(SourceName, meterFactory, _time);
-        _backoff = new ListenerBackoff(options.InitialBackoff, options.MaxBackoff);
         _subscribeUri = SubscribeUri(provider.Endpoint, options);
     }
 
-    /// <summary>Reports the listener's state: healthy while subscribed or briefly reconnecting, degraded after three faults in a row or on Community Vault.</summary>
-    /// <returns>The health.</returns>
-    public HealthCheckResult CheckHealth() => _telemetry.ToHealthCheckResult(3);
-
-    internal ListenerTelemetry Telemetry => _telemetry;
+    /// <inheritdoc/>
+    protected override Task ReceiveAsync(CancellationToken cancellationToken) => SubscribeOnceAsync(cancellationToken);
 
     /// <inheritdoc/>
-    public override void Dispose()
+    protected override TimeSpan? SlowRetryDelay(Exception failure)
     {
-        base.Dispose();
-        _telemetry.Dispose();
+        if (failure is not VaultEventsUnsupportedException)
+        {
+            return null;
+        }
+
+        LogUnsupported(Logger, _provider.Name, _options.UnsupportedRetryInterval.TotalMinutes);
+        return _options.UnsupportedRetryInterval;
     }
 
-    /// <inheritdoc/>
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private static VaultEventListenerOptions ListenerSettings(HashiCorpVaultSecretProvider provider, VaultEventListenerOptions options)
     {
-        LogStarted(_logger, _provider.Name, _options.EventTypePattern);
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                TimeSpan wait;
-                try
-                {
-                    await SubscribeOnceAsync(stoppingToken).ConfigureAwait(false);
-                    // The server closed the subscription cleanly (restart, leader change): reconnect soon, not at once.
-                    wait = _backoff.Next();
-                    LogClosed(_logger, _provider.Name, wait.TotalSeconds);
-                }
-                catch (VaultEventsUnsupportedException)
-                {
-                    _telemetry.Fault(new VaultEventsUnsupportedException());
-                    wait = _options.UnsupportedRetryInterval;
-                    LogUnsupported(_logger, _provider.Name, wait.TotalMinutes);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OperationCanceledException)
-                {
-                    _telemetry.Fault(ex);
-                    wait = _backoff.Next();
-                    LogFault(_logger, _provider.Name, ex.GetType().Name, _backoff.Attempt, wait.TotalSeconds);
-                }
-
-                await Task.Delay(wait, _time, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Host shutdown.
-        }
-        finally
-        {
-            _telemetry.Stopped();
-            LogStopped(_logger, _provider.Name);
-        }
+        ArgumentNullException.ThrowIfNull(provider);
+        options.ProviderName = provider.Name;
+        return options;
     }
+
 
     private async Task SubscribeOnceAsync(CancellationToken cancellationToken)
     {
@@ -145,9 +96,8 @@ public sealed partial class VaultEventListener : BackgroundService
             throw;
         }
 
-        _telemetry.Contact();
-        _backoff.Reset();
-        LogSubscribed(_logger, _provider.Name, _options.EventTypePattern);
+        MarkConnected();
+        LogSubscribed(Logger, _provider.Name, _options.EventTypePattern);
         var buffer = ArrayPool<byte>.Shared.Rent(_options.MaxMessageBytes);
         try
         {
@@ -168,7 +118,8 @@ public sealed partial class VaultEventListener : BackgroundService
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
                         await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, cancellationToken).ConfigureAwait(false);
-                        return;
+                        // Vault closed it (restart, leader change): reconnect after the backoff's first step, not at once.
+                        throw new WebSocketException(WebSocketError.ConnectionClosedPrematurely);
                     }
 
                     length += result.Count;
@@ -177,8 +128,8 @@ public sealed partial class VaultEventListener : BackgroundService
 
                 if (tooLarge || result.MessageType != WebSocketMessageType.Text)
                 {
-                    _telemetry.Malformed();
-                    LogMalformed(_logger, _provider.Name, tooLarge ? "message too large" : "binary message (protobuf); the listener asks for JSON");
+                    LogMalformed(Logger, _provider.Name, tooLarge ? "message too large" : "binary message (protobuf); the listener asks for JSON");
+                    await DeliverAsync(null, "malformed", cancellationToken).ConfigureAwait(false);
                     continue;
                 }
 
@@ -200,15 +151,14 @@ public sealed partial class VaultEventListener : BackgroundService
         }
         catch (FormatException ex)
         {
-            _telemetry.Malformed();
-            LogMalformed(_logger, _provider.Name, ex.Message);
+            LogMalformed(Logger, _provider.Name, ex.Message);
+            await DeliverAsync(null, "malformed", cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        _telemetry.Received(kvEvent.Time);
         if (kvEvent.SecretPath is null)
         {
-            _telemetry.Ignored("not-a-secret-change");
+            await DeliverAsync(null, "not-a-secret-change", cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -219,9 +169,8 @@ public sealed partial class VaultEventListener : BackgroundService
             EventTime = kvEvent.Time,
             Source = SourceName,
         };
-        var outcome = await _store.ProcessChangeNotificationAsync(notification, cancellationToken).ConfigureAwait(false);
-        _telemetry.Outcome(outcome);
-        LogApplied(_logger, kvEvent.EventType, _provider.Name, kvEvent.SecretPath, kvEvent.Version ?? "-", outcome);
+        var outcome = await DeliverAsync(notification, null, cancellationToken).ConfigureAwait(false);
+        LogApplied(Logger, kvEvent.EventType, _provider.Name, kvEvent.SecretPath, kvEvent.Version ?? "-", outcome ?? SecretChangeNotificationOutcome.NotHeld);
     }
 
     private static Uri SubscribeUri(Uri endpoint, VaultEventListenerOptions options)
@@ -235,17 +184,8 @@ public sealed partial class VaultEventListener : BackgroundService
         return builder.Uri;
     }
 
-    [LoggerMessage(EventId = 1400, Level = LogLevel.Information, Message = "Vault event listener for provider '{Provider}' starting ({Pattern})")]
-    private static partial void LogStarted(ILogger logger, string provider, string pattern);
-
     [LoggerMessage(EventId = 1401, Level = LogLevel.Information, Message = "Subscribed to Vault events for provider '{Provider}' ({Pattern})")]
     private static partial void LogSubscribed(ILogger logger, string provider, string pattern);
-
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Vault closed the event subscription of provider '{Provider}'; reconnecting in {DelaySeconds:0.0} s")]
-    private static partial void LogClosed(ILogger logger, string provider, double delaySeconds);
-
-    [LoggerMessage(EventId = 1403, Level = LogLevel.Warning, Message = "Vault event subscription of provider '{Provider}' failed ({ErrorType}); fault {Attempt} in a row, reconnecting in {DelaySeconds:0.0} s")]
-    private static partial void LogFault(ILogger logger, string provider, string errorType, int attempt, double delaySeconds);
 
     [LoggerMessage(EventId = 1404, Level = LogLevel.Warning, Message = "Vault for provider '{Provider}' has no event subscription (404: Community Vault, or Enterprise before 1.16); rotation rides on version checks; trying again in {DelayMinutes:0} min")]
     private static partial void LogUnsupported(ILogger logger, string provider, double delayMinutes);
@@ -255,7 +195,4 @@ public sealed partial class VaultEventListener : BackgroundService
 
     [LoggerMessage(EventId = 1406, Level = LogLevel.Information, Message = "Change notification from vault-events: {EventType} for {Provider}:{Secret} version {Version}: {Outcome}")]
     private static partial void LogApplied(ILogger logger, string eventType, string provider, string secret, string version, SecretChangeNotificationOutcome outcome);
-
-    [LoggerMessage(EventId = 1407, Level = LogLevel.Information, Message = "Vault event listener for provider '{Provider}' stopped")]
-    private static partial void LogStopped(ILogger logger, string provider);
 }

@@ -1,8 +1,18 @@
 namespace Secrets.Client.Vault;
 
-/// <summary>Settings for <see cref="VaultEventListener"/>: what to subscribe to and how to reconnect.</summary>
-public sealed class VaultEventListenerOptions
+/// <summary>
+/// Settings for <see cref="VaultEventListener"/>: what to subscribe to and how to reconnect. The listener sets
+/// <see cref="SecretChangeListenerOptions.ProviderName"/> to its provider's name.
+/// </summary>
+public sealed class VaultEventListenerOptions : SecretChangeListenerOptions
 {
+    /// <summary>Initializes a new instance of the <see cref="VaultEventListenerOptions"/> class, backing off up to 2 minutes.</summary>
+    public VaultEventListenerOptions()
+    {
+        ProviderName = HashiCorpVaultSecretProvider.DefaultName;
+        MaxBackoff = TimeSpan.FromMinutes(2);
+    }
+
     /// <summary>
     /// Gets or sets the event type pattern subscribed to (Vault takes one glob per connection). Default <c>kv-v2/*</c>:
     /// data-write, data-patch, data-delete, delete, undelete, destroy and metadata-write/patch/delete.
@@ -11,12 +21,6 @@ public sealed class VaultEventListenerOptions
 
     /// <summary>Gets other Vault Enterprise namespaces (patterns) to receive events from, besides the provider's own. Empty by default.</summary>
     public IList<string> Namespaces { get; } = [];
-
-    /// <summary>Gets or sets the first delay after a dropped connection or a failed connect; it doubles per fault up to <see cref="MaxBackoff"/>, jittered. Default 1 second.</summary>
-    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Gets or sets the longest delay between reconnection attempts. Default 2 minutes.</summary>
-    public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Gets or sets how long to wait before trying again when Vault has no event subscription (404: Community Vault,
@@ -30,21 +34,16 @@ public sealed class VaultEventListenerOptions
     /// <summary>Gets or sets the largest event message accepted; larger ones are counted as malformed. Default 256 KiB.</summary>
     public int MaxMessageBytes { get; set; } = 256 * 1024;
 
-    /// <summary>Gets or sets the clock for back-off delays and lag. Default <see cref="TimeProvider.System"/>.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
-
     /// <summary>Validates the settings once, at start.</summary>
     /// <exception cref="ArgumentException">A setting is out of range; the message names it.</exception>
-    public void Validate()
+    public override void Validate()
     {
+        base.Validate();
         // Checked by hand rather than with data annotations: this package is trimming- and AOT-compatible.
         Check(!string.IsNullOrWhiteSpace(EventTypePattern), nameof(EventTypePattern), "must name an event type pattern, such as kv-v2/*");
-        Check(InitialBackoff > TimeSpan.Zero, nameof(InitialBackoff), "must be positive");
-        Check(MaxBackoff >= InitialBackoff, nameof(MaxBackoff), "must be at least InitialBackoff");
         Check(UnsupportedRetryInterval > TimeSpan.Zero, nameof(UnsupportedRetryInterval), "must be positive");
         Check(KeepAliveInterval >= TimeSpan.Zero, nameof(KeepAliveInterval), "must not be negative");
         Check(MaxMessageBytes >= 1024, nameof(MaxMessageBytes), "must be at least 1024");
-        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
     }
 
     private static void Check(bool ok, string name, string problem)

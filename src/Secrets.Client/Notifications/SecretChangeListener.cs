@@ -13,8 +13,17 @@ namespace Secrets.Client;
 /// supplies only <see cref="OpenAsync"/>, <see cref="ReceiveAsync"/> and <see cref="CloseAsync"/>.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Two transport shapes fit: rounds (a long poll or pull per <see cref="ReceiveAsync"/> call, success recorded after
+/// each) and a long-lived connection (a websocket: one <see cref="ReceiveAsync"/> call per connection, which calls
+/// <see cref="MarkConnected"/> once connected and returns or throws when the connection ends). A backend that answers
+/// that it has no event feature at all can be retried slowly through <see cref="SlowRetryDelay"/>: the listener is then
+/// reported <see cref="SecretChangeListenerStatus.Dormant"/>, degraded but never unhealthy.
+/// </para>
+/// <para>
 /// Events are hints: the store checks the version itself, so a duplicate, late, forged or malformed event costs at
 /// most one version check, and a lost one is caught by the store's safety-net refresh.
+/// </para>
 /// </remarks>
 public abstract class SecretChangeListener : BackgroundService
 {
@@ -30,6 +39,8 @@ public abstract class SecretChangeListener : BackgroundService
     private long _received;
     private long _applied;
     private long _ignored;
+    private bool _dormant;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Initializes a new instance of the <see cref="SecretChangeListener"/> class.</summary>
     /// <param name="source">The listener's name in metrics, logs and audit (for example <c>aws-sqs</c>).</param>
@@ -63,8 +74,35 @@ public abstract class SecretChangeListener : BackgroundService
         {
             lock (_stateLock)
             {
-                return new SecretChangeListenerStatus(Source, _consecutiveFailures == 0 && _lastSuccess is not null, _consecutiveFailures, _failingSince, _lastSuccess, _lastErrorType, Interlocked.Read(ref _received), Interlocked.Read(ref _applied), Interlocked.Read(ref _ignored));
+                return new SecretChangeListenerStatus(Source, _consecutiveFailures == 0 && _lastSuccess is not null, _consecutiveFailures, _failingSince, _lastSuccess, _lastErrorType, Interlocked.Read(ref _received), Interlocked.Read(ref _applied), Interlocked.Read(ref _ignored)) { Dormant = _dormant };
             }
+        }
+    }
+
+    /// <summary>
+    /// Completes when the listener's <see cref="Status"/> satisfies <paramref name="condition"/>: a gate for readiness
+    /// probes and tests, woken by every change of state (no polling).
+    /// </summary>
+    /// <param name="condition">The state waited for.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when the condition holds.</returns>
+    public async Task WaitForStatusAsync(Func<SecretChangeListenerStatus, bool> condition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        while (true)
+        {
+            Task changed;
+            lock (_stateLock)
+            {
+                changed = _changed.Task;
+            }
+
+            if (condition(Status))
+            {
+                return;
+            }
+
+            await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -125,6 +163,20 @@ public abstract class SecretChangeListener : BackgroundService
     /// <returns>A task that completes when closed.</returns>
     protected virtual Task CloseAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    /// <summary>
+    /// Tells whether a failure means the backend has no event feature at all (Community Vault's 404): returns the long
+    /// wait before asking again, instead of the reconnect backoff; the listener is then reported dormant.
+    /// </summary>
+    /// <param name="failure">The failure.</param>
+    /// <returns>The wait, or <see langword="null"/> for the ordinary backoff.</returns>
+    protected virtual TimeSpan? SlowRetryDelay(Exception failure) => null;
+
+    /// <summary>
+    /// Records that a long-lived connection is established (a websocket subscribed), before <see cref="ReceiveAsync"/>
+    /// returns: the listener is connected from now, and the reconnect backoff starts again from its first step.
+    /// </summary>
+    protected void MarkConnected() => Succeeded();
+
     /// <summary>Tells whether a failure means the transport must be opened again (for example the queue was deleted).</summary>
     /// <param name="failure">The failure.</param>
     /// <returns><see langword="true"/> to call <see cref="OpenAsync"/> before the next round.</returns>
@@ -144,8 +196,8 @@ public abstract class SecretChangeListener : BackgroundService
         _metrics.Received();
         if (notification is null)
         {
-            Ignore(ignoredReason ?? "malformed");
             ListenerLog.EventIgnored(Logger, Source, ignoredReason ?? "malformed");
+            Ignore(ignoredReason ?? "malformed");
             return null;
         }
 
@@ -159,6 +211,7 @@ public abstract class SecretChangeListener : BackgroundService
         {
             Interlocked.Increment(ref _applied);
             _metrics.Applied(notification.EventType);
+            Signal();
         }
         else
         {
@@ -206,7 +259,13 @@ public abstract class SecretChangeListener : BackgroundService
 
                 // The wait's timer exists before the failure is published, so that whoever watches the status (a
                 // test's fake clock, a health probe) sees a listener already waiting.
-                var wait = Backoff();
+                var slow = SlowRetryDelay(ex);
+                var wait = slow ?? Backoff();
+                lock (_stateLock)
+                {
+                    _dormant = slow is not null;
+                }
+
                 var delay = Task.Delay(wait, TimeProvider, stoppingToken);
                 Failed(ex, wait);
                 try
@@ -225,6 +284,19 @@ public abstract class SecretChangeListener : BackgroundService
     {
         Interlocked.Increment(ref _ignored);
         _metrics.Ignored(reason);
+        Signal();
+    }
+
+    private void Signal()
+    {
+        TaskCompletionSource previous;
+        lock (_stateLock)
+        {
+            previous = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        previous.TrySetResult();
     }
 
     private void Succeeded()
@@ -235,8 +307,11 @@ public abstract class SecretChangeListener : BackgroundService
             recovered = _consecutiveFailures > 0;
             _consecutiveFailures = 0;
             _failingSince = null;
+            _dormant = false;
             _lastSuccess = TimeProvider.GetUtcNow();
         }
+
+        Signal();
 
         if (recovered)
         {
@@ -269,5 +344,6 @@ public abstract class SecretChangeListener : BackgroundService
 
         _metrics.Error(error);
         ListenerLog.TransportFailed(Logger, Source, error.GetType().Name, failures, wait);
+        Signal();
     }
 }

@@ -28,12 +28,12 @@ public sealed class SecretChangeListenerHealthCheck : IHealthCheck
         foreach (var listener in _listeners)
         {
             var state = listener.Status;
-            data[state.Source] = $"connected={state.Connected}; failures={state.ConsecutiveFailures}; lastError={state.LastErrorType ?? "none"}; received={state.Received}; applied={state.Applied}; ignored={state.Ignored}";
+            data[state.Source] = $"connected={state.Connected}; failures={state.ConsecutiveFailures}; lastError={state.LastErrorType ?? "none"}; received={state.Received}; applied={state.Applied}; ignored={state.Ignored}" + (state.Dormant ? "; dormant (the backend has no event feature)" : string.Empty);
             if (state.FailingSince is { } since)
             {
                 failing.Add(state.Source);
                 var down = listener.ListenerOptions.TimeProvider.GetUtcNow() - since;
-                status = down >= listener.ListenerOptions.UnhealthyAfter ? HealthStatus.Unhealthy : status == HealthStatus.Unhealthy ? status : HealthStatus.Degraded;
+                status = down >= listener.ListenerOptions.UnhealthyAfter && !state.Dormant ? HealthStatus.Unhealthy : status == HealthStatus.Unhealthy ? status : HealthStatus.Degraded;
             }
         }
 

@@ -18,6 +18,15 @@ public class SecretChangeListenerOptions
     /// </summary>
     public TimeSpan UnhealthyAfter { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Gets or sets the safety-net poll a listener relies on: with events carrying rotations, the store's
+    /// <see cref="SecretStoreOptions.CacheDuration"/> only has to catch what an event lost (a delivery dropped, a
+    /// listener down), so a listener's registration raises it to this interval (never lowers it) through
+    /// <see cref="ApplySafetyNet"/>. Default 24 hours, the fleet simulation's setting (issue #13, P6: every lost delivery
+    /// caught within it; a 6-hour net would cost 1.4 times as much). <see langword="null"/> leaves the store's setting alone.
+    /// </summary>
+    public TimeSpan? SafetyNetInterval { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>Gets or sets the clock for backoff, heartbeats and lag. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -43,7 +52,26 @@ public class SecretChangeListenerOptions
             throw new ArgumentException($"{GetType().Name}.{nameof(UnhealthyAfter)} must be positive.", nameof(UnhealthyAfter));
         }
 
+        if (SafetyNetInterval is { } net && net < TimeSpan.FromMinutes(1))
+        {
+            throw new ArgumentException($"{GetType().Name}.{nameof(SafetyNetInterval)} must be at least 1 minute, or null to keep the store's CacheDuration.", nameof(SafetyNetInterval));
+        }
+
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentNullException.ThrowIfNull(Randomizer, nameof(Randomizer));
+    }
+
+    /// <summary>
+    /// Raises the store's <see cref="SecretStoreOptions.CacheDuration"/> to <see cref="SafetyNetInterval"/> (never
+    /// lowers it; nothing when null). Listener registrations call it as a post-configuration of the store's options.
+    /// </summary>
+    /// <param name="storeOptions">The store's options.</param>
+    public void ApplySafetyNet(SecretStoreOptions storeOptions)
+    {
+        ArgumentNullException.ThrowIfNull(storeOptions);
+        if (SafetyNetInterval is { } net && storeOptions.CacheDuration < net)
+        {
+            storeOptions.CacheDuration = net;
+        }
     }
 }

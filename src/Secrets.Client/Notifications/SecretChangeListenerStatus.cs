@@ -19,4 +19,11 @@ public sealed record SecretChangeListenerStatus(
     string? LastErrorType,
     long Received,
     long Applied,
-    long Ignored);
+    long Ignored)
+{
+    /// <summary>
+    /// Gets a value indicating whether the backend said it has no event feature (Community Vault's 404): the listener
+    /// asks again only slowly and rotations ride on version checks and the safety-net poll. Reported degraded, never unhealthy.
+    /// </summary>
+    public bool Dormant { get; init; }
+}

@@ -25,9 +25,9 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
         var provider = _vault.CreateProvider(loggerFactory: loggerFactory);
         await using var store = new SecretStore([provider], new SecretStoreOptions(), loggerFactory: loggerFactory);
         await store.GetSecretAsync(Reference);
-        using var listener = new VaultEventListener(store, provider, logger: loggerFactory.CreateLogger<VaultEventListener>());
+        using var listener = new VaultEventListener(store, provider, loggerFactory: loggerFactory);
         await listener.StartAsync(CancellationToken.None);
-        await listener.Telemetry.WaitForAsync(s => s.Health == Listening.ListenerHealth.Connected, Timeout());
+        await listener.WaitForStatusAsync(s => s.Connected, Timeout());
         var changed = NextChange(store, "secret/app/db", "1");
 
         _vault.Emulator.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["password"] = "canary-vault-2" });
@@ -36,8 +36,7 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
 
         Assert.Equal("2", change.Properties.Version);
         Assert.Equal("canary-vault-2", (await store.GetSecretAsync(Reference)).Value.ExposeAsString());
-        Assert.Equal(1, listener.Telemetry.Snapshot().Applied);
-        Assert.Equal(Listening.ListenerHealth.Stopped, listener.Telemetry.Snapshot().Health);
+        Assert.Equal(1, listener.Status.Applied);
         Assert.DoesNotContain(logs.GetSnapshot(), r => (r.Message + r.Exception).Contains("canary-vault", StringComparison.Ordinal) || (r.Message + r.Exception).Contains("hvs.", StringComparison.Ordinal));
     }
 
@@ -51,12 +50,12 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
         await store.GetSecretAsync(Reference);
         using var listener = new VaultEventListener(store, provider, new VaultEventListenerOptions { TimeProvider = time });
         await listener.StartAsync(CancellationToken.None);
-        await listener.Telemetry.WaitForAsync(s => s.Health == Listening.ListenerHealth.Connected, Timeout());
+        await listener.WaitForStatusAsync(s => s.Connected, Timeout());
 
         _vault.Emulator.DisconnectEventSubscribers();
-        await listener.Telemetry.WaitForAsync(s => s.ConsecutiveFaults == 1, Timeout());
-        Assert.Equal(HealthStatus.Healthy, listener.CheckHealth().Status);
-        var waited = await AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(250), listener, s => s.Health == Listening.ListenerHealth.Connected);
+        await listener.WaitForStatusAsync(s => s.ConsecutiveFailures == 1, Timeout());
+        Assert.Equal(HealthStatus.Degraded, await HealthAsync(listener));
+        var waited = await AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(250), listener, s => s.Connected);
         Assert.InRange(waited, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1.5));
 
         var before = _vault.Emulator.Counters.Requests;
@@ -66,7 +65,7 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
         await changed.WaitAsync(TimeSpan.FromSeconds(30));
         await listener.StopAsync(CancellationToken.None);
 
-        var snapshot = listener.Telemetry.Snapshot();
+        var snapshot = listener.Status;
         Assert.Equal(2, snapshot.Received);
         Assert.Equal(1, snapshot.Ignored);
         // One version check (metadata) and one fetch for the held secret; nothing for the one not held.
@@ -83,7 +82,7 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
         await store.GetSecretAsync(Reference);
         using var listener = new VaultEventListener(store, provider, new VaultEventListenerOptions { TimeProvider = time });
         await listener.StartAsync(CancellationToken.None);
-        await listener.Telemetry.WaitForAsync(s => s.Health == Listening.ListenerHealth.Connected, Timeout());
+        await listener.WaitForStatusAsync(s => s.Connected, Timeout());
 
         _vault.Emulator.DropNextEvents(1);
         _vault.Emulator.WriteSecret("secret", "app/db", new Dictionary<string, string> { ["password"] = "canary-vault-l2" });
@@ -96,7 +95,7 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
 
         Assert.Equal(1, refreshed);
         Assert.Equal("canary-vault-l2", (await store.GetSecretAsync(Reference)).Value.ExposeAsString());
-        Assert.Equal(0, listener.Telemetry.Snapshot().Received);
+        Assert.Equal(0, listener.Status.Received);
     }
 
     [Fact]
@@ -108,18 +107,21 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
         using var loggerFactory = LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(logs)));
         var provider = community.CreateProvider();
         await using var store = new SecretStore([provider]);
-        using var listener = new VaultEventListener(store, provider, new VaultEventListenerOptions { TimeProvider = time }, loggerFactory.CreateLogger<VaultEventListener>());
+        using var listener = new VaultEventListener(store, provider, new VaultEventListenerOptions { TimeProvider = time }, loggerFactory);
 
         await listener.StartAsync(CancellationToken.None);
-        await listener.Telemetry.WaitForAsync(s => s.ConsecutiveFaults == 1, Timeout());
-        var second = await AdvanceUntilAsync(time, TimeSpan.FromMinutes(5), listener, s => s.ConsecutiveFaults == 2);
-        var third = await AdvanceUntilAsync(time, TimeSpan.FromMinutes(5), listener, s => s.ConsecutiveFaults == 3);
+        await listener.WaitForStatusAsync(s => s.ConsecutiveFailures == 1, Timeout());
+        var second = await AdvanceUntilAsync(time, TimeSpan.FromMinutes(5), listener, s => s.ConsecutiveFailures == 2);
+        var third = await AdvanceUntilAsync(time, TimeSpan.FromMinutes(5), listener, s => s.ConsecutiveFailures == 3);
+        // Two hours without events, yet degraded and not unhealthy: the backend has no events, nothing is broken.
+        var health = await HealthAsync(listener);
+        Assert.True(listener.Status.Dormant);
         await listener.StopAsync(CancellationToken.None);
 
         // An hour between attempts (to the 5 minutes the simulated clock steps by), not the reconnect back-off's seconds.
         Assert.InRange(second, TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(65));
         Assert.InRange(third, TimeSpan.FromMinutes(60), TimeSpan.FromMinutes(65));
-        Assert.Equal(HealthStatus.Degraded, new ListenerHealthProbe(listener).Status);
+        Assert.Equal(HealthStatus.Degraded, health);
         Assert.Contains(logs.GetSnapshot(), r => r.Message.Contains("Community Vault", StringComparison.Ordinal));
     }
 
@@ -137,18 +139,18 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
     /// Steps the simulated clock until the listener's state satisfies <paramref name="condition"/>, letting the attempt each
     /// step releases finish first (a gate with a short real-time bound, not a sleep); returns the simulated time it took.
     /// </summary>
-    private static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, VaultEventListener listener, Func<Listening.ListenerSnapshot, bool> condition)
+    private static async Task<TimeSpan> AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, VaultEventListener listener, Func<SecretChangeListenerStatus, bool> condition)
     {
         var elapsed = TimeSpan.Zero;
-        for (var i = 0; i < 500 && !condition(listener.Telemetry.Snapshot()); i++)
+        for (var i = 0; i < 500 && !condition(listener.Status); i++)
         {
             time.Advance(step);
             elapsed += step;
             using var settle = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-            await listener.Telemetry.WaitForAsync(condition, settle.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            await listener.WaitForStatusAsync(condition, settle.Token).ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        Assert.True(condition(listener.Telemetry.Snapshot()), "the listener never reached the expected state");
+        Assert.True(condition(listener.Status), "the listener never reached the expected state");
         return elapsed;
     }
 
@@ -165,9 +167,6 @@ public sealed class VaultEventListenerTests : IAsyncLifetime
         return changed.Task;
     }
 
-    /// <summary>The health the listener reported while it was still retrying (the last fault, before the stop).</summary>
-    private sealed class ListenerHealthProbe(VaultEventListener listener)
-    {
-        public HealthStatus Status { get; } = listener.Telemetry.ToHealthCheckResult(1).Status;
-    }
+    private static async Task<HealthStatus> HealthAsync(SecretChangeListener listener)
+        => (await new SecretChangeListenerHealthCheck([listener]).CheckHealthAsync(new HealthCheckContext())).Status;
 }
