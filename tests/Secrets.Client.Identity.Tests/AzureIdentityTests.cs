@@ -36,6 +36,25 @@ public sealed class AzureIdentityTests
     }
 
     [Fact]
+    public async Task IMDS_managed_identity_reads_as_its_object_id_through_DefaultAzureCredential()
+    {
+        await using var rig = await AzureRig.StartAsync();
+        // A VM's environment: no variable at all, IMDS at 169.254.169.254. MSAL (4.90, ImdsManagedIdentitySource) reads
+        // AZURE_POD_IDENTITY_AUTHORITY_HOST for another IMDS address. AZURE_TOKEN_CREDENTIALS=ManagedIdentityCredential is
+        // what Azure.Identity documents for production: DefaultAzureCredential then holds only ManagedIdentityCredential,
+        // built without the chained credential's one-second IMDS probe (DefaultAzureCredentialFactory.CreateSpecificCredentialChain),
+        // so a loaded machine cannot make the probe give up.
+        await using var probe = rig.StartProbe(new()
+        {
+            ["AZURE_POD_IDENTITY_AUTHORITY_HOST"] = rig.Identity.ImdsEndpoint,
+            ["AZURE_TOKEN_CREDENTIALS"] = "ManagedIdentityCredential",
+        });
+
+        await rig.AssertReadsAsync(probe, rig.Identity.SystemAssignedIdentity.ObjectId);
+        Assert.Contains(rig.Identity.Requests, call => call.Operation == "IMDS token" && call.Succeeded);
+    }
+
+    [Fact]
     public async Task Workload_identity_reads_as_the_application_object_id()
     {
         await using var rig = await AzureRig.StartAsync();
