@@ -36,6 +36,45 @@ public sealed class AzureIdentityTests
     }
 
     [Fact]
+    public async Task A_managed_identity_token_that_expired_at_the_vault_is_replaced_and_the_next_read_succeeds()
+    {
+        await using var rig = await AzureRig.StartAsync();
+        var objectId = rig.Identity.SystemAssignedIdentity.ObjectId;
+        await using var probe = rig.StartProbe(new()
+        {
+            ["IDENTITY_ENDPOINT"] = rig.Identity.ManagedIdentityEndpoint.ToString(),
+            ["IDENTITY_HEADER"] = rig.Identity.IdentityHeader,
+        });
+
+        var first = await probe.ReadAsync(AzureRig.Reference);
+        Assert.True(first.Ok, first + string.Join("\n", rig.Identity.Requests));
+        var issued = IssuedTokens(rig);
+
+        // The emulators' clock moves, not the process's: half the one-minute token's life later it is still good at the
+        // vault. Its lifetime is under Azure.Core's five-minute refresh offset (AccessTokenCache: RefreshOn = ExpiresOn - 5
+        // min) and MSAL's five-minute expiry buffer, so this read is sent with it while Azure.Core asks the credential for
+        // a new one in the background, and MSAL goes to the endpoint instead of its cache.
+        rig.Clock.Advance(Lifetime / 2);
+        var second = await probe.ReadAsync(AzureRig.Reference);
+        Assert.True(second.Ok, second + string.Join("\n", rig.Identity.Requests));
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await rig.Identity.WhenManagedIdentityTokensIssuedAsync(issued + 1, timeout.Token);
+        }
+
+        // Now the first token has expired for the vault and the second has not: the read succeeds only with the new one.
+        rig.Clock.Advance((Lifetime / 2) + TimeSpan.FromSeconds(1));
+        var third = await probe.ReadAsync(AzureRig.Reference);
+
+        Assert.True(third.Ok, third + string.Join("\n", rig.Identity.Requests));
+        Assert.Equal(Sha256(rig.Canary), third.Sha256);
+        Assert.Equal(objectId, third.Audit);
+        Assert.True(IssuedTokens(rig) >= issued + 1, "The identity emulator issued no second token.");
+        Assert.Equal([objectId], rig.Cloud.Traffic.Principals.Distinct());
+        AssertNoneLeaked(await probe.StopAsync(), rig.Secrets);
+    }
+
+    [Fact]
     public async Task IMDS_managed_identity_reads_as_its_object_id_through_DefaultAzureCredential()
     {
         await using var rig = await AzureRig.StartAsync();
@@ -114,6 +153,9 @@ public sealed class AzureIdentityTests
         Assert.Equal(0, rig.Cloud.Traffic.Requests);
         AssertNoneLeaked(await probe.StopAsync(), rig.Secrets);
     }
+
+    private static int IssuedTokens(AzureRig rig) =>
+        rig.Identity.Requests.Count(call => call.Succeeded && call.Operation == "managed identity token");
 
     /// <summary>The identity emulator, the Key Vault emulator that accepts only what it issued, and one canary secret.</summary>
     private sealed class AzureRig : IAsyncDisposable

@@ -59,6 +59,16 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
     /// <summary>Gets the requests answered so far, in order.</summary>
     public IReadOnlyList<IdentityCall> Requests => Calls.Snapshot;
 
+    /// <summary>
+    /// Completes once the emulator has answered <paramref name="count"/> managed identity token requests (App Service or
+    /// IMDS) in all: a test awaits a credential's refresh instead of sleeping.
+    /// </summary>
+    /// <param name="count">The number of tokens issued through the managed identity endpoints.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when that many have been issued.</returns>
+    public Task WhenManagedIdentityTokensIssuedAsync(int count, CancellationToken cancellationToken = default) =>
+        Calls.WhenAsync(calls => calls.Count(call => call.Succeeded && call.Operation is "managed identity token" or "IMDS token") >= count, cancellationToken);
+
     internal AzureIdentityEmulatorOptions Options => _options;
 
     internal IssuedCredentialLedger Ledger { get; }

@@ -122,7 +122,6 @@ internal sealed class AzureIdentityRequestHandler
         }
 
         var issued = _emulator.IssueAccessToken(identity, resource);
-        _emulator.Calls.Succeeded(operation, identity.ObjectId);
         var expiresOn = issued.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var expiresIn = ((long)(issued.ExpiresAt - issued.IssuedAt).TotalSeconds).ToString(CultureInfo.InvariantCulture);
         var body = new Dictionary<string, object>
@@ -142,6 +141,8 @@ internal sealed class AzureIdentityRequestHandler
         }
 
         await WriteJsonAsync(context, 200, body).ConfigureAwait(false);
+        // Recorded once the answer is written, so a test awaiting the issuance knows the token is on its way to the client.
+        _emulator.Calls.Succeeded(operation, identity.ObjectId);
     }
 
     private async Task ClientCredentialsAsync(HttpContext context)
