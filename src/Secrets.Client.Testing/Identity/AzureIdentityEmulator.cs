@@ -60,14 +60,21 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
     public IReadOnlyList<IdentityCall> Requests => Calls.Snapshot;
 
     /// <summary>
-    /// Completes once the emulator has answered <paramref name="count"/> managed identity token requests (App Service or
-    /// IMDS) in all: a test awaits a credential's refresh instead of sleeping.
+    /// Completes once the emulator has issued <paramref name="count"/> access tokens in all (App Service managed identity,
+    /// IMDS, Entra client credentials), each recorded after its answer was written: a test awaits a credential's refresh
+    /// instead of sleeping.
     /// </summary>
-    /// <param name="count">The number of tokens issued through the managed identity endpoints.</param>
+    /// <param name="count">The number of access tokens issued.</param>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task that completes when that many have been issued.</returns>
-    public Task WhenManagedIdentityTokensIssuedAsync(int count, CancellationToken cancellationToken = default) =>
-        Calls.WhenAsync(calls => calls.Count(call => call.Succeeded && call.Operation is "managed identity token" or "IMDS token") >= count, cancellationToken);
+    public Task WhenTokensIssuedAsync(int count, CancellationToken cancellationToken = default) =>
+        Calls.WhenAsync(calls => calls.Count(IsTokenIssuance) >= count, cancellationToken);
+
+    /// <summary>Whether <paramref name="call"/> issued an access token.</summary>
+    /// <param name="call">A call from <see cref="Requests"/>.</param>
+    /// <returns><see langword="true"/> for a successful managed identity, IMDS or Entra token request.</returns>
+    public static bool IsTokenIssuance(IdentityCall call) =>
+        call is { Succeeded: true, Operation: "managed identity token" or "IMDS token" or "Entra client credentials (federated)" };
 
     internal AzureIdentityEmulatorOptions Options => _options;
 

@@ -191,7 +191,6 @@ internal sealed class AzureIdentityRequestHandler
         var scope = Field("scope");
         var resource = scope.EndsWith("/.default", StringComparison.Ordinal) ? scope[..^"/.default".Length] : scope;
         var issued = _emulator.IssueAccessToken(identity, resource);
-        _emulator.Calls.Succeeded("Entra client credentials (federated)", identity.ObjectId);
         var lifetime = (long)(issued.ExpiresAt - issued.IssuedAt).TotalSeconds;
         await WriteJsonAsync(context, 200, new()
         {
@@ -200,6 +199,7 @@ internal sealed class AzureIdentityRequestHandler
             ["ext_expires_in"] = lifetime,
             ["access_token"] = issued.Key,
         }).ConfigureAwait(false);
+        _emulator.Calls.Succeeded("Entra client credentials (federated)", identity.ObjectId);
     }
 
     private async Task EntraErrorAsync(HttpContext context, string error, int code, string description, string? principal = null)
