@@ -61,7 +61,8 @@ internal sealed class IdentityEmulatorKind : IRunningEmulator
         var identity = await GcpIdentityEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var cloud = await GcpEmulatorKind.StartAsync(settings with { Authenticator = identity.Authenticate }, cancellationToken).ConfigureAwait(false);
         // SECRET_MANAGER_EMULATOR_HOST means "no credentials" to Google's libraries and to the adapter, so the endpoint is
-        // printed under its own name, for the app's Endpoint setting.
+        // printed as SECRET_MANAGER_ENDPOINT, which the adapter reads (GcpSecretManagerSecretProvider.EndpointVariable)
+        // and reaches with the platform's credentials.
         var endpoint = cloud.Environment.First(variable => variable.Key == "SECRET_MANAGER_EMULATOR_HOST").Value;
         return new IdentityEmulatorKind(
             cloud,

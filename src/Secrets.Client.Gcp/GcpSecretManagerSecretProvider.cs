@@ -41,6 +41,14 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
     /// <summary>The variable naming a loopback Secret Manager emulator (<c>host:port</c>), after Google's <c>&lt;SERVICE&gt;_EMULATOR_HOST</c> convention.</summary>
     public const string EmulatorHostVariable = "SECRET_MANAGER_EMULATOR_HOST";
 
+    /// <summary>
+    /// The variable naming Secret Manager's base address when <see cref="GcpSecretManagerSecretProviderOptions.Endpoint"/>
+    /// is unset, reached with the platform's credentials (unlike <see cref="EmulatorHostVariable"/>). Google's .NET client
+    /// libraries have no such variable (their endpoint is a client builder setting), so this one is the adapter's own, as
+    /// <c>secrets-emulator gcp-identity</c> prints it; the same rule as <c>Endpoint</c> applies (https, or http to loopback).
+    /// </summary>
+    public const string EndpointVariable = "SECRET_MANAGER_ENDPOINT";
+
     private static readonly ProductInfoHeaderValue UserAgent = new("Secrets.Client.Gcp", typeof(GcpSecretManagerSecretProvider).Assembly.GetName().Version?.ToString(3) ?? "1.0.0");
 
     private readonly GcpSecretManagerSecretProviderOptions _options = null!;
@@ -75,8 +83,9 @@ public partial class GcpSecretManagerSecretProvider : SecretProvider
         _time = options.TimeProvider ?? TimeProvider.System;
         _environment = options.ResolveEnvironment();
         _defaultProject = options.DefaultProject ?? NullIfBlank(System.Environment.GetEnvironmentVariable("GOOGLE_CLOUD_PROJECT"));
-        var emulatorHost = options.Endpoint is null ? NullIfBlank(System.Environment.GetEnvironmentVariable(EmulatorHostVariable)) : null;
-        _endpoint = GcpEndpoint.Resolve(options.Endpoint, emulatorHost);
+        var configured = options.Endpoint ?? GcpEndpoint.FromVariable(NullIfBlank(System.Environment.GetEnvironmentVariable(EndpointVariable)));
+        var emulatorHost = configured is null ? NullIfBlank(System.Environment.GetEnvironmentVariable(EmulatorHostVariable)) : null;
+        _endpoint = GcpEndpoint.Resolve(configured, emulatorHost);
         // An emulator named by SECRET_MANAGER_EMULATOR_HOST takes no credentials, as Google's client libraries do.
         (_tokens, _identity, _resolvePrincipal) = emulatorHost is null ? CreateTokenSource(options) : (null, "emulator (" + EmulatorHostVariable + ")", null);
         _metrics = new SecretProviderMetrics(Name, "gcp-secret-manager", meterFactory);

@@ -17,7 +17,8 @@ public class GcpSecretManagerSecretProviderOptions : SecretProviderOptions
     public const string DefaultEnvironmentLabelName = "environment";
 
     /// <summary>
-    /// Gets or sets the service's base address. <see langword="null"/> (the default) reads <c>SECRET_MANAGER_EMULATOR_HOST</c>
+    /// Gets or sets the service's base address. <see langword="null"/> (the default) reads <c>SECRET_MANAGER_ENDPOINT</c>
+    /// (an address reached with the platform's credentials), else <c>SECRET_MANAGER_EMULATOR_HOST</c>
     /// (Google's <c>&lt;SERVICE&gt;_EMULATOR_HOST</c> convention: <c>host:port</c> of a loopback emulator, spoken to over plain
     /// <c>http</c> without credentials), else uses <c>https://secretmanager.googleapis.com/</c>. Plain <c>http</c> is
     /// accepted only for loopback addresses, since a bearer token travels with every request.

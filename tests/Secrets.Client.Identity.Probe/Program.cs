@@ -71,7 +71,7 @@ static SecretProvider CreateProvider(string platform, Dictionary<string, string>
     SecretProvider provider = platform switch
     {
         "aws" => new AwsSecretsManagerSecretProvider(new AwsSecretsManagerSecretProviderOptions { Region = settings.GetValueOrDefault("region"), Endpoint = new Uri(settings["endpoint"]) }, loggers),
-        "gcp" => new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions { Endpoint = new Uri(settings["endpoint"]), DefaultProject = settings["project"] }, loggers),
+        "gcp" => new GcpSecretManagerSecretProvider(new GcpSecretManagerSecretProviderOptions { Endpoint = settings.TryGetValue("endpoint", out var gcpEndpoint) ? new Uri(gcpEndpoint) : null, DefaultProject = settings.GetValueOrDefault("project") }, loggers),
         "azure" => new AzureKeyVaultSecretProvider(AzureOptions(settings), loggers),
         _ => throw new ArgumentException("Unknown platform " + platform),
     };

@@ -4,7 +4,7 @@ using static Secrets.Client.Identity.Tests.ProbeTestSupport;
 namespace Secrets.Client.Identity.Tests;
 
 /// <summary>
-/// <c>secrets-emulator aws-identity|azure-identity</c> serve an identity emulator and a cloud emulator that accepts only
+/// <c>secrets-emulator aws-identity|azure-identity|gcp-identity</c> serve an identity emulator and a cloud emulator that accepts only
 /// what it issues, and print a platform's environment: an app given exactly that environment reads through the official
 /// credential chain, as the emulated principal, with no key or token of its own.
 /// </summary>
@@ -51,6 +51,29 @@ public sealed class EmulatorToolIdentityTests
         Assert.Equal(Sha256(canary), answer.Sha256);
         Assert.True(Guid.TryParse(answer.Audit, out _), $"The audit identity '{answer.Audit}' is not the managed identity's object id.");
         AssertNoneLeaked(await probe.StopAsync(), [canary, variables["IDENTITY_HEADER"]]);
+        Assert.Equal(0, await tool.StopAsync());
+    }
+
+    [Fact]
+    public async Task Gcp_identity_kind_serves_the_metadata_server_and_the_app_reads_as_the_service_account()
+    {
+        var canary = NewCanary();
+        var seed = WriteTempFile("seed.json", $$"""{ "secrets": [ { "name": "app-db", "value": "{{canary}}" } ] }""");
+        await using var tool = await EmulatorToolProcess.StartAsync(3, "gcp-identity", "--port", "0", "--seed", seed);
+        var variables = tool.Variables;
+
+        Assert.DoesNotContain("SECRET_MANAGER_EMULATOR_HOST", variables.Keys);
+        Assert.Contains("GCE_METADATA_HOST", variables.Keys);
+
+        // Exactly the printed environment, and no endpoint or project setting: the adapter reads SECRET_MANAGER_ENDPOINT
+        // and GOOGLE_CLOUD_PROJECT, and Application Default Credentials find the metadata server through GCE_METADATA_HOST.
+        await using var probe = IdentityProbe.Start("gcp", variables);
+        var answer = await probe.ReadAsync("gcp-sm://app-db");
+
+        Assert.True(answer.Ok, answer.ToString());
+        Assert.Equal(Sha256(canary), answer.Sha256);
+        Assert.EndsWith(".iam.gserviceaccount.com", answer.Audit, StringComparison.Ordinal);
+        AssertNoneLeaked(await probe.StopAsync(), [canary]);
         Assert.Equal(0, await tool.StopAsync());
     }
 }

@@ -26,6 +26,24 @@ internal static class GcpEndpoint
         return emulator;
     }
 
+    /// <summary>Reads <see cref="GcpSecretManagerSecretProvider.EndpointVariable"/>: an absolute https address, or http to loopback.</summary>
+    public static Uri? FromVariable(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var endpoint)
+            || !(endpoint.Scheme == Uri.UriSchemeHttps || (endpoint.Scheme == Uri.UriSchemeHttp && endpoint.IsLoopback)))
+        {
+            // The value is an address, not a secret, but it is still not echoed: the variable is named instead.
+            throw new ArgumentException($"{GcpSecretManagerSecretProvider.EndpointVariable} must be an absolute https address (plain http is allowed for loopback emulators only, as every request carries a bearer token).");
+        }
+
+        return endpoint;
+    }
+
     private static Uri WithTrailingSlash(Uri endpoint)
     {
         var text = endpoint.ToString();

@@ -59,6 +59,23 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
     /// <summary>Gets the requests answered so far, in order.</summary>
     public IReadOnlyList<IdentityCall> Requests => Calls.Snapshot;
 
+    /// <summary>
+    /// Completes once the emulator has issued <paramref name="count"/> access tokens in all (App Service managed identity,
+    /// IMDS, Entra client credentials), each recorded after its answer was written: a test awaits a credential's refresh
+    /// instead of sleeping.
+    /// </summary>
+    /// <param name="count">The number of access tokens issued.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when that many have been issued.</returns>
+    public Task WhenTokensIssuedAsync(int count, CancellationToken cancellationToken = default) =>
+        Calls.WhenAsync(calls => calls.Count(IsTokenIssuance) >= count, cancellationToken);
+
+    /// <summary>Whether <paramref name="call"/> issued an access token.</summary>
+    /// <param name="call">A call from <see cref="Requests"/>.</param>
+    /// <returns><see langword="true"/> for a successful managed identity, IMDS or Entra token request.</returns>
+    public static bool IsTokenIssuance(IdentityCall call) =>
+        call is { Succeeded: true, Operation: "managed identity token" or "IMDS token" or "Entra client credentials (federated)" };
+
     internal AzureIdentityEmulatorOptions Options => _options;
 
     internal IssuedCredentialLedger Ledger { get; }

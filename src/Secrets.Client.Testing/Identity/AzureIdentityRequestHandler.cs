@@ -122,7 +122,6 @@ internal sealed class AzureIdentityRequestHandler
         }
 
         var issued = _emulator.IssueAccessToken(identity, resource);
-        _emulator.Calls.Succeeded(operation, identity.ObjectId);
         var expiresOn = issued.ExpiresAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var expiresIn = ((long)(issued.ExpiresAt - issued.IssuedAt).TotalSeconds).ToString(CultureInfo.InvariantCulture);
         var body = new Dictionary<string, object>
@@ -142,6 +141,8 @@ internal sealed class AzureIdentityRequestHandler
         }
 
         await WriteJsonAsync(context, 200, body).ConfigureAwait(false);
+        // Recorded once the answer is written, so a test awaiting the issuance knows the token is on its way to the client.
+        _emulator.Calls.Succeeded(operation, identity.ObjectId);
     }
 
     private async Task ClientCredentialsAsync(HttpContext context)
@@ -190,7 +191,6 @@ internal sealed class AzureIdentityRequestHandler
         var scope = Field("scope");
         var resource = scope.EndsWith("/.default", StringComparison.Ordinal) ? scope[..^"/.default".Length] : scope;
         var issued = _emulator.IssueAccessToken(identity, resource);
-        _emulator.Calls.Succeeded("Entra client credentials (federated)", identity.ObjectId);
         var lifetime = (long)(issued.ExpiresAt - issued.IssuedAt).TotalSeconds;
         await WriteJsonAsync(context, 200, new()
         {
@@ -199,6 +199,7 @@ internal sealed class AzureIdentityRequestHandler
             ["ext_expires_in"] = lifetime,
             ["access_token"] = issued.Key,
         }).ConfigureAwait(false);
+        _emulator.Calls.Succeeded("Entra client credentials (federated)", identity.ObjectId);
     }
 
     private async Task EntraErrorAsync(HttpContext context, string error, int code, string description, string? principal = null)
