@@ -26,7 +26,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
     // so that a cached secret's key costs 32 bytes less (docs/benchmarks.md, bookkeeping).
     private readonly OptionalParts? _parts;
 
-    /// <summary>Gets or sets the routing a store remembered for this reference (see <c>SecretStore.RouteEntry</c>).</summary>
+    /// <summary>Gets or sets the routing a store remembered for this reference (one object per provider and store, see <c>SecretRouter.Resolve</c>).</summary>
     internal object? Route { get; set; }
 
     /// <summary>Initializes a new instance of the <see cref="SecretReference"/> class.</summary>
