@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -31,8 +32,13 @@ public sealed unsafe class SecretValue : IDisposable
     private SecretMemoryBlock _block;
     private int _length;
     private int _references = 1;
-    private int _ownerReleased;
-    private int _storeOwned;
+    // Each cached secret keeps one value object, so it holds only the block (region and slot), the length, the lease
+    // count and two flags in one int (docs/benchmarks.md, bookkeeping); the tests' wipe probe lives outside it.
+    private const int StoreOwned = 1;
+    private const int OwnerReleased = 2;
+    private static readonly ConditionalWeakTable<SecretValue, WipeProbe> WipeProbes = new();
+    private static volatile bool s_anyWipeProbe;
+    private int _flags;
 
     private SecretValue(int length, int capacity, SecretMemoryPool pool)
     {
@@ -72,7 +78,21 @@ public sealed unsafe class SecretValue : IDisposable
     public bool IsWiped => Volatile.Read(ref _references) == 0;
 
     /// <summary>Called with the wiped memory right after the wipe, before it is freed. Tests only.</summary>
-    internal WipeProbe? WipeProbe { get; set; }
+    internal WipeProbe? WipeProbe
+    {
+        get => s_anyWipeProbe && WipeProbes.TryGetValue(this, out var probe) ? probe : null;
+        set
+        {
+            if (value is null)
+            {
+                WipeProbes.Remove(this);
+                return;
+            }
+
+            WipeProbes.AddOrUpdate(this, value);
+            s_anyWipeProbe = true;
+        }
+    }
 
     /// <summary>Copies <paramref name="bytes"/> into a new secret value. The caller should clear its own copy.</summary>
     /// <param name="bytes">The secret bytes.</param>
@@ -259,7 +279,7 @@ public sealed unsafe class SecretValue : IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (Volatile.Read(ref _storeOwned) != 0)
+        if ((Volatile.Read(ref _flags) & StoreOwned) != 0)
         {
             return;
         }
@@ -269,12 +289,12 @@ public sealed unsafe class SecretValue : IDisposable
     }
 
     /// <summary>Marks the value as owned by a store, so that callers' <see cref="Dispose"/> cannot wipe a shared value.</summary>
-    internal void TransferToStore() => Volatile.Write(ref _storeOwned, 1);
+    internal void TransferToStore() => Interlocked.Or(ref _flags, StoreOwned);
 
     /// <summary>Releases the owner's reference, whoever the owner is. Idempotent.</summary>
     internal void ReleaseOwner()
     {
-        if (Interlocked.Exchange(ref _ownerReleased, 1) == 0)
+        if ((Interlocked.Or(ref _flags, OwnerReleased) & OwnerReleased) == 0)
         {
             Release();
         }
