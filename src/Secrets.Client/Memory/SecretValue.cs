@@ -29,7 +29,8 @@ public sealed unsafe class SecretValue : IDisposable
     /// <summary>The text every textual surface shows instead of a secret.</summary>
     public const string Redacted = "[REDACTED]";
 
-    private SecretMemoryBlock _block;
+    private SecretMemoryRegion? _region; // the block, kept as two fields: as one struct field its padding costs 8 bytes
+    private int _slot;
     private int _length;
     private int _references = 1;
     // Each cached secret keeps one value object, so it holds only the block (region and slot), the length, the lease
@@ -44,7 +45,7 @@ public sealed unsafe class SecretValue : IDisposable
     {
         try
         {
-            _block = pool.Allocate(capacity);
+            Block = pool.Allocate(capacity);
         }
         catch
         {
@@ -69,7 +70,7 @@ public sealed unsafe class SecretValue : IDisposable
     public int Length => _length;
 
     /// <summary>Gets what the operating system agreed to do for this value's memory.</summary>
-    public SecretMemoryProtection Protection => _block.Region.Protection;
+    public SecretMemoryProtection Protection => Block.Region.Protection;
 
     /// <summary>
     /// Gets a value indicating whether the value is released: every owner and lease is done, so no new lease can be
@@ -301,9 +302,9 @@ public sealed unsafe class SecretValue : IDisposable
     }
 
     /// <summary>Gets the size of the slot behind the value. Tests only.</summary>
-    internal int Capacity => _block.Capacity;
+    internal int Capacity => Block.Capacity;
 
-    internal ReadOnlySpan<byte> UnsafeSpan => _block.Span[.._length];
+    internal ReadOnlySpan<byte> UnsafeSpan => Block.Span[.._length];
 
     internal void Release()
     {
@@ -338,9 +339,9 @@ public sealed unsafe class SecretValue : IDisposable
         }
     }
 
-    private Span<byte> WritableSpan => _block.Span[.._length];
+    private Span<byte> WritableSpan => Block.Span[.._length];
 
-    private Span<byte> WritableCapacity => _block.Span;
+    private Span<byte> WritableCapacity => Block.Span;
 
     private SecretValue WithLength(int length)
     {
@@ -348,19 +349,25 @@ public sealed unsafe class SecretValue : IDisposable
         // bound (base64, escaped JSON) leaves a value that fits a smaller slot: move it there, so that the bound does
         // not decide the memory every cached value keeps.
         _length = length;
-        var pool = _block.Region.Pool;
-        if (SecretMemoryPool.CapacityFor(length) < _block.Capacity)
+        var pool = Block.Region.Pool;
+        if (SecretMemoryPool.CapacityFor(length) < Block.Capacity)
         {
-            var larger = _block;
-            _block = pool.Allocate(length);
-            larger.Span[..length].CopyTo(_block.Span);
+            var larger = Block;
+            Block = pool.Allocate(length);
+            larger.Span[..length].CopyTo(Block.Span);
             pool.Free(larger, probe: null);
         }
 
         return this;
     }
 
-    private void Wipe() => _block.Region.Pool.Free(_block, WipeProbe);
+    private SecretMemoryBlock Block
+    {
+        get => new(_region!, _slot);
+        set => (_region, _slot) = (value.Region, value.Slot);
+    }
+
+    private void Wipe() => Block.Region.Pool.Free(Block, WipeProbe);
 
     private sealed class RedactedDebugView
     {
