@@ -12,28 +12,29 @@ namespace Secrets.Client;
 /// </remarks>
 internal sealed class CacheEntry
 {
-    private ConcurrentDictionary<string, Secret>? _fields;
-    private FieldSlot? _firstField;
+    // Each cached secret keeps one entry, so it holds only what every entry needs (docs/benchmarks.md, bookkeeping):
+    // the secret or the gone answer in one field, the four times every read or scan uses, and two rarely set objects:
+    // the JSON fields read from the value, and the state of a failed, removed or notified entry (its next attempt,
+    // removal time and last error), replaced whole so that a reader never sees half of it.
+    private readonly object? _held;
+    private FieldSet? _fieldSet;
+    private Trouble? _trouble;
     private long _refreshAtTicks;
     private long _expiresAtTicks;
     private long _serveUntilTicks;
-    private long _nextAttemptTicks;
-    private long _removeAtTicks = long.MaxValue;
-    private long _lastReadTicks;
-    private SecretStoreException? _lastError;
+    private int _lastReadStamp; // the last read in milliseconds, modulo 2^32: only ages up to 49 days are compared
     private int _released;
 
-    private CacheEntry(Secret? secret, SecretStoreException? gone)
+    private CacheEntry(object held)
     {
-        Secret = secret;
-        Gone = gone;
+        _held = held;
     }
 
     /// <summary>Gets the cached secret; null for a gone entry.</summary>
-    public Secret? Secret { get; }
+    public Secret? Secret => _held as Secret;
 
     /// <summary>Gets the backend's not-found or access-denied answer, for a gone entry.</summary>
-    public SecretStoreException? Gone { get; }
+    public SecretStoreException? Gone => _held as SecretStoreException;
 
     public long RefreshAtTicks => Volatile.Read(ref _refreshAtTicks);
 
@@ -42,23 +43,26 @@ internal sealed class CacheEntry
     public long ServeUntilTicks => Volatile.Read(ref _serveUntilTicks);
 
     /// <summary>Gets when the next refresh may start (the refresh time, or later after a failure).</summary>
-    public long NextAttemptTicks => Volatile.Read(ref _nextAttemptTicks);
+    public long NextAttemptTicks => Volatile.Read(ref _trouble) is { } trouble ? trouble.NextAttemptTicks : RefreshAtTicks;
 
     /// <summary>Gets when a value the backend said is gone stops being served (the removal grace); max when not gone.</summary>
-    public long RemoveAtTicks => Volatile.Read(ref _removeAtTicks);
+    public long RemoveAtTicks => Volatile.Read(ref _trouble)?.RemoveAtTicks ?? long.MaxValue;
 
-    public long LastReadTicks => Volatile.Read(ref _lastReadTicks);
+    /// <summary>Gets how long ago, in milliseconds, the entry was last read (or created), for least-recently-read eviction.</summary>
+    /// <remarks>Kept as a 32-bit stamp (8 bytes less per entry): an entry unread for more than 49.7 days may look younger.</remarks>
+    public uint ReadAgeMilliseconds(long now) =>
+        Volatile.Read(ref _lastReadStamp) is var last && last == 0 ? uint.MaxValue : unchecked((uint)(Stamp(now) - last));
 
     /// <summary>Gets the error of the last failed refresh; null once a refresh succeeded.</summary>
-    public SecretStoreException? LastError => Volatile.Read(ref _lastError);
+    public SecretStoreException? LastError => Volatile.Read(ref _trouble)?.Error;
 
     public bool IsFailing => LastError is not null;
 
-    public static CacheEntry ForSecret(Secret secret) => new(secret, null);
+    public static CacheEntry ForSecret(Secret secret) => new(secret);
 
     public static CacheEntry ForGone(SecretStoreException answer, long untilTicks)
     {
-        var entry = new CacheEntry(null, answer);
+        var entry = new CacheEntry(answer);
         entry.SetFresh(untilTicks, untilTicks, untilTicks);
         return entry;
     }
@@ -68,43 +72,47 @@ internal sealed class CacheEntry
     {
         Volatile.Write(ref _serveUntilTicks, serveUntil);
         Volatile.Write(ref _expiresAtTicks, expiresAt);
-        Volatile.Write(ref _nextAttemptTicks, refreshAt);
-        Volatile.Write(ref _removeAtTicks, long.MaxValue);
-        Volatile.Write(ref _lastError, null);
+        Volatile.Write(ref _trouble, null);
         Volatile.Write(ref _refreshAtTicks, refreshAt);
     }
 
     /// <summary>Records a failed refresh: the value stays (stale-if-error) and the next attempt waits.</summary>
-    public void MarkFailed(SecretStoreException error, long nextAttempt)
-    {
-        Volatile.Write(ref _lastError, error);
-        Volatile.Write(ref _nextAttemptTicks, nextAttempt);
-    }
+    public void MarkFailed(SecretStoreException error, long nextAttempt) =>
+        Update(static (current, state) => new Trouble(state.nextAttempt, current?.RemoveAtTicks ?? long.MaxValue, state.error), (error, nextAttempt));
 
     /// <summary>The backend said the secret is gone: serve it until <paramref name="removeAt"/> at most, checking again before.</summary>
     public void MarkRemoving(SecretStoreException answer, long now, long removeAt, long nextAttempt)
     {
-        Volatile.Write(ref _lastError, answer);
-        Volatile.Write(ref _removeAtTicks, removeAt);
-        Volatile.Write(ref _nextAttemptTicks, nextAttempt);
+        Volatile.Write(ref _trouble, new Trouble(nextAttempt, removeAt, answer));
         Volatile.Write(ref _refreshAtTicks, now); // every read takes the slow path, which honours the removal time
     }
 
     /// <summary>A change notification: the next refresh may start now, whatever the schedule or a failure's backoff said.</summary>
     public void MarkDue(long now)
     {
-        if (now < NextAttemptTicks)
+        while (true)
         {
-            Volatile.Write(ref _nextAttemptTicks, now);
+            var current = Volatile.Read(ref _trouble);
+            if (now >= (current?.NextAttemptTicks ?? RefreshAtTicks))
+            {
+                return;
+            }
+
+            var next = new Trouble(now, current?.RemoveAtTicks ?? long.MaxValue, current?.Error);
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _trouble, next, current), current))
+            {
+                return;
+            }
         }
     }
 
-    /// <summary>Remembers the last read for least-recently-read eviction; written at most once per millisecond.</summary>
+    /// <summary>Remembers the last read for least-recently-read eviction; written at most once per 2 ms.</summary>
     public void Touch(long now)
     {
-        if (now - _lastReadTicks > TimeSpan.TicksPerMillisecond)
+        var stamp = Stamp(now);
+        if (_lastReadStamp != stamp)
         {
-            _lastReadTicks = now;
+            _lastReadStamp = stamp;
         }
     }
 
@@ -112,12 +120,13 @@ internal sealed class CacheEntry
     public Secret GetField(string field)
     {
         // Most apps read one field per secret: remember the first one read to skip hashing its name on every read.
-        if (_firstField is { } first && (ReferenceEquals(first.Name, field) || string.Equals(first.Name, field, StringComparison.Ordinal)))
+        if (Volatile.Read(ref _fieldSet)?.First is { } first && (ReferenceEquals(first.Name, field) || string.Equals(first.Name, field, StringComparison.Ordinal)))
         {
             return first.Secret;
         }
 
-        var fields = _fields ?? Interlocked.CompareExchange(ref _fields, new ConcurrentDictionary<string, Secret>(StringComparer.Ordinal), null) ?? _fields;
+        var set = Volatile.Read(ref _fieldSet) ?? Interlocked.CompareExchange(ref _fieldSet, new FieldSet(), null) ?? _fieldSet!;
+        var fields = set.All;
         if (fields.TryGetValue(field, out var existing))
         {
             return existing;
@@ -137,9 +146,9 @@ internal sealed class CacheEntry
             late.Value.ReleaseOwner();
         }
 
-        if (_firstField is null)
+        if (set.First is null)
         {
-            Interlocked.CompareExchange(ref _firstField, new FieldSlot(field, winner), null);
+            Interlocked.CompareExchange(ref set.First, new FieldSlot(field, winner), null);
         }
 
         return winner;
@@ -154,7 +163,7 @@ internal sealed class CacheEntry
         }
 
         Secret?.Value.ReleaseOwner();
-        if (_fields is { } fields)
+        if (Volatile.Read(ref _fieldSet)?.All is { } fields)
         {
             foreach (var field in fields.Keys)
             {
@@ -166,5 +175,33 @@ internal sealed class CacheEntry
         }
     }
 
+    // Odd, so that 0 means never read (the oldest); the lowest bit is lost, 2 ms is plenty for eviction order.
+    private static int Stamp(long ticks) => unchecked((int)(ticks / TimeSpan.TicksPerMillisecond)) | 1;
+
+    private void Update<TState>(Func<Trouble?, TState, Trouble> change, TState state)
+    {
+        while (true)
+        {
+            var current = Volatile.Read(ref _trouble);
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _trouble, change(current, state), current), current))
+            {
+                return;
+            }
+        }
+    }
+
     private sealed record FieldSlot(string Name, Secret Secret);
+
+    /// <summary>The JSON fields read from the value: the first one read (checked without hashing) and all of them.</summary>
+    private sealed class FieldSet
+    {
+#pragma warning disable SA1401 // exchanged with Interlocked
+        public FieldSlot? First;
+#pragma warning restore SA1401
+
+        public ConcurrentDictionary<string, Secret> All { get; } = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>An entry off its normal schedule: after a failure, a gone answer or a change notification.</summary>
+    private sealed record Trouble(long NextAttemptTicks, long RemoveAtTicks, SecretStoreException? Error);
 }

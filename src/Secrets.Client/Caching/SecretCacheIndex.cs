@@ -119,7 +119,7 @@ internal sealed class SecretCacheIndex : IDisposable
             var victims = _entries
                 .Where(pair => !pair.Key.Equals(adding))
                 .OrderBy(pair => now >= pair.Value.ServeUntilTicks ? 0 : 1)
-                .ThenBy(pair => pair.Value.LastReadTicks)
+                .ThenByDescending(pair => pair.Value.ReadAgeMilliseconds(now))
                 .Take(Math.Max(excess, _capacity / 20))
                 .ToArray();
             foreach (var (key, entry) in victims)

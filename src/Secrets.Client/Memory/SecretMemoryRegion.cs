@@ -35,6 +35,9 @@ internal sealed unsafe class SecretMemoryRegion
 
     public int SlotSize { get; }
 
+    /// <summary>Gets the address of slot <paramref name="slot"/>.</summary>
+    public byte* SlotPointer(int slot) => _range.Usable + ((nuint)slot * (nuint)SlotSize);
+
     public int SlotCount { get; }
 
     public SecretMemoryProtection Protection => _range.Protection;
@@ -62,7 +65,7 @@ internal sealed unsafe class SecretMemoryRegion
                 _freeSlots[word] = bits & (bits - 1);
                 _freeCount--;
                 _searchFrom = word;
-                return new SecretMemoryBlock(this, slot, _range.Usable + ((nuint)slot * (nuint)SlotSize), SlotSize);
+                return new SecretMemoryBlock(this, slot);
             }
         }
 

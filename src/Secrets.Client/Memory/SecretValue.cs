@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -28,17 +29,23 @@ public sealed unsafe class SecretValue : IDisposable
     /// <summary>The text every textual surface shows instead of a secret.</summary>
     public const string Redacted = "[REDACTED]";
 
-    private SecretMemoryBlock _block;
+    private SecretMemoryRegion? _region; // the block, kept as two fields: as one struct field its padding costs 8 bytes
+    private int _slot;
     private int _length;
     private int _references = 1;
-    private int _ownerReleased;
-    private int _storeOwned;
+    // Each cached secret keeps one value object, so it holds only the block (region and slot), the length, the lease
+    // count and two flags in one int (docs/benchmarks.md, bookkeeping); the tests' wipe probe lives outside it.
+    private const int StoreOwned = 1;
+    private const int OwnerReleased = 2;
+    private static readonly ConditionalWeakTable<SecretValue, WipeProbe> WipeProbes = new();
+    private static volatile bool s_anyWipeProbe;
+    private int _flags;
 
     private SecretValue(int length, int capacity, SecretMemoryPool pool)
     {
         try
         {
-            _block = pool.Allocate(capacity);
+            Block = pool.Allocate(capacity);
         }
         catch
         {
@@ -63,7 +70,7 @@ public sealed unsafe class SecretValue : IDisposable
     public int Length => _length;
 
     /// <summary>Gets what the operating system agreed to do for this value's memory.</summary>
-    public SecretMemoryProtection Protection => _block.Region.Protection;
+    public SecretMemoryProtection Protection => Block.Region.Protection;
 
     /// <summary>
     /// Gets a value indicating whether the value is released: every owner and lease is done, so no new lease can be
@@ -72,7 +79,21 @@ public sealed unsafe class SecretValue : IDisposable
     public bool IsWiped => Volatile.Read(ref _references) == 0;
 
     /// <summary>Called with the wiped memory right after the wipe, before it is freed. Tests only.</summary>
-    internal WipeProbe? WipeProbe { get; set; }
+    internal WipeProbe? WipeProbe
+    {
+        get => s_anyWipeProbe && WipeProbes.TryGetValue(this, out var probe) ? probe : null;
+        set
+        {
+            if (value is null)
+            {
+                WipeProbes.Remove(this);
+                return;
+            }
+
+            WipeProbes.AddOrUpdate(this, value);
+            s_anyWipeProbe = true;
+        }
+    }
 
     /// <summary>Copies <paramref name="bytes"/> into a new secret value. The caller should clear its own copy.</summary>
     /// <param name="bytes">The secret bytes.</param>
@@ -259,7 +280,7 @@ public sealed unsafe class SecretValue : IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (Volatile.Read(ref _storeOwned) != 0)
+        if ((Volatile.Read(ref _flags) & StoreOwned) != 0)
         {
             return;
         }
@@ -269,21 +290,21 @@ public sealed unsafe class SecretValue : IDisposable
     }
 
     /// <summary>Marks the value as owned by a store, so that callers' <see cref="Dispose"/> cannot wipe a shared value.</summary>
-    internal void TransferToStore() => Volatile.Write(ref _storeOwned, 1);
+    internal void TransferToStore() => Interlocked.Or(ref _flags, StoreOwned);
 
     /// <summary>Releases the owner's reference, whoever the owner is. Idempotent.</summary>
     internal void ReleaseOwner()
     {
-        if (Interlocked.Exchange(ref _ownerReleased, 1) == 0)
+        if ((Interlocked.Or(ref _flags, OwnerReleased) & OwnerReleased) == 0)
         {
             Release();
         }
     }
 
     /// <summary>Gets the size of the slot behind the value. Tests only.</summary>
-    internal int Capacity => _block.Capacity;
+    internal int Capacity => Block.Capacity;
 
-    internal ReadOnlySpan<byte> UnsafeSpan => _block.Span[.._length];
+    internal ReadOnlySpan<byte> UnsafeSpan => Block.Span[.._length];
 
     internal void Release()
     {
@@ -318,9 +339,9 @@ public sealed unsafe class SecretValue : IDisposable
         }
     }
 
-    private Span<byte> WritableSpan => _block.Span[.._length];
+    private Span<byte> WritableSpan => Block.Span[.._length];
 
-    private Span<byte> WritableCapacity => _block.Span;
+    private Span<byte> WritableCapacity => Block.Span;
 
     private SecretValue WithLength(int length)
     {
@@ -328,19 +349,25 @@ public sealed unsafe class SecretValue : IDisposable
         // bound (base64, escaped JSON) leaves a value that fits a smaller slot: move it there, so that the bound does
         // not decide the memory every cached value keeps.
         _length = length;
-        var pool = _block.Region.Pool;
-        if (SecretMemoryPool.CapacityFor(length) < _block.Capacity)
+        var pool = Block.Region.Pool;
+        if (SecretMemoryPool.CapacityFor(length) < Block.Capacity)
         {
-            var larger = _block;
-            _block = pool.Allocate(length);
-            larger.Span[..length].CopyTo(_block.Span);
+            var larger = Block;
+            Block = pool.Allocate(length);
+            larger.Span[..length].CopyTo(Block.Span);
             pool.Free(larger, probe: null);
         }
 
         return this;
     }
 
-    private void Wipe() => _block.Region.Pool.Free(_block, WipeProbe);
+    private SecretMemoryBlock Block
+    {
+        get => new(_region!, _slot);
+        set => (_region, _slot) = (value.Region, value.Slot);
+    }
+
+    private void Wipe() => Block.Region.Pool.Free(Block, WipeProbe);
 
     private sealed class RedactedDebugView
     {

@@ -5,14 +5,14 @@ namespace Secrets.Client;
 /// </summary>
 public sealed class SecretProperties
 {
-    // Each cached secret keeps its properties, so the three optional times are packed: UTC ticks (0 = none) and the
-    // offset in minutes, 30 bytes instead of three 24-byte Nullable<DateTimeOffset> (see docs/benchmarks.md, bookkeeping).
+    // Each cached secret keeps its properties, so the two common optional times are packed: UTC ticks (0 = none) and
+    // the offset in minutes, 20 bytes instead of two 24-byte Nullable<DateTimeOffset>; the rarely set parts (expiry,
+    // content type, tags) live in one optional object (see docs/benchmarks.md, bookkeeping).
     private readonly long _createdTicks;
     private readonly long _updatedTicks;
-    private readonly long _expiresTicks;
     private readonly short _createdOffset;
     private readonly short _updatedOffset;
-    private readonly short _expiresOffset;
+    private readonly RareParts? _rare;
 
     /// <summary>Initializes a new instance of the <see cref="SecretProperties"/> class.</summary>
     /// <param name="provider">The name of the provider that holds the secret (for example <c>aws-sm</c>).</param>
@@ -54,15 +54,42 @@ public sealed class SecretProperties
     /// <summary>Gets when the secret stops being usable, when the provider says.</summary>
     public DateTimeOffset? ExpiresOn
     {
-        get => Unpack(_expiresTicks, _expiresOffset);
-        init => (_expiresTicks, _expiresOffset) = Pack(value);
+        get => _rare is { ExpiresTicks: not 0 } rare ? Unpack(rare.ExpiresTicks, rare.ExpiresOffset) : null;
+        init
+        {
+            if (value is not null || _rare is not null)
+            {
+                var rare = _rare ??= new RareParts();
+                (rare.ExpiresTicks, rare.ExpiresOffset) = Pack(value);
+            }
+        }
     }
 
     /// <summary>Gets the content type the provider records, if any.</summary>
-    public string? ContentType { get; init; }
+    public string? ContentType
+    {
+        get => _rare?.ContentType;
+        init
+        {
+            if (value is not null || _rare is not null)
+            {
+                (_rare ??= new RareParts()).ContentType = value;
+            }
+        }
+    }
 
     /// <summary>Gets the provider's tags or labels on the secret.</summary>
-    public IReadOnlyDictionary<string, string> Tags { get; init; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+    public IReadOnlyDictionary<string, string> Tags
+    {
+        get => _rare?.Tags ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
+        init
+        {
+            if ((value is not null && !ReferenceEquals(value, System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty)) || _rare is not null)
+            {
+                (_rare ??= new RareParts()).Tags = value;
+            }
+        }
+    }
 
     /// <summary>
     /// Gets a value that changes whenever the secret's value changes: the version, else the update time.
@@ -78,4 +105,16 @@ public sealed class SecretProperties
 
     private static DateTimeOffset? Unpack(long ticks, short offset) =>
         ticks == 0 ? null : new DateTimeOffset(ticks - 1, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(offset));
+
+    /// <summary>The parts most secrets do not have, allocated only when one is set.</summary>
+    private sealed class RareParts
+    {
+        public long ExpiresTicks { get; set; }
+
+        public short ExpiresOffset { get; set; }
+
+        public string? ContentType { get; set; }
+
+        public IReadOnlyDictionary<string, string>? Tags { get; set; }
+    }
 }

@@ -19,14 +19,13 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 {
     private const string SchemeSeparator = "://";
     private string? _text;
-    private SecretReference? _cacheKey;
     private int _hashCode;
 
     // Most references (and every cache key) are just provider + path: the rarely used parts live in one optional object,
     // so that a cached secret's key costs 32 bytes less (docs/benchmarks.md, bookkeeping).
     private readonly OptionalParts? _parts;
 
-    /// <summary>Gets or sets the routing a store remembered for this reference (see <c>SecretStore.RouteEntry</c>).</summary>
+    /// <summary>Gets or sets the routing a store remembered for this reference (one object per provider and store, see <c>SecretRouter.Resolve</c>).</summary>
     internal object? Route { get; set; }
 
     /// <summary>Initializes a new instance of the <see cref="SecretReference"/> class.</summary>
@@ -165,23 +164,13 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
         Provider is not null ? this : new SecretReference(provider, Path, Version, Stage, Field, Environments, text: null, Attribute);
 
     /// <summary>
-    /// Gets the reference to the whole secret under <paramref name="provider"/>, the store's cache key; computed once per
-    /// reference instance so that repeated reads with the same reference allocate nothing.
+    /// Gets the reference to the whole secret under <paramref name="provider"/>, the store's cache key: this reference when
+    /// it names that provider and no field (a store remembers any other key with its routing, see <c>SecretRouter.Resolve</c>).
     /// </summary>
-    internal SecretReference GetCacheKey(string provider)
-    {
-        var key = _cacheKey;
-        if (key is not null && string.Equals(key.Provider, provider, StringComparison.Ordinal))
-        {
-            return key;
-        }
-
-        key = Field is null && string.Equals(Provider, provider, StringComparison.Ordinal)
+    internal SecretReference GetCacheKey(string provider) =>
+        Field is null && string.Equals(Provider, provider, StringComparison.Ordinal)
             ? this
             : new SecretReference(provider, Path, Version, Stage, field: null, Environments, text: null, Attribute);
-        _cacheKey = key;
-        return key;
-    }
 
     /// <summary>Returns the canonical text of the reference.</summary>
     /// <returns>The reference text.</returns>

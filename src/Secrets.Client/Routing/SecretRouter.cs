@@ -10,6 +10,7 @@ internal sealed class SecretRouter
 {
     private readonly Dictionary<string, ProviderRoute> _routes = new(StringComparer.Ordinal); // names are lower case
     private readonly ProviderRoute? _default;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ProviderRoute, RouteMemo> _memos = new();
     private readonly StoreAuditor _audit;
     private readonly ILogger _logger;
 
@@ -55,14 +56,26 @@ internal sealed class SecretRouter
     /// <summary>Gets a reference's route and cache key, remembered on the reference once it passed the scope check.</summary>
     public (ProviderRoute Route, SecretReference Key) Resolve(SecretReference reference, object owner)
     {
-        if (reference.Route is RouteEntry entry && ReferenceEquals(entry.Owner, owner))
+        // The memo is one object per route and store, shared by every reference that is its own cache key (not one per
+        // reference: each cached secret's key would keep its own; docs/benchmarks.md, bookkeeping). A reference with
+        // another key (a field, or no provider) keeps its key beside the shared memo, so a warm read allocates nothing.
+        switch (reference.Route)
         {
-            return (entry.Route, entry.Key);
+            case RouteMemo memo when ReferenceEquals(memo.Owner, owner):
+                return (memo.Route, reference);
+            case KeyedRoute keyed when ReferenceEquals(keyed.Memo.Owner, owner):
+                return (keyed.Memo.Route, keyed.Key);
         }
 
         var route = Route(reference, SecretAccessKind.CacheHit);
         var key = reference.GetCacheKey(route.Name);
-        reference.Route = new RouteEntry(owner, route, key);
+        var shared = _memos.GetOrAdd(route, static (r, o) => new RouteMemo(o, r), owner);
+        if (!ReferenceEquals(shared.Owner, owner))
+        {
+            shared = new RouteMemo(owner, route);
+        }
+
+        reference.Route = ReferenceEquals(key, reference) ? shared : new KeyedRoute(shared, key);
         return (route, key);
     }
 
@@ -132,6 +145,9 @@ internal sealed class SecretRouter
         return error;
     }
 
-    /// <summary>A reference's routing through one store; both inputs are immutable, so repeated reads skip the lookups.</summary>
-    private sealed record RouteEntry(object Owner, ProviderRoute Route, SecretReference Key);
+    /// <summary>A reference's routing through one store, shared by every reference routed to that provider.</summary>
+    private sealed record RouteMemo(object Owner, ProviderRoute Route);
+
+    /// <summary>The routing of a reference whose cache key is another reference.</summary>
+    private sealed record KeyedRoute(RouteMemo Memo, SecretReference Key);
 }
