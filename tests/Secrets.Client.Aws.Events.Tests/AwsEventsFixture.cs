@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Amazon.Runtime;
 using Amazon.SQS;
 using Secrets.Client.Testing;
@@ -107,30 +106,6 @@ internal sealed class AwsEventsFixture : IAsyncDisposable
         Client.Dispose();
         await SecretsManager.DisposeAsync();
         await Sqs.DisposeAsync();
-    }
-}
-
-internal sealed class RecordingAuditSink : ISecretAuditSink
-{
-    public ConcurrentQueue<SecretAuditRecord> Records { get; } = new();
-
-    public void Record(in SecretAuditRecord record) => Records.Enqueue(record);
-}
-
-internal static class Eventually
-{
-    public static async Task TrueAsync(Func<bool> condition, string because)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {because}.");
-            }
-
-            await Task.Delay(5);
-        }
     }
 }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Secrets.Client.Testing;
 
 namespace Secrets.Client.Gcp.Tests.Events;
@@ -92,29 +91,5 @@ internal sealed class GcpEventsFixture : IAsyncDisposable
         await Store.DisposeAsync();
         await SecretManager.DisposeAsync();
         await PubSub.DisposeAsync();
-    }
-}
-
-internal sealed class RecordingAuditSink : ISecretAuditSink
-{
-    public ConcurrentQueue<SecretAuditRecord> Records { get; } = new();
-
-    public void Record(in SecretAuditRecord record) => Records.Enqueue(record);
-}
-
-internal static class Eventually
-{
-    public static async Task TrueAsync(Func<bool> condition, string because)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting until {because}.");
-            }
-
-            await Task.Delay(5);
-        }
     }
 }

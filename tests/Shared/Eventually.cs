@@ -1,6 +1,9 @@
-namespace Secrets.Client.Tests;
+namespace Secrets.Client;
 
-/// <summary>Waits (without sleeping) for work that completes on the thread pool, failing after a generous bound.</summary>
+/// <summary>
+/// Waits (yielding, not sleeping a fixed time) for work that completes on the thread pool or in another component,
+/// failing after a generous bound; shared by the test projects that link it.
+/// </summary>
 internal static class Eventually
 {
     public static async Task TrueAsync(Func<bool> condition, string because)
