@@ -45,22 +45,7 @@ internal sealed class AwsSecretsManagerProtocol : EmulatorProtocol
                 : throw new AwsEmulatorException("AccessDeniedException", "Forbidden: missing or wrong X-Aws-Parameters-Secrets-Token.", HttpStatusCode.Forbidden);
         }
 
-        if (!HttpMethods.IsPost(call.Method) || call.Path != "/")
-        {
-            throw new AwsEmulatorException("UnknownOperationException", "Requests must be POST / with an X-Amz-Target header.", HttpStatusCode.NotFound);
-        }
-
-        var target = call.Header("X-Amz-Target");
-        if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
-        {
-            throw new AwsEmulatorException("UnknownOperationException", $"Unknown target '{target}'.");
-        }
-
-        Traffic.CountOperation(target[TargetPrefix.Length..]);
-        var body = await call.ReadBodyAsync().ConfigureAwait(false);
-        return _options.RequireSignature
-            ? _verifier.Verify(call.Request, body, credential => Authenticate(credential, DefaultPrincipal))
-            : new EmulatorPrincipal($"arn:aws:iam::{_options.AccountId}:user/emulator");
+        return await AwsJsonProtocolCall.AuthenticateAsync(this, call, TargetPrefix, rootPathOnly: true, _options.RequireSignature, _verifier, DefaultPrincipal, _options.AccountId).ConfigureAwait(false);
     }
 
     protected override EmulatorException Throttled(EmulatorCall call) => new AwsEmulatorException("ThrottlingException", "Rate exceeded");

@@ -34,25 +34,8 @@ internal sealed class SqsProtocol : EmulatorProtocol
     protected override void OnRequestStarted(EmulatorCall call) =>
         call.Context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
 
-    protected override async Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
-    {
-        if (!HttpMethods.IsPost(call.Method))
-        {
-            throw new AwsEmulatorException("UnknownOperationException", "Requests must be POST with an X-Amz-Target header.", HttpStatusCode.NotFound);
-        }
-
-        var target = call.Header("X-Amz-Target");
-        if (!target.StartsWith(TargetPrefix, StringComparison.Ordinal))
-        {
-            throw new AwsEmulatorException("UnknownOperationException", $"Unknown target '{target}'.");
-        }
-
-        Traffic.CountOperation(target[TargetPrefix.Length..]);
-        var body = await call.ReadBodyAsync().ConfigureAwait(false);
-        return _options.RequireSignature
-            ? _verifier.Verify(call.Request, body, credential => Authenticate(credential, DefaultPrincipal))
-            : new EmulatorPrincipal($"arn:aws:iam::{_options.AccountId}:user/emulator");
-    }
+    protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call) =>
+        AwsJsonProtocolCall.AuthenticateAsync(this, call, TargetPrefix, rootPathOnly: false, _options.RequireSignature, _verifier, DefaultPrincipal, _options.AccountId);
 
     protected override EmulatorException Throttled(EmulatorCall call) => new AwsEmulatorException("RequestThrottled", "Request is throttled.");
 
