@@ -115,6 +115,8 @@ internal sealed class SecretReader
 
     private async ValueTask<Secret> ReadSlowAsync(ProviderRoute route, SecretReference key, SecretReference reference, CancellationToken cancellationToken)
     {
+        // A caller that gave up already starts no backend call (a cached value was served above without a check).
+        cancellationToken.ThrowIfCancellationRequested();
         var now = _clock.NowTicks();
         if (_index.TryGet(key, out var entry))
         {

@@ -76,10 +76,12 @@ public class SecretStoreServiceCollectionExtensionsTests
         store.SecretChanged += (_, args) => changed.TrySetResult(args);
 
         provider.Set("db", Canary.Rotated);
-        for (var i = 0; i < 9 && !changed.Task.IsCompleted; i++)
+        // One background interval at a time; each run happens on the thread pool, so give it the chance to finish
+        // (under load a run can still be going when the next tick comes) before moving the clock again.
+        for (var i = 0; i < 40 && !changed.Task.IsCompleted; i++)
         {
             time.Advance(TimeSpan.FromSeconds(30));
-            await Task.Yield();
+            await Task.WhenAny(changed.Task, Task.Delay(50));
         }
 
         var args = await changed.Task.WaitAsync(TimeSpan.FromSeconds(30));
