@@ -2,7 +2,7 @@ namespace Secrets.Client;
 
 /// <summary>
 /// Waits (yielding, not sleeping a fixed time) for work that completes on the thread pool or in another component,
-/// failing after a generous bound; shared by the test projects that link it.
+/// failing after a generous bound; linked by the test projects that need it (tests/Shared/Store is not in every project).
 /// </summary>
 internal static class Eventually
 {
