@@ -35,20 +35,9 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
 
     public override string ContentType => "application/json; charset=UTF-8";
 
-    internal static string FormatTime(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-
     protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
     {
-        var authorization = call.Request.Headers.Authorization.ToString();
-        var token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
-        if (_options.AllowAnonymous && _options.Authenticator is null)
-        {
-            return Task.FromResult(EmulatorPrincipal.Anonymous);
-        }
-
-        var principal = token is null ? null : Authenticate(new EmulatorCredential(EmulatorCredential.BearerKind, token), c =>
-            string.Equals(c.Value, _token, StringComparison.Ordinal) ? new EmulatorPrincipal("emulator@" + _options.ProjectId + ".iam.gserviceaccount.com") : null);
+        var principal = GoogleApiProtocolCall.Authenticate(this, call, _options.AllowAnonymous, _options.Authenticator is not null, _token, _options.ProjectId);
         if (principal is null)
         {
             Traffic.CountOperation(GcpSecretManagerEmulatorCounters.Unauthenticated401);
@@ -64,16 +53,7 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
 
     protected override EmulatorException ServerError() => Error(503, "UNAVAILABLE", "The service is currently unavailable.");
 
-    protected override void WriteError(Utf8JsonWriter w, EmulatorException error)
-    {
-        w.WriteStartObject();
-        w.WriteStartObject("error");
-        w.WriteNumber("code", error.Status);
-        w.WriteString("message", error.Message);
-        w.WriteString("status", error.Code);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
+    protected override void WriteError(Utf8JsonWriter w, EmulatorException error) => GoogleApiProtocolCall.WriteError(w, error);
 
     /// <summary>What Cloud Audit Logs (Data Access) records: <c>AccessSecretVersion</c> with the version name as asked.</summary>
     protected override Task<EmulatorAccess?> DescribeAccessAsync(EmulatorCall call, string? errorCode)
@@ -489,7 +469,7 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
         w.WriteStartObject("automatic");
         w.WriteEndObject();
         w.WriteEndObject();
-        w.WriteString("createTime", FormatTime(secret.Created));
+        w.WriteString("createTime", GoogleApiProtocolCall.FormatTime(secret.Created));
         if (secret.Labels.Count > 0)
         {
             EmulatorJson.WriteStringMap(w, "labels", secret.Labels);
@@ -508,10 +488,10 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
     {
         w.WriteStartObject();
         w.WriteString("name", $"{secret.Name}/versions/{version.Number.ToString(CultureInfo.InvariantCulture)}");
-        w.WriteString("createTime", FormatTime(version.Created));
+        w.WriteString("createTime", GoogleApiProtocolCall.FormatTime(version.Created));
         if (version.Destroyed is { } destroyed)
         {
-            w.WriteString("destroyTime", FormatTime(destroyed));
+            w.WriteString("destroyTime", GoogleApiProtocolCall.FormatTime(destroyed));
         }
 
         w.WriteString("state", version.State);

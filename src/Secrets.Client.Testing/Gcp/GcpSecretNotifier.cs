@@ -23,7 +23,7 @@ internal sealed class GcpSecretNotifier(GcpSecretManagerEmulatorOptions options)
             ["eventType"] = eventType,
             ["dataFormat"] = "JSON_API_V1",
             ["secretId"] = secret.Name,
-            ["timestamp"] = GcpSecretManagerProtocol.FormatTime(options.TimeProvider.GetUtcNow()),
+            ["timestamp"] = GoogleApiProtocolCall.FormatTime(options.TimeProvider.GetUtcNow()),
         };
         if (version is not null)
         {

@@ -25,38 +25,16 @@ internal sealed class PubSubProtocol : EmulatorProtocol
 
     public override string ContentType => "application/json; charset=UTF-8";
 
-    internal static string FormatTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
-
-    protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
-    {
-        var authorization = call.Request.Headers.Authorization.ToString();
-        var token = authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
-        if (_options.AllowAnonymous && _options.Authenticator is null)
-        {
-            return Task.FromResult(EmulatorPrincipal.Anonymous);
-        }
-
-        var principal = token is null ? null : Authenticate(new EmulatorCredential(EmulatorCredential.BearerKind, token), c =>
-            string.Equals(c.Value, _token, StringComparison.Ordinal) ? new EmulatorPrincipal("emulator@" + _options.ProjectId + ".iam.gserviceaccount.com") : null);
-        return principal is null
-            ? throw PubSubBackend.Error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.")
-            : Task.FromResult(principal);
-    }
+    protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call) =>
+        GoogleApiProtocolCall.Authenticate(this, call, _options.AllowAnonymous, _options.Authenticator is not null, _token, _options.ProjectId) is { } principal
+            ? Task.FromResult(principal)
+            : throw PubSubBackend.Error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.");
 
     protected override EmulatorException Throttled(EmulatorCall call) => PubSubBackend.Error(429, "RESOURCE_EXHAUSTED", "Quota exceeded.");
 
     protected override EmulatorException ServerError() => PubSubBackend.Error(503, "UNAVAILABLE", "The service is currently unavailable.");
 
-    protected override void WriteError(Utf8JsonWriter w, EmulatorException error)
-    {
-        w.WriteStartObject();
-        w.WriteStartObject("error");
-        w.WriteNumber("code", error.Status);
-        w.WriteString("message", error.Message);
-        w.WriteString("status", error.Code);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
+    protected override void WriteError(Utf8JsonWriter w, EmulatorException error) => GoogleApiProtocolCall.WriteError(w, error);
 
     protected override async Task RouteAsync(EmulatorCall call)
     {
@@ -286,7 +264,7 @@ internal sealed class PubSubProtocol : EmulatorProtocol
                 w.WriteBase64String("data", message.Data);
                 EmulatorJson.WriteStringMap(w, "attributes", message.Attributes);
                 w.WriteString("messageId", message.MessageId);
-                w.WriteString("publishTime", FormatTime(message.PublishTime));
+                w.WriteString("publishTime", GoogleApiProtocolCall.FormatTime(message.PublishTime));
                 if (message.OrderingKey is not null)
                 {
                     w.WriteString("orderingKey", message.OrderingKey);
