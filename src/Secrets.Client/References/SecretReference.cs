@@ -18,7 +18,9 @@ namespace Secrets.Client;
 public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormattable
 {
     private const string SchemeSeparator = "://";
-    private string? _text;
+
+    // Each cached secret's key is a reference, so it keeps no formatted text (ToString formats each time; nothing on the
+    // read path calls it) and shares its provider name string with every other reference (ProviderNames).
     private int _hashCode;
 
     // Most references (and every cache key) are just provider + path: the rarely used parts live in one optional object,
@@ -68,7 +70,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
             throw new InvalidSecretReferenceException(shown, "the field, version or stage is empty.", provider);
         }
 
-        Provider = provider?.ToLowerInvariant();
+        Provider = provider is null ? null : ProviderNames.Intern(provider);
         Path = path;
         if (version is not null || stage is not null || field is not null || attribute is not null || environments.Count > 0)
         {
@@ -140,7 +142,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
             return false;
         }
 
-        provider = text![..separator].ToLowerInvariant();
+        provider = ProviderNames.Intern(text.AsSpan(0, separator));
         return true;
     }
 
@@ -174,7 +176,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
 
     /// <summary>Returns the canonical text of the reference.</summary>
     /// <returns>The reference text.</returns>
-    public override string ToString() => _text ??= Format();
+    public override string ToString() => Format();
 
     /// <inheritdoc/>
     public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
@@ -231,7 +233,7 @@ public sealed class SecretReference : IEquatable<SecretReference>, ISpanFormatta
                 return false;
             }
 
-            provider = scheme.ToString();
+            provider = ProviderNames.Intern(scheme);
             rest = rest[(separator + SchemeSeparator.Length)..];
         }
 

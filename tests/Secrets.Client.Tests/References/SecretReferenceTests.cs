@@ -86,4 +86,34 @@ public class SecretReferenceTests
         Assert.Equal(expected, SecretReference.TryGetProvider(text, out var found));
         Assert.Equal(provider, found);
     }
+
+    [Fact]
+    public void References_to_one_provider_share_its_name_string()
+    {
+        // Every cached secret's key is a reference: one copy of "aws-sm" for all of them, whatever the spelling.
+        var parsed = SecretReference.Parse("aws-sm://prod/db");
+        var upper = SecretReference.Parse("AWS-SM://prod/other#field");
+        var built = new SecretReference(new string("aws-sm".AsSpan()), "prod/third");
+        SecretReference.TryGetProvider("Aws-Sm://x", out var scheme);
+
+        Assert.Equal("aws-sm", parsed.Provider);
+        Assert.Same(parsed.Provider, upper.Provider);
+        Assert.Same(parsed.Provider, built.Provider);
+        Assert.Same(parsed.Provider, scheme);
+    }
+
+    [Fact]
+    public void Many_distinct_provider_names_all_parse_and_round_trip()
+    {
+        // Past the shared table's bound names are no longer shared, but every one still parses to its own lower case.
+        for (var i = 0; i < 600; i++)
+        {
+            var text = $"Many-Names-{i}://path/{i}";
+            var reference = SecretReference.Parse(text);
+
+            Assert.Equal($"many-names-{i}", reference.Provider);
+            Assert.Equal($"many-names-{i}://path/{i}", reference.ToString());
+            Assert.Equal(reference, SecretReference.Parse(reference.ToString()));
+        }
+    }
 }
