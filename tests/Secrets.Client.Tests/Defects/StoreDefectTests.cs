@@ -13,7 +13,9 @@ public class StoreDefectTests
     [Fact]
     public async Task D1_a_read_during_a_hanging_refresh_gets_the_cached_value_instead_of_waiting_on_the_backend()
     {
-        await using var f = new ScriptedStoreFixture();
+        // The refresh must hang across every clock move below: with the default 10 s attempt timeout, moving the clock
+        // past expiry timed the held call out and its retry could finish first, so the read was not stale (a flake).
+        await using var f = new ScriptedStoreFixture(configureProvider: options => options.Resilience.AttemptTimeout = TimeSpan.FromHours(1));
         f.Provider.Set("db", "1");
         await f.ReadTextAsync("db");
         var check = f.Provider.HoldNext("properties", "db");
