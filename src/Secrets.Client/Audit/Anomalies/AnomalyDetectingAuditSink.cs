@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
@@ -36,16 +35,12 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
     private readonly ILogger _logger;
     private readonly Meter _meter;
     private readonly Counter<long> _anomalies;
-    private readonly ConcurrentDictionary<(string Provider, string SecretName), SecretState> _secrets = new();
-    private readonly ConcurrentDictionary<(string? Identity, string User), PrincipalState> _principals = new();
-    private readonly ConcurrentDictionary<(string Dimension, string? Identity, string Name), Sighting> _knownAccessors = new();
+    private readonly TrackedStateTable<(string Provider, string SecretName), SecretState> _secrets;
+    private readonly TrackedStateTable<(string? Identity, string User), PrincipalState> _principals;
+    private readonly TrackedStateTable<(string Dimension, string? Identity, string Name), Sighting> _knownAccessors;
     private readonly bool[] _analyzedKinds;
     private readonly bool[] _failureOutcomes;
-    private readonly bool[] _workingDays = new bool[7];
-    private readonly TimeZoneInfo _timeZone;
-    private readonly TimeOnly _workStart;
-    private readonly TimeOnly _workEnd;
-    private readonly string _workingHoursText;
+    private readonly WorkingHours _workingHours;
     private readonly bool _detectOffHours;
     private readonly bool _detectNewAccessors;
     private readonly bool _detectFailures;
@@ -58,17 +53,8 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
     private readonly long _reportIntervalTicks;
     private readonly TimeSpan _burstWindow;
     private readonly TimeSpan _failureWindow;
-    private readonly int _maxSecrets;
     private readonly int _maxAccessors;
-    private readonly int _maxPrincipals;
-    private readonly int _maxKnownAccessors;
-    private int _secretCount;
-    private int _principalCount;
-    private int _trimmingSecrets;
-    private int _trimmingPrincipals;
-    private int _knownAccessorCount;
     private ProcessNameEntry? _lastProcess;
-    private int _trimmingKnownAccessors;
 
     /// <summary>Initializes a new instance of the <see cref="AnomalyDetectingAuditSink"/> class with default options.</summary>
     /// <param name="inner">The sink every record is forwarded to.</param>
@@ -114,16 +100,7 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
             _failureOutcomes[(int)outcome] = true;
         }
 
-        foreach (var day in options.WorkingDays)
-        {
-            _workingDays[(int)day] = true;
-        }
-
-        _timeZone = options.TimeZone;
-        _workStart = options.WorkingHoursStart;
-        _workEnd = options.WorkingHoursEnd;
-        _workingHoursText = string.Create(CultureInfo.InvariantCulture,
-            $"{_workStart:HH\\:mm}-{_workEnd:HH\\:mm} {string.Join(',', options.WorkingDays.Order().Select(day => day.ToString()[..3]))} ({_timeZone.Id})");
+        _workingHours = new WorkingHours(options);
         _detectOffHours = options.DetectOffHours;
         _detectNewAccessors = options.DetectNewAccessors;
         _detectFailures = options.DetectRepeatedFailures && options.FailureOutcomes.Count > 0;
@@ -137,10 +114,10 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
         _burstWindowTicks = options.BurstWindow.Ticks;
         _failureWindowTicks = options.FailureWindow.Ticks;
         _reportIntervalTicks = options.ReportInterval.Ticks;
-        _maxSecrets = options.MaxTrackedSecrets;
         _maxAccessors = options.MaxAccessorsPerSecret;
-        _maxPrincipals = options.MaxTrackedPrincipals;
-        _maxKnownAccessors = (int)Math.Min(options.MaxTrackedPrincipals * 3L, int.MaxValue); // principals, hosts and processes
+        _secrets = new(options.MaxTrackedSecrets);
+        _principals = new(options.MaxTrackedPrincipals);
+        _knownAccessors = new((int)Math.Min(options.MaxTrackedPrincipals * 3L, int.MaxValue)); // principals, hosts and processes
     }
 
     /// <summary>Raised for each anomaly found, after it was logged and counted. A handler's exception is logged and ignored.</summary>
@@ -149,9 +126,9 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
     /// <summary>Gets the sink every record is forwarded to.</summary>
     public ISecretAuditSink InnerSink => _inner;
 
-    internal int TrackedSecretCount => Volatile.Read(ref _secretCount);
+    internal int TrackedSecretCount => _secrets.Count;
 
-    internal int TrackedPrincipalCount => Volatile.Read(ref _principalCount);
+    internal int TrackedPrincipalCount => _principals.Count;
 
     /// <summary>
     /// Tells whether records of this kind and outcome are wanted: those this sink analyses, and those the inner sink
@@ -221,9 +198,8 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
     private void AnalyzeSecretAccess(in SecretAuditRecord record, long ticks, ref List<SecretAnomaly>? found)
     {
         var local = default(DateTimeOffset);
-        var offHours = _detectOffHours && IsOffHours(record.Timestamp, out local);
-        var state = GetState(_secrets, (record.Provider, record.SecretName), ticks, ref _secretCount, ref _trimmingSecrets, _maxSecrets,
-            this, static sink => new SecretState(sink._maxAccessors, sink._secretBurstThreshold));
+        var offHours = _detectOffHours && _workingHours.IsOffHours(record.Timestamp, out local);
+        var state = _secrets.GetOrAdd((record.Provider, record.SecretName), ticks, static sink => new SecretState(sink._maxAccessors, sink._secretBurstThreshold), this);
         var processName = _detectNewAccessors ? ProcessName(record.Process) : null;
         bool newPrincipal = false, newHost = false, newProcess = false, burst = false, reportOffHours = false, baseline = false;
         lock (state)
@@ -264,7 +240,7 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
         if (reportOffHours)
         {
             Add(ref found, new SecretAnomaly(SecretAnomalyKind.OffHours, in record, string.Create(CultureInfo.InvariantCulture,
-                $"{record.Kind} of {name} at {local:yyyy-MM-dd HH:mm} {local.DayOfWeek} ({_timeZone.Id}), outside working hours {_workingHoursText}.")));
+                $"{record.Kind} of {name} at {local:yyyy-MM-dd HH:mm} {local.DayOfWeek} ({_workingHours.TimeZone.Id}), outside working hours {_workingHours.Text}.")));
         }
 
         if (newPrincipal)
@@ -292,8 +268,7 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
 
     private void AnalyzePrincipal(in SecretAuditRecord record, long ticks, bool analyzed, bool failure, ref List<SecretAnomaly>? found)
     {
-        var state = GetState(_principals, (record.Identity, record.User), ticks, ref _principalCount, ref _trimmingPrincipals, _maxPrincipals,
-            this, static sink => new PrincipalState(sink._principalBurstThreshold, sink._failureThreshold));
+        var state = _principals.GetOrAdd((record.Identity, record.User), ticks, static sink => new PrincipalState(sink._principalBurstThreshold, sink._failureThreshold), this);
         bool burst = false, failures = false;
         lock (state)
         {
@@ -321,29 +296,6 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
             Add(ref found, new SecretAnomaly(SecretAnomalyKind.RepeatedFailures, in record, string.Create(CultureInfo.InvariantCulture,
                 $"More than {_failureThreshold} failed accesses by {principal} within {_failureWindow}; the latest a {record.Kind} of {record.Provider}:{record.SecretName} ({record.Outcome}) on {record.Host}.")));
         }
-    }
-
-    private bool IsOffHours(DateTimeOffset timestamp, out DateTimeOffset local)
-    {
-        local = TimeZoneInfo.ConvertTime(timestamp, _timeZone);
-        var time = TimeOnly.FromTimeSpan(local.TimeOfDay);
-        var day = (int)local.DayOfWeek;
-        bool working;
-        if (_workStart == _workEnd)
-        {
-            working = _workingDays[day];
-        }
-        else if (_workStart < _workEnd)
-        {
-            working = _workingDays[day] && time >= _workStart && time < _workEnd;
-        }
-        else
-        {
-            // A shift over midnight belongs to the day it starts.
-            working = time >= _workStart ? _workingDays[day] : time < _workEnd && _workingDays[(day + 6) % 7];
-        }
-
-        return !working;
     }
 
     /// <summary>The process name without its id (<c>name[pid]</c>), so that a restart is not a new process.</summary>
@@ -379,66 +331,11 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
             return true;
         }
 
-        GetState(_knownAccessors, key, ticks, ref _knownAccessorCount, ref _trimmingKnownAccessors, _maxKnownAccessors, this, static _ => new Sighting());
+        _knownAccessors.GetOrAdd(key, ticks, static _ => new Sighting(), 0);
         return false;
     }
 
     private static void Add(ref List<SecretAnomaly>? found, SecretAnomaly anomaly) => (found ??= []).Add(anomaly);
-
-    private static TState GetState<TKey, TState>(
-        ConcurrentDictionary<TKey, TState> map, TKey key, long ticks, ref int count, ref int trimming, int max,
-        AnomalyDetectingAuditSink sink, Func<AnomalyDetectingAuditSink, TState> create)
-        where TKey : notnull
-        where TState : TrackedState
-    {
-        if (map.TryGetValue(key, out var existing))
-        {
-            return existing;
-        }
-
-        var created = create(sink);
-        created.Seen(ticks);
-        var state = map.GetOrAdd(key, created);
-        if (ReferenceEquals(state, created) && Interlocked.Increment(ref count) > max)
-        {
-            Trim(map, ref count, ref trimming, max);
-        }
-
-        return state;
-    }
-
-    /// <summary>Forgets the least recently seen entries beyond the bound, and a tenth more so that the scan is amortised.</summary>
-    private static void Trim<TKey, TState>(ConcurrentDictionary<TKey, TState> map, ref int count, ref int trimming, int max)
-        where TKey : notnull
-        where TState : TrackedState
-    {
-        if (Interlocked.Exchange(ref trimming, 1) != 0)
-        {
-            return;
-        }
-
-        try
-        {
-            var excess = Volatile.Read(ref count) - max;
-            if (excess <= 0)
-            {
-                return;
-            }
-
-            // Enumerating a ConcurrentDictionary takes no lock, so readers of other secrets are not held up.
-            foreach (var pair in map.OrderBy(pair => pair.Value.LastSeenTicks).Take(excess + (max / 10)).ToArray())
-            {
-                if (map.TryRemove(pair))
-                {
-                    Interlocked.Decrement(ref count);
-                }
-            }
-        }
-        finally
-        {
-            Volatile.Write(ref trimming, 0);
-        }
-    }
 
     private void Report(SecretAnomaly anomaly)
     {
@@ -485,36 +382,6 @@ public sealed partial class AnomalyDetectingAuditSink : ISecretAuditSink, IDispo
 
     [LoggerMessage(EventId = 1101, EventName = "SecretAnomalyHandlerFailed", Level = LogLevel.Error, Message = "A handler of a {AnomalyKind} secret access anomaly failed")]
     private static partial void AnomalyHandlerFailed(ILogger logger, SecretAnomalyKind anomalyKind, Exception exception);
-
-    /// <summary>State with a last-seen time (for eviction) and per-kind report times (for <see cref="SecretAnomalyOptions.ReportInterval"/>).</summary>
-    private abstract class TrackedState
-    {
-        private readonly long[] _lastReported = Enumerable.Repeat(long.MinValue, KindTags.Length).ToArray();
-        private long _lastSeenTicks;
-
-        public long LastSeenTicks => Volatile.Read(ref _lastSeenTicks);
-
-        public void Seen(long ticks)
-        {
-            if (ticks > Volatile.Read(ref _lastSeenTicks))
-            {
-                Volatile.Write(ref _lastSeenTicks, ticks);
-            }
-        }
-
-        /// <summary>Tells whether an anomaly of this kind may be reported now, and notes it. The caller locks.</summary>
-        public bool ShouldReport(SecretAnomalyKind kind, long ticks, long intervalTicks)
-        {
-            ref var last = ref _lastReported[(int)kind];
-            if (last != long.MinValue && ticks - last < intervalTicks)
-            {
-                return false;
-            }
-
-            last = ticks;
-            return true;
-        }
-    }
 
     private sealed class Sighting : TrackedState;
 
