@@ -22,18 +22,10 @@ namespace Secrets.Client.Pkcs11;
 public class Pkcs11Signer : IDisposable, IAsyncDisposable
 {
     private readonly string _modulePath = string.Empty;
-    private readonly string? _tokenLabel;
-    private readonly string? _tokenSerial;
-    private readonly SecretReference _pinReference = null!;
-    private readonly Pkcs11TokenConnector _connector = null!;
-    private readonly ISecretStore _secretStore = null!;
-    private readonly ILogger _logger = NullLogger.Instance;
     private readonly TimeProvider _timeProvider = TimeProvider.System;
     private readonly Pkcs11SignAuditor _auditor = null!;
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly Pkcs11TokenLogin _login = null!;
     private readonly ReaderWriterLockSlim _lifetime = new(LockRecursionPolicy.NoRecursion);
-    private readonly List<IPkcs11Library> _retiredLibraries = [];
-    private Pkcs11Connection? _connection;
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="Pkcs11Signer"/> class for mocking.</summary>
@@ -67,16 +59,12 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(secretStore);
         options.Validate();
         _modulePath = options.ModulePath;
-        _tokenLabel = string.IsNullOrWhiteSpace(options.TokenLabel) ? null : options.TokenLabel.Trim();
-        _tokenSerial = string.IsNullOrWhiteSpace(options.TokenSerial) ? null : options.TokenSerial.Trim();
-        _pinReference = options.PinReference!;
-        _secretStore = secretStore;
         loggerFactory ??= NullLoggerFactory.Instance;
-        _logger = loggerFactory.CreateLogger(Pkcs11Telemetry.Name);
+        var logger = loggerFactory.CreateLogger(Pkcs11Telemetry.Name);
         _timeProvider = timeProvider ?? TimeProvider.System;
-        Name = options.Name ?? _tokenLabel ?? _tokenSerial!;
-        _auditor = new Pkcs11SignAuditor(Name, _logger, loggerFactory.CreateLogger(Pkcs11Telemetry.Name + ".Audit"), _timeProvider, auditSink);
-        _connector = new Pkcs11TokenConnector(Name, _modulePath, _tokenLabel, _tokenSerial, _pinReference, options.MaxSessions, _logger, Retire);
+        Name = options.Name ?? NullIfBlank(options.TokenLabel) ?? options.TokenSerial!.Trim();
+        _auditor = new Pkcs11SignAuditor(Name, logger, loggerFactory.CreateLogger(Pkcs11Telemetry.Name + ".Audit"), _timeProvider, auditSink);
+        _login = new Pkcs11TokenLogin(this, options, secretStore, logger, _lifetime);
     }
 
     /// <summary>Gets the signer's name in logs, audit records and metrics.</summary>
@@ -86,7 +74,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
     public string ModulePath => _modulePath;
 
     /// <summary>Gets the number of sessions the pool may open, once connected; 0 before.</summary>
-    public int MaxSessions => Volatile.Read(ref _connection)?.Pool.Size ?? 0;
+    public int MaxSessions => _login?.Current?.Pool.Size ?? 0;
 
     /// <summary>Loads the module, finds the token and logs in now rather than on first use.</summary>
     /// <param name="cancellationToken">Cancels waiting for the PIN or for a concurrent connect.</param>
@@ -95,7 +83,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
     /// <exception cref="Pkcs11LoginException">The token refused the PIN.</exception>
     /// <exception cref="Pkcs11OperationException">The module cannot be loaded.</exception>
     public virtual async ValueTask ConnectAsync(CancellationToken cancellationToken = default) =>
-        await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await _login.GetAsync(cancellationToken).ConfigureAwait(false);
 
     /// <summary>Finds a private key by its label (<c>CKA_LABEL</c>).</summary>
     /// <param name="label">The key's label.</param>
@@ -135,16 +123,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
             return;
         }
 
-        _connectLock.Wait();
-        try
-        {
-            Shutdown();
-        }
-        finally
-        {
-            _connectLock.Release();
-        }
-
+        _login?.Close();
         GC.SuppressFinalize(this);
     }
 
@@ -157,14 +136,9 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
             return;
         }
 
-        await _connectLock.WaitAsync().ConfigureAwait(false);
-        try
+        if (_login is not null)
         {
-            Shutdown();
-        }
-        finally
-        {
-            _connectLock.Release();
+            await _login.CloseAsync().ConfigureAwait(false);
         }
 
         GC.SuppressFinalize(this);
@@ -211,7 +185,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var connection = GetConnection(cancellationToken);
+            var connection = _login.Get(cancellationToken);
             ISession session;
             try
             {
@@ -219,7 +193,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
             }
             catch (Pkcs11Exception ex) when (Pkcs11SignOperation.IsConnectionLost(ex.RV))
             {
-                HandleLost(connection, ex, attempt);
+                _login.Lost(connection, ex, attempt);
                 continue;
             }
             catch (Pkcs11Exception ex)
@@ -238,7 +212,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
     {
         for (var attempt = 0; ; attempt++)
         {
-            var connection = await GetConnectionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await _login.GetAsync(cancellationToken).ConfigureAwait(false);
             ISession session;
             try
             {
@@ -246,7 +220,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
             }
             catch (Pkcs11Exception ex) when (Pkcs11SignOperation.IsConnectionLost(ex.RV))
             {
-                HandleLost(connection, ex, attempt);
+                _login.Lost(connection, ex, attempt);
                 continue;
             }
             catch (Pkcs11Exception ex)
@@ -275,7 +249,7 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
         catch (Pkcs11Exception ex) when (Pkcs11SignOperation.IsConnectionLost(ex.RV))
         {
             healthy = false;
-            HandleLost(connection, ex, attempt);
+            _login.Lost(connection, ex, attempt);
             result = default!;
             return false;
         }
@@ -302,32 +276,6 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
         }
     }
 
-    private void HandleLost(Pkcs11Connection connection, Pkcs11Exception error, int attempt)
-    {
-        if (attempt > 0)
-        {
-            throw new Pkcs11SessionException(
-                $"Signer '{Name}' lost its session on token '{connection.TokenLabel}' ({error.RV} in {error.Method}) and logging in again did not bring it back.", error)
-            {
-                ErrorCode = error.RV.ToString(),
-            };
-        }
-
-        if (Interlocked.CompareExchange(ref _connection, null, connection) != connection)
-        {
-            return; // Another caller already retired it.
-        }
-
-        Pkcs11Log.Reconnecting(_logger, Name, error.RV.ToString());
-        Pkcs11Telemetry.Reconnects.Add(1, new KeyValuePair<string, object?>("pkcs11.signer", Name));
-        connection.CloseSessions();
-        lock (_retiredLibraries)
-        {
-            // Not finalized here: a new connection may already share the process-wide module. Dispose finalizes it.
-            _retiredLibraries.Add(connection.Library);
-        }
-    }
-
     private void EnterOperation()
     {
         _lifetime.EnterReadLock();
@@ -338,101 +286,12 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
         }
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+    /// <summary>Gets a value indicating whether the signer was disposed.</summary>
+    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
-    private Pkcs11Connection GetConnection(CancellationToken cancellationToken)
-    {
-        ThrowIfDisposed();
-        var connection = Volatile.Read(ref _connection);
-        if (connection is not null)
-        {
-            return connection;
-        }
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(IsDisposed, this);
 
-        _connectLock.Wait(cancellationToken);
-        try
-        {
-            ThrowIfDisposed();
-            connection = _connection;
-            if (connection is not null)
-            {
-                return connection;
-            }
-
-            var pending = _secretStore.GetSecretAsync(_pinReference, cancellationToken);
-            if (!pending.IsCompleted)
-            {
-                // A synchronous caller (RSA.SignHash) must not block on the store: log in in the background instead.
-                _ = ConnectInBackgroundAsync(pending);
-                throw new Pkcs11SessionException(
-                    $"Signer '{Name}' is logging in to token {Pkcs11Text.DescribeToken(_tokenLabel, _tokenSerial)} again and its PIN store answers asynchronously; retry shortly, or call ConnectAsync first.");
-            }
-
-            // The value task has completed, so reading its result does not block.
-            using var pin = pending.Result;
-            connection = _connector.Connect(pin.Value);
-            Volatile.Write(ref _connection, connection);
-            return connection;
-        }
-        finally
-        {
-            _connectLock.Release();
-        }
-    }
-
-    private async ValueTask<Pkcs11Connection> GetConnectionAsync(CancellationToken cancellationToken)
-    {
-        ThrowIfDisposed();
-        var connection = Volatile.Read(ref _connection);
-        if (connection is not null)
-        {
-            return connection;
-        }
-
-        await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            ThrowIfDisposed();
-            connection = _connection;
-            if (connection is not null)
-            {
-                return connection;
-            }
-
-            using var pin = await _secretStore.GetSecretAsync(_pinReference, cancellationToken).ConfigureAwait(false);
-            connection = _connector.Connect(pin.Value);
-            Volatile.Write(ref _connection, connection);
-            return connection;
-        }
-        finally
-        {
-            _connectLock.Release();
-        }
-    }
-
-    private async Task ConnectInBackgroundAsync(ValueTask<Secret> pending)
-    {
-        try
-        {
-            using var pin = await pending.ConfigureAwait(false);
-            await _connectLock.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                if (_connection is null && Volatile.Read(ref _disposed) == 0)
-                {
-                    Volatile.Write(ref _connection, _connector.Connect(pin.Value));
-                }
-            }
-            finally
-            {
-                _connectLock.Release();
-            }
-        }
-        catch (Exception ex)
-        {
-            Pkcs11Log.BackgroundReconnectFailed(_logger, ex, Name);
-        }
-    }
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
     private Pkcs11Key DescribeKey(Pkcs11Connection connection, ISession session, Pkcs11KeySelector selector)
     {
@@ -453,14 +312,6 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
         return key;
     }
 
-    private void Retire(IPkcs11Library library)
-    {
-        lock (_retiredLibraries)
-        {
-            _retiredLibraries.Add(library);
-        }
-    }
-
     internal static void CloseQuietly(ISession? session)
     {
         try
@@ -469,36 +320,6 @@ public class Pkcs11Signer : IDisposable, IAsyncDisposable
         }
         catch (Pkcs11Exception)
         {
-        }
-    }
-
-    private void Shutdown()
-    {
-        _lifetime.EnterWriteLock();
-        try
-        {
-            var connection = Interlocked.Exchange(ref _connection, null);
-            if (connection is not null)
-            {
-                connection.CloseSessions();
-                connection.Library.Dispose();
-            }
-
-            lock (_retiredLibraries)
-            {
-                foreach (var library in _retiredLibraries)
-                {
-                    library.Dispose();
-                }
-
-                _retiredLibraries.Clear();
-            }
-
-            Pkcs11Log.Finalized(_logger, Name, _modulePath);
-        }
-        finally
-        {
-            _lifetime.ExitWriteLock();
         }
     }
 }
