@@ -2,7 +2,8 @@ namespace Secrets.Client.Events.Benchmarks.Fleet;
 
 /// <summary>
 /// Simulates one day of a fleet in simulated time: every instance's listener loop against its own fake queue (or push),
-/// the store's check-then-fetch on each event, the safety-net poll, and naive polling for comparison. Instances are
+/// the store's refresh on each event (the fetch, or check then fetch), the safety-net poll as the store schedules it
+/// (refresh-ahead, jitter, background tick, reset by every landed value), and naive polling for comparison. Instances are
 /// independent but for the shared rotation times, so each is simulated in turn; every call is counted.
 /// </summary>
 internal static class FleetSimulator
@@ -18,6 +19,8 @@ internal static class FleetSimulator
         var droppedStaleness = new List<double>();
         var arrivals = new List<(double At, int Secret)>(run.Secrets);
         var handled = new double[run.Secrets];
+        var arrivalOf = new double[run.Secrets];
+        var caughtWithinDay = 0;
         for (var instance = 0; instance < run.Instances; instance++)
         {
             var random = new Random(unchecked((run.Seed * 1_000_003) + instance));
@@ -35,6 +38,7 @@ internal static class FleetSimulator
 
                 var delay = scenario.DeliveryDelayMin.TotalSeconds + (random.NextDouble() * (scenario.DeliveryDelayMax - scenario.DeliveryDelayMin).TotalSeconds);
                 arrivals.Add((rotations[secret] + delay, secret));
+                arrivalOf[secret] = rotations[secret] + delay;
             }
 
             arrivals.Sort((a, b) => a.At.CompareTo(b.At));
@@ -61,34 +65,73 @@ internal static class FleetSimulator
                     break;
             }
 
-            var safetyNet = run.SafetyNet.TotalSeconds;
+            // The safety net as the store runs it: a held entry is due RefreshAheadRatio x CacheDuration (less up to
+            // RefreshJitter) after its value landed or was confirmed, and refreshed at the background loop's next tick.
+            // The day starts with every entry at a uniformly random point of that period (instances of every age).
+            var tick = run.BackgroundRefresh.TotalSeconds;
+            var tickPhase = random.NextDouble() * tick;
+            double AtTick(double due) => tick > 0 ? tickPhase + (Math.Ceiling(Math.Max(0, due - tickPhase) / tick) * tick) : due;
             for (var secret = 0; secret < run.Secrets; secret++)
             {
-                // The safety net: a version check of every held secret every SafetyNet, from a random phase.
-                var phase = random.NextDouble() * safetyNet;
-                calls.SafetyNetChecks += phase < day ? (long)Math.Floor((day - phase) / safetyNet) + 1 : 0;
-                if (dropped[secret] || double.IsNaN(handled[secret]))
+                var rotation = rotations[secret];
+                var nextCheck = AtTick(random.NextDouble() * run.NextCheckAfter(random));
+                var eventAt = double.PositiveInfinity;
+                if (!dropped[secret])
                 {
-                    // Lost (or still queued at the end of the day): caught by the first safety-net check after the rotation.
-                    var next = phase + (Math.Ceiling(Math.Max(0, rotations[secret] - phase) / safetyNet) * safetyNet);
-                    calls.SafetyNetFetches++;
-                    droppedStaleness.Add(next + (2 * latency) - rotations[secret]);
-                    continue;
+                    // Handled by the listener (or, still queued at the end of the day, by its next receive: beyond the day, not billed).
+                    var received = double.IsNaN(handled[secret]) ? arrivalOf[secret] + latency : handled[secret];
+                    eventAt = received + (random.NextDouble() * run.MaxDelay.TotalSeconds);
                 }
 
-                var start = handled[secret] + (random.NextDouble() * run.MaxDelay.TotalSeconds);
-                if (run.CheckBeforeFetch)
+                var landed = false;
+                while (!landed || nextCheck < day)
                 {
-                    calls.VersionChecks++;
-                    start += latency;
-                }
+                    if (!landed && eventAt <= nextCheck)
+                    {
+                        // The event's refresh: a version check first (the earlier rule), then the fetch of the new version.
+                        var done = eventAt + latency;
+                        if (eventAt < day)
+                        {
+                            calls.Fetches++;
+                            if (run.CheckBeforeFetch)
+                            {
+                                calls.VersionChecks++;
+                                done += latency;
+                            }
+                        }
 
-                calls.Fetches++;
-                staleness.Add(start + latency - rotations[secret]);
+                        staleness.Add(done - rotation);
+                        landed = true;
+                        nextCheck = AtTick(done + run.NextCheckAfter(random));
+                        continue;
+                    }
+
+                    // A safety-net check: it finds the new version once the rotation happened and the event did not land it.
+                    var found = !landed && nextCheck >= rotation;
+                    var end = nextCheck + latency;
+                    if (nextCheck < day)
+                    {
+                        calls.SafetyNetChecks++;
+                        if (found)
+                        {
+                            calls.SafetyNetFetches++;
+                        }
+                    }
+
+                    if (found)
+                    {
+                        end += latency;
+                        (dropped[secret] ? droppedStaleness : staleness).Add(end - rotation);
+                        caughtWithinDay += dropped[secret] && nextCheck < day ? 1 : 0;
+                        landed = true; // A delivered event arriving later names the held version: it costs nothing.
+                    }
+
+                    nextCheck = AtTick(end + run.NextCheckAfter(random));
+                }
             }
         }
 
-        return new FleetResult(scenario, calls, [.. staleness], [.. droppedStaleness], droppedStaleness.Count);
+        return new FleetResult(scenario, calls, [.. staleness], [.. droppedStaleness], droppedStaleness.Count, caughtWithinDay);
     }
 
     /// <summary>Naive polling: every instance fetches every secret every <paramref name="interval"/>.</summary>
