@@ -14,6 +14,7 @@ namespace Secrets.Client.Events.Benchmarks.Fleet;
 /// <param name="RefreshAheadRatio">The store's RefreshAheadRatio: a held entry is refreshed at this fraction of CacheDuration.</param>
 /// <param name="RefreshJitter">The store's RefreshJitter: that time is shortened by up to this fraction, at random.</param>
 /// <param name="BackgroundRefresh">The store's BackgroundRefreshInterval: due entries are refreshed at its next tick.</param>
+/// <param name="IgnoreNotCurrent">Whether the listener ignores events naming a version that is not current yet (the AWS listener does).</param>
 internal sealed record FleetRun(
     int Instances,
     int Secrets,
@@ -26,7 +27,8 @@ internal sealed record FleetRun(
     int Seed,
     double RefreshAheadRatio = 0.8,
     double RefreshJitter = 0.1,
-    TimeSpan BackgroundRefresh = default)
+    TimeSpan BackgroundRefresh = default,
+    bool IgnoreNotCurrent = true)
 {
     /// <summary>The time from a landed or confirmed value to its next safety-net check, drawn as <c>FetchLanding.SetFresh</c> does.</summary>
     public double NextCheckAfter(Random random) => SafetyNet.TotalSeconds * RefreshAheadRatio * (1 - (RefreshJitter * random.NextDouble()));

@@ -73,6 +73,10 @@ internal static class FleetSimulation
         Row(FleetSimulator.Simulate(gcp with { Name = "GCP, the defaults before: check then fetch, safety net 24 h" }, before), pollCalls);
         Row(FleetSimulator.Simulate(gcp with { Name = "GCP, ChangeNotificationMaxDelay 10 s (fleet setting)" }, run with { MaxDelay = TimeSpan.FromSeconds(10) }), pollCalls);
         Row(FleetSimulator.Simulate(azureLowest with { Name = "Azure poll 50 s, the defaults before: check then fetch, safety net 24 h" }, before), pollCalls);
+        var lambda = aws with { Name = "AWS, Lambda rotation (4 events per rotation), the defaults", RotationEvents = FleetScenario.AwsLambdaRotation };
+        Row(FleetSimulator.Simulate(lambda, run), pollCalls);
+        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, without ignoring its first steps" }, run with { IgnoreNotCurrent = false }), pollCalls);
+        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the defaults before: check then fetch, safety net 24 h" }, before with { IgnoreNotCurrent = false }), pollCalls);
 
         Console.WriteLine();
         Console.WriteLine("Where the bill goes at the defaults (share of polling's bill):");

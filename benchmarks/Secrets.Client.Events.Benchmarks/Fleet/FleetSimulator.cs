@@ -14,12 +14,13 @@ internal static class FleetSimulator
         var latency = run.CallLatency.TotalSeconds;
         var wait = scenario.Wait.TotalSeconds;
         var rotations = Rotations(run);
+        var events = scenario.RotationEvents ?? FleetScenario.OneEvent;
         var calls = new CallCounters();
         var staleness = new List<double>(run.Instances * run.Secrets);
         var droppedStaleness = new List<double>();
-        var arrivals = new List<(double At, int Secret)>(run.Secrets);
-        var handled = new double[run.Secrets];
-        var arrivalOf = new double[run.Secrets];
+        var arrivals = new List<(double At, int Secret, RotationEventKind Kind)>(run.Secrets * events.Length);
+        var handled = new double[run.Secrets * events.Length];
+        var perSecret = Enumerable.Range(0, run.Secrets).Select(_ => new List<(double At, RotationEventKind Kind)>(events.Length)).ToArray();
         var caughtWithinDay = 0;
         for (var instance = 0; instance < run.Instances; instance++)
         {
@@ -29,16 +30,18 @@ internal static class FleetSimulator
             var dropped = new bool[run.Secrets];
             for (var secret = 0; secret < run.Secrets; secret++)
             {
-                calls.Deliveries++;
+                calls.Deliveries += events.Length;
                 if (random.NextDouble() < run.DropRate)
                 {
-                    dropped[secret] = true;
+                    dropped[secret] = true; // Every event of this rotation is lost for this instance (a listener down meanwhile).
                     continue;
                 }
 
-                var delay = scenario.DeliveryDelayMin.TotalSeconds + (random.NextDouble() * (scenario.DeliveryDelayMax - scenario.DeliveryDelayMin).TotalSeconds);
-                arrivals.Add((rotations[secret] + delay, secret));
-                arrivalOf[secret] = rotations[secret] + delay;
+                foreach (var (kind, offset) in events)
+                {
+                    var delay = scenario.DeliveryDelayMin.TotalSeconds + (random.NextDouble() * (scenario.DeliveryDelayMax - scenario.DeliveryDelayMin).TotalSeconds);
+                    arrivals.Add((rotations[secret] + offset.TotalSeconds + delay, secret, kind));
+                }
             }
 
             arrivals.Sort((a, b) => a.At.CompareTo(b.At));
@@ -57,12 +60,24 @@ internal static class FleetSimulator
                     ShortPoll(scenario, arrivals, handled, calls, random.NextDouble() * wait, day, latency);
                     break;
                 default:
-                    foreach (var (at, secret) in arrivals)
+                    for (var i = 0; i < arrivals.Count; i++)
                     {
-                        handled[secret] = at;
+                        handled[i] = arrivals[i].At;
                     }
 
                     break;
+            }
+
+            foreach (var list in perSecret)
+            {
+                list.Clear();
+            }
+
+            for (var i = 0; i < arrivals.Count; i++)
+            {
+                // Handed to the store (or, still queued at the end of the day, by the next receive: beyond the day, not billed).
+                var received = double.IsNaN(handled[i]) ? arrivals[i].At + latency : handled[i];
+                perSecret[arrivals[i].Secret].Add((received + (random.NextDouble() * run.MaxDelay.TotalSeconds), arrivals[i].Kind));
             }
 
             // The safety net as the store runs it: a held entry is due RefreshAheadRatio x CacheDuration (less up to
@@ -73,49 +88,64 @@ internal static class FleetSimulator
             double AtTick(double due) => tick > 0 ? tickPhase + (Math.Ceiling(Math.Max(0, due - tickPhase) / tick) * tick) : due;
             for (var secret = 0; secret < run.Secrets; secret++)
             {
+                // The rotation's time is when the new value becomes the one a plain reference reads (AWSCURRENT, latest).
                 var rotation = rotations[secret];
+                var mine = perSecret[secret];
+                mine.Sort((a, b) => a.At.CompareTo(b.At));
                 var nextCheck = AtTick(random.NextDouble() * run.NextCheckAfter(random));
-                var eventAt = double.PositiveInfinity;
-                if (!dropped[secret])
-                {
-                    // Handled by the listener (or, still queued at the end of the day, by its next receive: beyond the day, not billed).
-                    var received = double.IsNaN(handled[secret]) ? arrivalOf[secret] + latency : handled[secret];
-                    eventAt = received + (random.NextDouble() * run.MaxDelay.TotalSeconds);
-                }
-
                 var landed = false;
-                while (!landed || nextCheck < day)
+                var next = 0;
+                while (!landed || next < mine.Count || nextCheck < day)
                 {
-                    if (!landed && eventAt <= nextCheck)
+                    if (next < mine.Count && mine[next].At <= nextCheck)
                     {
-                        // The event's refresh: a version check first (the earlier rule), then the fetch of the new version.
-                        var done = eventAt + latency;
-                        if (eventAt < day)
+                        var (at, kind) = mine[next++];
+                        var billed = at < day;
+                        var done = at;
+                        switch (kind)
                         {
-                            calls.Fetches++;
-                            if (run.CheckBeforeFetch)
-                            {
-                                calls.VersionChecks++;
+                            case RotationEventKind.NamesNewVersion when !landed:
+                                // The store fetches the version the event names (after a version check, the earlier rule).
+                                done += run.CheckBeforeFetch ? 2 * latency : latency;
+                                calls.VersionChecks += billed && run.CheckBeforeFetch ? 1 : 0;
+                                calls.Fetches += billed ? 1 : 0;
+                                staleness.Add(done - rotation);
+                                landed = true;
+                                break;
+                            case RotationEventKind.NamesPendingVersion when !landed && !run.IgnoreNotCurrent:
+                                // A version that is not current yet: one call (a fetch or a check) that finds AWSCURRENT unchanged.
                                 done += latency;
-                            }
+                                calls.VersionChecks += billed && run.CheckBeforeFetch ? 1 : 0;
+                                calls.Fetches += billed && !run.CheckBeforeFetch ? 1 : 0;
+                                break;
+                            case RotationEventKind.NamesNoVersion:
+                                // A version check; it fetches when the rotation happened and no event landed it yet.
+                                done += latency;
+                                calls.VersionChecks += billed ? 1 : 0;
+                                if (!landed && at >= rotation)
+                                {
+                                    done += latency;
+                                    calls.Fetches += billed ? 1 : 0;
+                                    staleness.Add(done - rotation);
+                                    landed = true;
+                                }
+
+                                break;
+                            default:
+                                continue; // Names the held version, or ignored by the listener: no call.
                         }
 
-                        staleness.Add(done - rotation);
-                        landed = true;
                         nextCheck = AtTick(done + run.NextCheckAfter(random));
                         continue;
                     }
 
-                    // A safety-net check: it finds the new version once the rotation happened and the event did not land it.
+                    // A safety-net check: it finds the new version once the rotation happened and no event landed it.
                     var found = !landed && nextCheck >= rotation;
                     var end = nextCheck + latency;
                     if (nextCheck < day)
                     {
                         calls.SafetyNetChecks++;
-                        if (found)
-                        {
-                            calls.SafetyNetFetches++;
-                        }
+                        calls.SafetyNetFetches += found ? 1 : 0;
                     }
 
                     if (found)
@@ -160,7 +190,7 @@ internal static class FleetSimulator
         return [.. Enumerable.Range(0, run.Secrets).Select(_ => random.NextDouble() * run.Duration.TotalSeconds)];
     }
 
-    private static void LongPoll(FleetScenario scenario, List<(double At, int Secret)> arrivals, double[] handled, CallCounters calls, double t, double day, double latency)
+    private static void LongPoll(FleetScenario scenario, List<(double At, int Secret, RotationEventKind Kind)> arrivals, double[] handled, CallCounters calls, double t, double day, double latency)
     {
         var wait = scenario.Wait.TotalSeconds;
         var next = 0;
@@ -175,7 +205,7 @@ internal static class FleetSimulator
                 var taken = 0;
                 while (next < arrivals.Count && arrivals[next].At <= returned - latency && taken < scenario.MaxBatch)
                 {
-                    handled[arrivals[next].Secret] = returned;
+                    handled[next] = returned;
                     next++;
                     taken++;
                 }
@@ -192,7 +222,7 @@ internal static class FleetSimulator
         }
     }
 
-    private static void ShortPoll(FleetScenario scenario, List<(double At, int Secret)> arrivals, double[] handled, CallCounters calls, double t, double day, double latency)
+    private static void ShortPoll(FleetScenario scenario, List<(double At, int Secret, RotationEventKind Kind)> arrivals, double[] handled, CallCounters calls, double t, double day, double latency)
     {
         var interval = scenario.Wait.TotalSeconds;
         var next = 0;
@@ -202,7 +232,7 @@ internal static class FleetSimulator
             var taken = 0;
             while (next < arrivals.Count && arrivals[next].At <= t && taken < scenario.MaxBatch)
             {
-                handled[arrivals[next].Secret] = t + latency;
+                handled[next] = t + latency;
                 next++;
                 taken++;
             }
