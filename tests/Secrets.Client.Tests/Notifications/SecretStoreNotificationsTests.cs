@@ -59,6 +59,24 @@ public class SecretStoreNotificationsTests
     }
 
     [Fact]
+    public async Task A_reference_by_stage_is_version_checked_first_even_when_the_notification_names_a_version()
+    {
+        await using var f = new ScriptedStoreFixture();
+        f.Provider.Set("db", "v1");
+        var staged = SecretReference.Parse("fake://db?stage=AWSPENDING");
+        await f.Store.GetSecretAsync(staged);
+        f.Provider.Set("db", "v2");
+
+        // The named version is the one the current stage moved to; a staged reference may follow another label, so it asks.
+        Assert.Equal(SecretChangeNotificationOutcome.Scheduled, await f.Store.ProcessChangeNotificationAsync(Note("db", "2")));
+        await ChecksDoneAsync(f, 1);
+
+        Assert.Equal(1, f.Provider.Calls("properties", "db"));
+        Assert.Equal(2, f.Provider.Calls("get", "db"));
+        Assert.Equal("v2", (await f.Store.GetSecretAsync(staged)).Value.ExposeAsString());
+    }
+
+    [Fact]
     public async Task A_notification_for_a_secret_not_held_costs_no_call()
     {
         await using var f = new ScriptedStoreFixture();
