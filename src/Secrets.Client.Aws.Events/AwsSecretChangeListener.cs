@@ -9,8 +9,10 @@ namespace Secrets.Client.Aws.Events;
 /// Listens for Secrets Manager changes on Amazon SQS with <c>AWSSDK.SQS</c>: an EventBridge rule matching Secrets
 /// Manager's CloudTrail events (PutSecretValue, UpdateSecretVersionStage, RotationSucceeded, UpdateSecret,
 /// DeleteSecret, RestoreSecret, ...) delivers them, through an SNS topic, to a queue per instance. Each long poll's
-/// messages are handed to the store as <see cref="SecretChangeNotification"/>s (the store checks the version and
-/// fetches only if it moved) and then deleted. Starts and stops with the host; reconnects with backoff.
+/// messages are handed to the store as <see cref="SecretChangeNotification"/>s (the store fetches a version the event
+/// names, or checks the version when it names none) and then deleted; a rotation's first steps, which create a version
+/// that is not <c>AWSCURRENT</c> yet (<c>RotateSecret</c>, <c>PutSecretValue</c> to <c>AWSPENDING</c>), are ignored as
+/// <c>not-current</c>: its stage move and <c>RotationSucceeded</c> carry the change. Starts and stops with the host; reconnects with backoff.
 /// </summary>
 /// <remarks>See <c>docs/rotation.md</c> for the EventBridge rule, the topic and the IAM the listener needs.</remarks>
 public sealed class AwsSecretChangeListener : SecretChangeListener

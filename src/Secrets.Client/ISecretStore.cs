@@ -43,8 +43,8 @@ public interface ISecretStore
 
     /// <summary>
     /// Takes a change notification from a listener: the held secret gets a version check (after a random delay up to
-    /// <see cref="SecretStoreOptions.ChangeNotificationMaxDelay"/>) and a fetch only if the version moved. A notification
-    /// never carries a value. Stores that do not cache ignore it (the default answers <see cref="SecretChangeNotificationOutcome.NotHeld"/>).
+    /// <see cref="SecretStoreOptions.ChangeNotificationMaxDelay"/>) and a fetch only if the version moved, or the fetch
+    /// alone when the notification names a version other than the held one. A notification never carries a value. Stores that do not cache ignore it (the default answers <see cref="SecretChangeNotificationOutcome.NotHeld"/>).
     /// </summary>
     /// <param name="notification">What the listener learned.</param>
     /// <param name="cancellationToken">Cancels handing the notification over.</param>

@@ -8,7 +8,8 @@ public partial class SecretStore
     /// <summary>
     /// Takes a change notification from a listener (EventBridge/SQS, Pub/Sub, Event Grid, Vault events): every held
     /// entry of that secret (any field) gets a version check after a random delay up to
-    /// <see cref="SecretStoreOptions.ChangeNotificationMaxDelay"/>, and a fetch only if the version moved. The new value
+    /// <see cref="SecretStoreOptions.ChangeNotificationMaxDelay"/>, and a fetch only if the version moved (a notification
+    /// naming a version other than the held one skips the check and fetches; one naming the held version costs nothing). The new value
     /// reaches readers through <see cref="SecretChanged"/> like any refresh. Bursts for one secret coalesce; a
     /// notification for a secret the store does not hold costs nothing; a notification never puts a value in the cache.
     /// </summary>

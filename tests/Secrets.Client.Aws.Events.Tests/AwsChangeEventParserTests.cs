@@ -49,6 +49,28 @@ public class AwsChangeEventParserTests
     }
 
     [Fact]
+    public void A_rotation_s_first_steps_name_a_version_that_is_not_current_yet_and_are_ignored()
+    {
+        var rotate = AwsChangeEventParser.Parse(Event("RotateSecret", "{\"secretId\":\"prod/db\"}", "{\"arn\":\"" + Arn + "\",\"versionId\":\"v-3\"}"), Options, "aws-sqs");
+        var pending = AwsChangeEventParser.Parse(Event("PutSecretValue", "{\"secretId\":\"" + Arn + "\",\"versionStages\":[\"AWSPENDING\"]}", "{\"arn\":\"" + Arn + "\",\"versionId\":\"v-3\"}"), Options, "aws-sqs");
+
+        Assert.Equal((null, "not-current"), (rotate.Notification, rotate.IgnoredReason));
+        Assert.Equal((null, "not-current"), (pending.Notification, pending.IgnoredReason));
+    }
+
+    [Fact]
+    public void A_value_put_as_AWSCURRENT_or_without_labels_announces_its_version()
+    {
+        var labelled = AwsChangeEventParser.Parse(Event("PutSecretValue", "{\"secretId\":\"prod/db\",\"versionStages\":[\"AWSPENDING\",\"AWSCURRENT\"]}", "{\"arn\":\"" + Arn + "\",\"versionId\":\"v-4\"}"), Options, "aws-sqs");
+        var unlabelled = AwsChangeEventParser.Parse(Event("PutSecretValue", "{\"secretId\":\"prod/db\",\"versionStages\":null}", "{\"arn\":\"" + Arn + "\",\"versionId\":\"v-5\"}"), Options, "aws-sqs");
+
+        Assert.Null(labelled.IgnoredReason);
+        Assert.Equal("v-4", labelled.Notification!.Version);
+        Assert.Null(unlabelled.IgnoredReason);
+        Assert.Equal("v-5", unlabelled.Notification!.Version);
+    }
+
+    [Fact]
     public void Moving_AWSCURRENT_announces_the_version_it_moved_to_and_other_labels_announce_none()
     {
         var current = AwsChangeEventParser.Parse(Event("UpdateSecretVersionStage", "{\"secretId\":\"prod/db\",\"versionStage\":\"AWSCURRENT\",\"moveToVersionId\":\"v-9\"}"), Options, "aws-sqs").Notification;

@@ -123,7 +123,8 @@ public class AwsSecretChangeListenerTests
         await Eventually.TrueAsync(() => listener.Status.Applied + listener.Status.Ignored == listener.Status.Received, "every event was handed over");
         Assert.Equal("v2", (await f.Store.GetSecretAsync(Ref("app/db"))).Value.ExposeAsString());
         Assert.Equal(1, f.SecretsManager.GetRequestCount("GetSecretValue"));
-        Assert.InRange(f.SecretsManager.GetRequestCount("DescribeSecret"), 1, 41);
+        // The real event names the new version (fetched without a check); the 40 forged ones name none: at most a check each.
+        Assert.InRange(f.SecretsManager.GetRequestCount("DescribeSecret"), 0, 40);
         Assert.True(listener.Status.Ignored > 0, "duplicates coalesced");
         Assert.Equal(1, changes);
     }

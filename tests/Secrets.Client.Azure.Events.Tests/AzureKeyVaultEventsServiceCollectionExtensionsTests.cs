@@ -48,8 +48,8 @@ public sealed class AzureKeyVaultEventsServiceCollectionExtensionsTests : IAsync
     }
 
     [Theory]
-    [InlineData(null, 5 * 60, 24 * 3600)] // the listener default: the store's 5-minute cache becomes the 24 h safety net
-    [InlineData(null, 48 * 3600, 48 * 3600)] // never lowered
+    [InlineData(null, 5 * 60, 48 * 3600)] // the listener default: the store's 5-minute cache becomes the 48 h safety net
+    [InlineData(null, 72 * 3600, 72 * 3600)] // never lowered
     [InlineData(-1, 5 * 60, 5 * 60)] // SafetyNetInterval null: the store keeps its own
     [InlineData(6 * 3600, 5 * 60, 6 * 3600)]
     public void Registering_a_listener_makes_the_store_cache_duration_its_safety_net(int? safetyNetSeconds, int cacheSeconds, int expectedSeconds)

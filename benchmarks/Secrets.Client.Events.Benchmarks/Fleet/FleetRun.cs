@@ -4,12 +4,17 @@ namespace Secrets.Client.Events.Benchmarks.Fleet;
 /// <param name="Instances">Instances in the fleet.</param>
 /// <param name="Secrets">Secrets each instance holds (the same ones fleet-wide).</param>
 /// <param name="Duration">Simulated time; every secret is rotated once at a uniform random time in it.</param>
-/// <param name="SafetyNet">How often each instance version-checks each held secret regardless of events.</param>
+/// <param name="SafetyNet">The store's CacheDuration with a listener registered (SecretChangeListenerOptions.SafetyNetInterval).</param>
 /// <param name="MaxDelay">The store's ChangeNotificationMaxDelay (uniform jitter before the check).</param>
 /// <param name="DropRate">Fraction of (instance, rotation) deliveries lost.</param>
-/// <param name="CheckBeforeFetch">Whether an event costs a version check and then a fetch (the store's rule), or only a fetch when the event names a version newer than the held one.</param>
+/// <param name="CheckBeforeFetch">Whether an event costs a version check and then a fetch (the store's rule before #13's
+/// last step), or only the fetch (the store's rule now: the event names a version other than the held one).</param>
 /// <param name="CallLatency">Round trip of one call to the secret manager or the transport.</param>
 /// <param name="Seed">Random seed (the same rotations and delays for every cloud).</param>
+/// <param name="RefreshAheadRatio">The store's RefreshAheadRatio: a held entry is refreshed at this fraction of CacheDuration.</param>
+/// <param name="RefreshJitter">The store's RefreshJitter: that time is shortened by up to this fraction, at random.</param>
+/// <param name="BackgroundRefresh">The store's BackgroundRefreshInterval: due entries are refreshed at its next tick.</param>
+/// <param name="IgnoreNotCurrent">Whether the listener ignores events naming a version that is not current yet (the AWS listener does).</param>
 internal sealed record FleetRun(
     int Instances,
     int Secrets,
@@ -19,4 +24,12 @@ internal sealed record FleetRun(
     double DropRate,
     bool CheckBeforeFetch,
     TimeSpan CallLatency,
-    int Seed);
+    int Seed,
+    double RefreshAheadRatio = 0.8,
+    double RefreshJitter = 0.1,
+    TimeSpan BackgroundRefresh = default,
+    bool IgnoreNotCurrent = true)
+{
+    /// <summary>The time from a landed or confirmed value to its next safety-net check, drawn as <c>FetchLanding.SetFresh</c> does.</summary>
+    public double NextCheckAfter(Random random) => SafetyNet.TotalSeconds * RefreshAheadRatio * (1 - (RefreshJitter * random.NextDouble()));
+}

@@ -13,6 +13,19 @@ internal enum DeliveryKind
     Push,
 }
 
+/// <summary>What an event tells the store about the rotated secret.</summary>
+internal enum RotationEventKind
+{
+    /// <summary>Names the version that is now current: the store fetches it (nothing if it already holds it).</summary>
+    NamesNewVersion,
+
+    /// <summary>Names a version that is not current yet (AWS RotateSecret, PutSecretValue to AWSPENDING): the AWS listener ignores it.</summary>
+    NamesPendingVersion,
+
+    /// <summary>Names no version (AWS RotationSucceeded): the store checks the version, and fetches if it moved.</summary>
+    NamesNoVersion,
+}
+
 /// <summary>One cloud's listener as designed, with the assumptions the simulation makes about it.</summary>
 /// <param name="Name">The row's name.</param>
 /// <param name="Prices">The list prices.</param>
@@ -24,6 +37,8 @@ internal enum DeliveryKind
 /// <param name="DeliveryDelayMax">Longest backend-to-queue delay (uniform between).</param>
 /// <param name="UpkeepPerInstancePerDay">Subscription upkeep calls per instance per day (create, heartbeat, reaper).</param>
 /// <param name="CountsQueueWrites">Whether the delivery into the instance's queue is a billed queue write (Event Grid into Storage).</param>
+/// <param name="RotationEvents">The events one rotation emits, each with its time relative to the moment the new value
+/// becomes current; null for one event naming the new version (<see cref="OneEvent"/>).</param>
 internal sealed record FleetScenario(
     string Name,
     PriceList Prices,
@@ -34,4 +49,22 @@ internal sealed record FleetScenario(
     TimeSpan DeliveryDelayMin,
     TimeSpan DeliveryDelayMax,
     double UpkeepPerInstancePerDay,
-    bool CountsQueueWrites);
+    bool CountsQueueWrites,
+    (RotationEventKind Kind, TimeSpan Offset)[]? RotationEvents = null)
+{
+    /// <summary>A rotation as one write that makes a new version current (AWS PutSecretValue, a new GCP or Key Vault version, a Vault KV write).</summary>
+    public static readonly (RotationEventKind Kind, TimeSpan Offset)[] OneEvent = [(RotationEventKind.NamesNewVersion, TimeSpan.Zero)];
+
+    /// <summary>
+    /// An AWS Lambda rotation as CloudTrail records it: RotateSecret and the function's PutSecretValue to AWSPENDING
+    /// (both naming the pending version), the function's UpdateSecretVersionStage to AWSCURRENT (the moment the value
+    /// changes) and the service's RotationSucceeded (no version). The steps' spacing is an assumption (a few seconds).
+    /// </summary>
+    public static readonly (RotationEventKind Kind, TimeSpan Offset)[] AwsLambdaRotation =
+    [
+        (RotationEventKind.NamesPendingVersion, TimeSpan.FromSeconds(-10)),
+        (RotationEventKind.NamesPendingVersion, TimeSpan.FromSeconds(-8)),
+        (RotationEventKind.NamesNewVersion, TimeSpan.Zero),
+        (RotationEventKind.NamesNoVersion, TimeSpan.FromSeconds(1)),
+    ];
+}

@@ -3,26 +3,32 @@ using System.Globalization;
 
 namespace Secrets.Client.Events.Benchmarks.Fleet;
 
-/// <summary>P6: 1,000 instances x 100 secrets for 24 h, every secret rotated once, per cloud, priced against naive 5-minute polling.</summary>
+/// <summary>
+/// P6: 1,000 instances x 100 secrets for 24 h, every secret rotated once, per cloud, priced against naive 5-minute polling.
+/// Arguments: an optional seed (repeats with other rotation times, delays and phases).
+/// </summary>
 internal static class FleetSimulation
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static int Run(string[] args)
     {
-        _ = args;
+        var seed = args.Length > 0 ? int.Parse(args[0], Invariant) : 20261202;
         var started = Stopwatch.GetTimestamp();
         Console.WriteLine($"load before: {Load()}");
         var run = new FleetRun(
             Instances: 1000,
             Secrets: 100,
             Duration: TimeSpan.FromHours(24),
-            SafetyNet: TimeSpan.FromHours(24),
-            MaxDelay: TimeSpan.Zero,
+            SafetyNet: TimeSpan.FromHours(48), // SecretChangeListenerOptions.SafetyNetInterval's default
+            MaxDelay: TimeSpan.Zero, // SecretStoreOptions.ChangeNotificationMaxDelay's default
             DropRate: 0,
-            CheckBeforeFetch: true,
+            CheckBeforeFetch: false, // every modelled event names the new version: the store fetches it without a check
             CallLatency: TimeSpan.FromMilliseconds(50),
-            Seed: 20261202);
+            Seed: seed,
+            RefreshAheadRatio: 0.8, // SecretStoreOptions defaults
+            RefreshJitter: 0.1,
+            BackgroundRefresh: TimeSpan.FromSeconds(30));
 
         // AWS (as events-aws-gcp designs it): SQS queue per instance fed by SNS from an EventBridge rule on CloudTrail; long poll 20 s,
         // DeleteMessageBatch; upkeep = create queue, policy, subscribe, tag (4) + heartbeat tag every 30 min (48, the listener's
@@ -49,7 +55,7 @@ internal static class FleetSimulation
         var (pollCalls, pollStaleness) = FleetSimulator.Polling(run, TimeSpan.FromMinutes(5));
         Array.Sort(pollStaleness);
         Console.WriteLine();
-        Console.WriteLine(string.Create(Invariant, $"Fleet: {run.Instances} instances x {run.Secrets} secrets, {run.Duration.TotalHours} h, each secret rotated once; safety net {run.SafetyNet.TotalHours} h; ChangeNotificationMaxDelay {run.MaxDelay.TotalSeconds} s; call latency {run.CallLatency.TotalMilliseconds} ms."));
+        Console.WriteLine(string.Create(Invariant, $"Fleet: {run.Instances} instances x {run.Secrets} secrets, {run.Duration.TotalHours} h, each secret rotated once; seed {seed}; safety net {run.SafetyNet.TotalHours} h (checked every {run.SafetyNet.TotalHours * run.RefreshAheadRatio * (1 - run.RefreshJitter):0.#}-{run.SafetyNet.TotalHours * run.RefreshAheadRatio:0.#} h); event refresh: {(run.CheckBeforeFetch ? "check then fetch" : "fetch")}; ChangeNotificationMaxDelay {run.MaxDelay.TotalSeconds} s; call latency {run.CallLatency.TotalMilliseconds} ms."));
         Console.WriteLine(string.Create(Invariant, $"Naive 5-minute polling: {pollCalls:N0} fetches; staleness p50 {Pct(pollStaleness, 0.5):0} s, p99 {Pct(pollStaleness, 0.99):0} s, max {pollStaleness[^1]:0} s."));
         Console.WriteLine();
         Console.WriteLine("| scenario | receives (empty) | deletes/acks | upkeep | queue writes | deliveries | checks + fetches | safety-net checks | $/day | polling $/day | % of polling | staleness p50 / p99 / max | <= 60 s |");
@@ -59,27 +65,43 @@ internal static class FleetSimulation
             Row(FleetSimulator.Simulate(scenario, run), pollCalls);
         }
 
-        Row(FleetSimulator.Simulate(aws with { Name = "AWS, heartbeat 5 min (the earlier default)", UpkeepPerInstancePerDay = 4 + 288 + 264 }, run), pollCalls);
-        Row(FleetSimulator.Simulate(aws with { Name = "AWS, safety net 48 h (SafetyNetInterval)" }, run with { SafetyNet = TimeSpan.FromHours(48) }), pollCalls);
-        Row(FleetSimulator.Simulate(aws with { Name = "AWS, fetch without a prior check when the event names another version (needs a core Fetching/ change: not built)" }, run with { CheckBeforeFetch = false }), pollCalls);
-        Row(FleetSimulator.Simulate(aws with { Name = "AWS, the same + safety net 48 h (not built)" }, run with { CheckBeforeFetch = false, SafetyNet = TimeSpan.FromHours(48) }), pollCalls);
+        var before = run with { CheckBeforeFetch = true, SafetyNet = TimeSpan.FromHours(24) };
+        Row(FleetSimulator.Simulate(aws with { Name = "AWS, the defaults before: check then fetch, safety net 24 h" }, before), pollCalls);
+        Row(FleetSimulator.Simulate(aws with { Name = "AWS, fetch at once, safety net 24 h" }, run with { SafetyNet = TimeSpan.FromHours(24) }), pollCalls);
+        Row(FleetSimulator.Simulate(aws with { Name = "AWS, check then fetch, safety net 48 h" }, run with { CheckBeforeFetch = true }), pollCalls);
         Row(FleetSimulator.Simulate(aws with { Name = "AWS, safety net 6 h" }, run with { SafetyNet = TimeSpan.FromHours(6) }), pollCalls);
+        Row(FleetSimulator.Simulate(gcp with { Name = "GCP, the defaults before: check then fetch, safety net 24 h" }, before), pollCalls);
         Row(FleetSimulator.Simulate(gcp with { Name = "GCP, ChangeNotificationMaxDelay 10 s (fleet setting)" }, run with { MaxDelay = TimeSpan.FromSeconds(10) }), pollCalls);
+        Row(FleetSimulator.Simulate(azureLowest with { Name = "Azure poll 50 s, the defaults before: check then fetch, safety net 24 h" }, before), pollCalls);
+        var lambda = aws with { Name = "AWS, Lambda rotation (4 events per rotation), the defaults", RotationEvents = FleetScenario.AwsLambdaRotation };
+        Row(FleetSimulator.Simulate(lambda, run), pollCalls);
+        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, without ignoring its first steps" }, run with { IgnoreNotCurrent = false }), pollCalls);
+        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the defaults before: check then fetch, safety net 24 h" }, before with { IgnoreNotCurrent = false }), pollCalls);
 
         Console.WriteLine();
-        Console.WriteLine("With 1% of deliveries lost (safety net 24 h):");
+        Console.WriteLine("Where the bill goes at the defaults (share of polling's bill):");
         Console.WriteLine();
-        Console.WriteLine("| scenario | lost | caught by the safety net | lost: staleness p50 / p90 / p99 / max | delivered: p99 / max | $/day |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var scenario in new[] { aws, gcp, azureDefault })
+        Console.WriteLine("| scenario | receives | deletes/acks | upkeep | queue writes + deliveries | event checks + fetches | safety net | total |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var scenario in new[] { aws, gcp, azureLowest })
         {
-            var result = FleetSimulator.Simulate(scenario, run with { DropRate = 0.01 });
+            Breakdown(FleetSimulator.Simulate(scenario, run), pollCalls);
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("With 1% of deliveries lost:");
+        Console.WriteLine();
+        Console.WriteLine("| scenario | lost | caught by a safety-net check (within the day) | lost: staleness p50 / p90 / p99 / max | delivered: p99 / max | $/day |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var (scenario, lossy) in new[] { (aws, run), (gcp, run), (azureDefault, run), (aws with { Name = "AWS, safety net 24 h" }, run with { SafetyNet = TimeSpan.FromHours(24) }) })
+        {
+            var result = FleetSimulator.Simulate(scenario, lossy with { DropRate = 0.01 });
             var lost = result.DroppedStalenessSeconds;
             Array.Sort(lost);
             var delivered = result.StalenessSeconds;
             Array.Sort(delivered);
             Console.WriteLine(string.Create(Invariant,
-                $"| {scenario.Prices.Cloud} | {result.Dropped:N0} | {result.Calls.SafetyNetFetches:N0} | {Hours(Pct(lost, 0.5))} / {Hours(Pct(lost, 0.9))} / {Hours(Pct(lost, 0.99))} / {Hours(lost[^1])} | {Pct(delivered, 0.99):0.0} s / {delivered[^1]:0.0} s | {result.Total:0.00} |"));
+                $"| {scenario.Name} | {result.Dropped:N0} | {lost.Length:N0} ({result.CaughtWithinDay:N0}) | {Hours(Pct(lost, 0.5))} / {Hours(Pct(lost, 0.9))} / {Hours(Pct(lost, 0.99))} / {Hours(lost[^1])} | {Pct(delivered, 0.99):0.0} s / {delivered[^1]:0.0} s | {result.Total:0.00} |"));
         }
 
         Console.WriteLine();
@@ -97,6 +119,22 @@ internal static class FleetSimulation
         var ratio = polling > 0 ? (result.Total / polling).ToString("P2", Invariant) : "n/a";
         Console.WriteLine(string.Create(Invariant,
             $"| {result.Scenario.Name} | {c.Receives:N0} ({c.EmptyReceives:N0}) | {c.Deletes:N0} | {c.Upkeep:N0} | {c.QueueWrites:N0} | {c.Deliveries:N0} | {c.VersionChecks:N0} + {c.Fetches:N0} | {c.SafetyNetChecks:N0} | {result.Total:0.00} | {polling:0.00} | {ratio} | {Pct(staleness, 0.5):0.0} / {Pct(staleness, 0.99):0.0} / {staleness[^1]:0.0} s | {within:P1} |"));
+    }
+
+    private static void Breakdown(FleetResult result, long pollCalls)
+    {
+        var c = result.Calls;
+        var p = result.Scenario.Prices;
+        var polling = pollCalls * p.SecretManagerPerCall;
+        var ackPrice = p.TransportAcksFree ? 0 : p.TransportPerCall;
+        var receives = c.Receives * (p.TransportPerCall + (p.TransportBytesPerRequest * p.TransportPerByte));
+        var deletes = c.Deletes * ackPrice;
+        var upkeep = c.Upkeep * ackPrice;
+        var writes = (c.QueueWrites * p.TransportPerCall) + (c.Deliveries * p.DeliveryPerEvent);
+        var events = (c.VersionChecks + c.Fetches) * p.SecretManagerPerCall;
+        var net = (c.SafetyNetChecks + c.SafetyNetFetches) * p.SecretManagerPerCall;
+        string Share(double cost) => (cost / polling).ToString("P2", Invariant);
+        Console.WriteLine($"| {result.Scenario.Name} | {Share(receives)} | {Share(deletes)} | {Share(upkeep)} | {Share(writes)} | {Share(events)} | {Share(net)} | {Share(result.Total)} |");
     }
 
     private static string Hours(double seconds) => (seconds / 3600).ToString("0.0", Invariant) + " h";

@@ -2,7 +2,8 @@ namespace Secrets.Client.Events.Benchmarks.Fleet;
 
 /// <summary>
 /// Simulates one day of a fleet in simulated time: every instance's listener loop against its own fake queue (or push),
-/// the store's check-then-fetch on each event, the safety-net poll, and naive polling for comparison. Instances are
+/// the store's refresh on each event (the fetch, or check then fetch), the safety-net poll as the store schedules it
+/// (refresh-ahead, jitter, background tick, reset by every landed value), and naive polling for comparison. Instances are
 /// independent but for the shared rotation times, so each is simulated in turn; every call is counted.
 /// </summary>
 internal static class FleetSimulator
@@ -13,11 +14,14 @@ internal static class FleetSimulator
         var latency = run.CallLatency.TotalSeconds;
         var wait = scenario.Wait.TotalSeconds;
         var rotations = Rotations(run);
+        var events = scenario.RotationEvents ?? FleetScenario.OneEvent;
         var calls = new CallCounters();
         var staleness = new List<double>(run.Instances * run.Secrets);
         var droppedStaleness = new List<double>();
-        var arrivals = new List<(double At, int Secret)>(run.Secrets);
-        var handled = new double[run.Secrets];
+        var arrivals = new List<(double At, int Secret, RotationEventKind Kind)>(run.Secrets * events.Length);
+        var handled = new double[run.Secrets * events.Length];
+        var perSecret = Enumerable.Range(0, run.Secrets).Select(_ => new List<(double At, RotationEventKind Kind)>(events.Length)).ToArray();
+        var caughtWithinDay = 0;
         for (var instance = 0; instance < run.Instances; instance++)
         {
             var random = new Random(unchecked((run.Seed * 1_000_003) + instance));
@@ -26,15 +30,18 @@ internal static class FleetSimulator
             var dropped = new bool[run.Secrets];
             for (var secret = 0; secret < run.Secrets; secret++)
             {
-                calls.Deliveries++;
+                calls.Deliveries += events.Length;
                 if (random.NextDouble() < run.DropRate)
                 {
-                    dropped[secret] = true;
+                    dropped[secret] = true; // Every event of this rotation is lost for this instance (a listener down meanwhile).
                     continue;
                 }
 
-                var delay = scenario.DeliveryDelayMin.TotalSeconds + (random.NextDouble() * (scenario.DeliveryDelayMax - scenario.DeliveryDelayMin).TotalSeconds);
-                arrivals.Add((rotations[secret] + delay, secret));
+                foreach (var (kind, offset) in events)
+                {
+                    var delay = scenario.DeliveryDelayMin.TotalSeconds + (random.NextDouble() * (scenario.DeliveryDelayMax - scenario.DeliveryDelayMin).TotalSeconds);
+                    arrivals.Add((rotations[secret] + offset.TotalSeconds + delay, secret, kind));
+                }
             }
 
             arrivals.Sort((a, b) => a.At.CompareTo(b.At));
@@ -53,42 +60,108 @@ internal static class FleetSimulator
                     ShortPoll(scenario, arrivals, handled, calls, random.NextDouble() * wait, day, latency);
                     break;
                 default:
-                    foreach (var (at, secret) in arrivals)
+                    for (var i = 0; i < arrivals.Count; i++)
                     {
-                        handled[secret] = at;
+                        handled[i] = arrivals[i].At;
                     }
 
                     break;
             }
 
-            var safetyNet = run.SafetyNet.TotalSeconds;
+            foreach (var list in perSecret)
+            {
+                list.Clear();
+            }
+
+            for (var i = 0; i < arrivals.Count; i++)
+            {
+                // Handed to the store (or, still queued at the end of the day, by the next receive: beyond the day, not billed).
+                var received = double.IsNaN(handled[i]) ? arrivals[i].At + latency : handled[i];
+                perSecret[arrivals[i].Secret].Add((received + (random.NextDouble() * run.MaxDelay.TotalSeconds), arrivals[i].Kind));
+            }
+
+            // The safety net as the store runs it: a held entry is due RefreshAheadRatio x CacheDuration (less up to
+            // RefreshJitter) after its value landed or was confirmed, and refreshed at the background loop's next tick.
+            // The day starts with every entry at a uniformly random point of that period (instances of every age).
+            var tick = run.BackgroundRefresh.TotalSeconds;
+            var tickPhase = random.NextDouble() * tick;
+            double AtTick(double due) => tick > 0 ? tickPhase + (Math.Ceiling(Math.Max(0, due - tickPhase) / tick) * tick) : due;
             for (var secret = 0; secret < run.Secrets; secret++)
             {
-                // The safety net: a version check of every held secret every SafetyNet, from a random phase.
-                var phase = random.NextDouble() * safetyNet;
-                calls.SafetyNetChecks += phase < day ? (long)Math.Floor((day - phase) / safetyNet) + 1 : 0;
-                if (dropped[secret] || double.IsNaN(handled[secret]))
+                // The rotation's time is when the new value becomes the one a plain reference reads (AWSCURRENT, latest).
+                var rotation = rotations[secret];
+                var mine = perSecret[secret];
+                mine.Sort((a, b) => a.At.CompareTo(b.At));
+                var nextCheck = AtTick(random.NextDouble() * run.NextCheckAfter(random));
+                var landed = false;
+                var next = 0;
+                while (!landed || next < mine.Count || nextCheck < day)
                 {
-                    // Lost (or still queued at the end of the day): caught by the first safety-net check after the rotation.
-                    var next = phase + (Math.Ceiling(Math.Max(0, rotations[secret] - phase) / safetyNet) * safetyNet);
-                    calls.SafetyNetFetches++;
-                    droppedStaleness.Add(next + (2 * latency) - rotations[secret]);
-                    continue;
-                }
+                    if (next < mine.Count && mine[next].At <= nextCheck)
+                    {
+                        var (at, kind) = mine[next++];
+                        var billed = at < day;
+                        var done = at;
+                        switch (kind)
+                        {
+                            case RotationEventKind.NamesNewVersion when !landed:
+                                // The store fetches the version the event names (after a version check, the earlier rule).
+                                done += run.CheckBeforeFetch ? 2 * latency : latency;
+                                calls.VersionChecks += billed && run.CheckBeforeFetch ? 1 : 0;
+                                calls.Fetches += billed ? 1 : 0;
+                                staleness.Add(done - rotation);
+                                landed = true;
+                                break;
+                            case RotationEventKind.NamesPendingVersion when !landed && !run.IgnoreNotCurrent:
+                                // A version that is not current yet: one call (a fetch or a check) that finds AWSCURRENT unchanged.
+                                done += latency;
+                                calls.VersionChecks += billed && run.CheckBeforeFetch ? 1 : 0;
+                                calls.Fetches += billed && !run.CheckBeforeFetch ? 1 : 0;
+                                break;
+                            case RotationEventKind.NamesNoVersion:
+                                // A version check; it fetches when the rotation happened and no event landed it yet.
+                                done += latency;
+                                calls.VersionChecks += billed ? 1 : 0;
+                                if (!landed && at >= rotation)
+                                {
+                                    done += latency;
+                                    calls.Fetches += billed ? 1 : 0;
+                                    staleness.Add(done - rotation);
+                                    landed = true;
+                                }
 
-                var start = handled[secret] + (random.NextDouble() * run.MaxDelay.TotalSeconds);
-                if (run.CheckBeforeFetch)
-                {
-                    calls.VersionChecks++;
-                    start += latency;
-                }
+                                break;
+                            default:
+                                continue; // Names the held version, or ignored by the listener: no call.
+                        }
 
-                calls.Fetches++;
-                staleness.Add(start + latency - rotations[secret]);
+                        nextCheck = AtTick(done + run.NextCheckAfter(random));
+                        continue;
+                    }
+
+                    // A safety-net check: it finds the new version once the rotation happened and no event landed it.
+                    var found = !landed && nextCheck >= rotation;
+                    var end = nextCheck + latency;
+                    if (nextCheck < day)
+                    {
+                        calls.SafetyNetChecks++;
+                        calls.SafetyNetFetches += found ? 1 : 0;
+                    }
+
+                    if (found)
+                    {
+                        end += latency;
+                        (dropped[secret] ? droppedStaleness : staleness).Add(end - rotation);
+                        caughtWithinDay += dropped[secret] && nextCheck < day ? 1 : 0;
+                        landed = true; // A delivered event arriving later names the held version: it costs nothing.
+                    }
+
+                    nextCheck = AtTick(end + run.NextCheckAfter(random));
+                }
             }
         }
 
-        return new FleetResult(scenario, calls, [.. staleness], [.. droppedStaleness], droppedStaleness.Count);
+        return new FleetResult(scenario, calls, [.. staleness], [.. droppedStaleness], droppedStaleness.Count, caughtWithinDay);
     }
 
     /// <summary>Naive polling: every instance fetches every secret every <paramref name="interval"/>.</summary>
@@ -117,7 +190,7 @@ internal static class FleetSimulator
         return [.. Enumerable.Range(0, run.Secrets).Select(_ => random.NextDouble() * run.Duration.TotalSeconds)];
     }
 
-    private static void LongPoll(FleetScenario scenario, List<(double At, int Secret)> arrivals, double[] handled, CallCounters calls, double t, double day, double latency)
+    private static void LongPoll(FleetScenario scenario, List<(double At, int Secret, RotationEventKind Kind)> arrivals, double[] handled, CallCounters calls, double t, double day, double latency)
     {
         var wait = scenario.Wait.TotalSeconds;
         var next = 0;
@@ -132,7 +205,7 @@ internal static class FleetSimulator
                 var taken = 0;
                 while (next < arrivals.Count && arrivals[next].At <= returned - latency && taken < scenario.MaxBatch)
                 {
-                    handled[arrivals[next].Secret] = returned;
+                    handled[next] = returned;
                     next++;
                     taken++;
                 }
@@ -149,7 +222,7 @@ internal static class FleetSimulator
         }
     }
 
-    private static void ShortPoll(FleetScenario scenario, List<(double At, int Secret)> arrivals, double[] handled, CallCounters calls, double t, double day, double latency)
+    private static void ShortPoll(FleetScenario scenario, List<(double At, int Secret, RotationEventKind Kind)> arrivals, double[] handled, CallCounters calls, double t, double day, double latency)
     {
         var interval = scenario.Wait.TotalSeconds;
         var next = 0;
@@ -159,7 +232,7 @@ internal static class FleetSimulator
             var taken = 0;
             while (next < arrivals.Count && arrivals[next].At <= t && taken < scenario.MaxBatch)
             {
-                handled[arrivals[next].Secret] = t + latency;
+                handled[next] = t + latency;
                 next++;
                 taken++;
             }

@@ -27,7 +27,7 @@ public static class AwsSecretChangeListenerServiceCollectionExtensions
         var options = new AwsSecretChangeListenerOptions();
         configure(options);
         options.Validate();
-        // With events carrying rotations, the store's cache duration is only the safety net (SafetyNetInterval, 24 h by default).
+        // With events carrying rotations, the store's cache duration is only the safety net (SafetyNetInterval, 48 h by default).
         services.PostConfigure<SecretStoreOptions>(options.ApplySafetyNet);
         services.TryAddSingleton<IAmazonSQS>(_ => new AmazonSQSClient());
         services.AddSingleton(provider => new AwsSecretChangeListener(

@@ -8,7 +8,10 @@ namespace Secrets.Client.Aws.Events;
 /// inside an SNS notification envelope), into a <see cref="SecretChangeNotification"/>. The secret id is taken as
 /// the caller spelled it (a name, a partial ARN or a full ARN with AWS's six-character suffix) and every other
 /// spelling the event lets us know is added as an alias, so that a reference by any of them matches. Anything else
-/// is ignored with a reason; nothing from the event is trusted beyond "check this secret".
+/// is ignored with a reason; nothing from the event is trusted beyond "check this secret". A rotation's first steps
+/// (<c>RotateSecret</c>, and <c>PutSecretValue</c> with staging labels that leave out <c>AWSCURRENT</c>) name a version
+/// that nobody reading the secret gets yet: they are ignored as <c>not-current</c>, and the stage move that makes it
+/// current (<c>UpdateSecretVersionStage</c> to <c>AWSCURRENT</c>, then <c>RotationSucceeded</c>) carries the change.
 /// </summary>
 internal static class AwsChangeEventParser
 {
@@ -78,6 +81,12 @@ internal static class AwsChangeEventParser
         }
 
         var request = Object(detail, "requestParameters");
+        if (NotCurrentYet(eventName, request))
+        {
+            // Every instance would fetch AWSCURRENT again and find it unchanged; the rotation's stage move comes next.
+            return (null, "not-current");
+        }
+
         var response = Object(detail, "responseElements");
         var secretId = Text(request, "secretId") ?? Text(request, "name") ?? Text(Object(detail, "additionalEventData"), "SecretId") ?? Text(response, "arn");
         if (string.IsNullOrEmpty(secretId))
@@ -146,6 +155,35 @@ internal static class AwsChangeEventParser
             Source = source,
         };
         return (notification, null);
+    }
+
+    /// <summary>
+    /// True for an event that creates a version without making it <c>AWSCURRENT</c>: <c>RotateSecret</c> (it starts a
+    /// rotation; the rotation function's stage move finishes it) and <c>PutSecretValue</c> whose request lists staging
+    /// labels without <c>AWSCURRENT</c> (without labels, Secrets Manager makes the new version current).
+    /// </summary>
+    private static bool NotCurrentYet(string eventName, JsonElement request)
+    {
+        if (eventName == "RotateSecret")
+        {
+            return true;
+        }
+
+        if (eventName != "PutSecretValue" || request.ValueKind != JsonValueKind.Object
+            || !request.TryGetProperty("versionStages", out var stages) || stages.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var stage in stages.EnumerateArray())
+        {
+            if (stage.ValueKind == JsonValueKind.String && stage.ValueEquals("AWSCURRENT"))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsArn(string id) => id.StartsWith(ArnPrefix, StringComparison.Ordinal);

@@ -16,7 +16,7 @@ public static class AzureKeyVaultEventsServiceCollectionExtensions
     /// health check <c>secrets-azure-storage-queue</c>. The store comes from DI (<c>AddSecretStore</c>).
     /// </summary>
     /// <param name="services">The services.</param>
-    /// <param name="configure">Names the queue and sets the polling; validated now. Its <see cref="SecretChangeListenerOptions.SafetyNetInterval"/> raises the store's cache duration (24 h by default).</param>
+    /// <param name="configure">Names the queue and sets the polling; validated now. Its <see cref="SecretChangeListenerOptions.SafetyNetInterval"/> raises the store's cache duration (48 h by default).</param>
     /// <returns>The services.</returns>
     public static IServiceCollection AddAzureKeyVaultStorageQueueListener(this IServiceCollection services, Action<AzureStorageQueueListenerOptions> configure)
     {
@@ -26,7 +26,7 @@ public static class AzureKeyVaultEventsServiceCollectionExtensions
         var defaultClock = options.TimeProvider;
         configure(options);
         options.Validate();
-        // With events carrying rotations, the store's cache duration is only the safety net (SafetyNetInterval, 24 h by default).
+        // With events carrying rotations, the store's cache duration is only the safety net (SafetyNetInterval, 48 h by default).
         services.PostConfigure<SecretStoreOptions>(options.ApplySafetyNet);
         services.TryAddSingleton(serviceProvider =>
         {

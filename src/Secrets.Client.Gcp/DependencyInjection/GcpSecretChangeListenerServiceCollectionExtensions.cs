@@ -24,7 +24,7 @@ public static class GcpSecretChangeListenerServiceCollectionExtensions
         var options = new GcpSecretChangeListenerOptions();
         configure(options);
         options.Validate();
-        // With events carrying rotations, the store's cache duration is only the safety net (SafetyNetInterval, 24 h by default).
+        // With events carrying rotations, the store's cache duration is only the safety net (SafetyNetInterval, 48 h by default).
         services.PostConfigure<SecretStoreOptions>(options.ApplySafetyNet);
         services.AddSingleton(provider => new GcpSecretChangeListener(
             provider.GetRequiredService<ISecretStore>(),

@@ -28,7 +28,7 @@ public static class VaultEventListenerServiceCollectionExtensions
         var defaultClock = options.TimeProvider;
         configure?.Invoke(options);
         options.Validate();
-        // With events carrying rotations, the store's cache duration is only the safety net (SafetyNetInterval, 24 h by default).
+        // With events carrying rotations, the store's cache duration is only the safety net (SafetyNetInterval, 48 h by default).
         services.PostConfigure<SecretStoreOptions>(options.ApplySafetyNet);
         services.AddKeyedSingleton(providerName, (serviceProvider, _) =>
         {

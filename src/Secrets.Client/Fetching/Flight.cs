@@ -14,6 +14,12 @@ internal sealed class Flight(ProviderRoute route, SecretReference key)
 
     public Task<FlightOutcome> Task => _done.Task;
 
+    /// <summary>
+    /// Gets a value indicating whether a held value is fetched again without the version check first: set when a change
+    /// notification already named a version other than the held one, so the check could only say "moved".
+    /// </summary>
+    public bool SkipVersionCheck { get; init; }
+
     /// <summary>Gets or sets a value indicating whether the key was invalidated meanwhile: the result must not enter the cache. Guarded by locking the flight.</summary>
     public bool Detached { get; set; }
 

@@ -5,7 +5,8 @@ namespace Secrets.Client;
 
 /// <summary>
 /// The one fetch path, for one reference or many: single-flight per key (a bulk load joins fetches in flight and a
-/// single read joins a bulk load's), a version check before fetching a held value again, then one provider call per
+/// single read joins a bulk load's), a version check before fetching a held value again (unless a change notification
+/// already named another version), then one provider call per
 /// secret or per batch. Every secret that arrives, alone or in a batch, lands through <see cref="FetchLanding"/>.
 /// </summary>
 internal sealed class SecretFetcher : IDisposable
@@ -45,10 +46,13 @@ internal sealed class SecretFetcher : IDisposable
         return winner.Task;
     }
 
-    /// <summary>Starts a refresh unless one is in flight (then the caller leaves it to that one): null when skipped.</summary>
-    public Task<FlightOutcome>? TryRefresh(ProviderRoute route, SecretReference key)
+    /// <summary>
+    /// Starts a refresh unless one is in flight (then the caller leaves it to that one): null when skipped. With
+    /// <paramref name="skipVersionCheck"/> a held value is fetched again directly (the caller already knows the version moved).
+    /// </summary>
+    public Task<FlightOutcome>? TryRefresh(ProviderRoute route, SecretReference key, bool skipVersionCheck = false)
     {
-        var flight = new Flight(route, key);
+        var flight = new Flight(route, key) { SkipVersionCheck = skipVersionCheck };
         if (!_flights.TryAdd(key, flight))
         {
             return null;
@@ -117,7 +121,10 @@ internal sealed class SecretFetcher : IDisposable
                     Finish(flight, new FlightOutcome(held, null, false));
                     return;
                 }
+            }
 
+            if (held is not null && !flight.SkipVersionCheck)
+            {
                 SecretProperties latest;
                 try
                 {

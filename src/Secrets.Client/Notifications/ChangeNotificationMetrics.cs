@@ -5,9 +5,9 @@ namespace Secrets.Client;
 
 /// <summary>
 /// Change-notification instruments on the store's meter, tagged by provider and listener (<c>secrets.source</c>):
-/// received, applied (a version check ran; <c>secrets.changed</c> says whether it found a new value), ignored (tagged
-/// <c>secrets.reason</c>: not-held, coalesced, current, unknown-provider) and the lag from the backend's event time
-/// to the end of the check.
+/// received, applied (a refresh ran: a version check, or the fetch of a version the notification named;
+/// <c>secrets.changed</c> says whether it found a new value), ignored (tagged <c>secrets.reason</c>: not-held,
+/// coalesced, current, unknown-provider) and the lag from the backend's event time to the end of the refresh.
 /// </summary>
 internal sealed class ChangeNotificationMetrics
 {
@@ -19,9 +19,9 @@ internal sealed class ChangeNotificationMetrics
     public ChangeNotificationMetrics(Meter meter)
     {
         _received = meter.CreateCounter<long>("secrets.client.change_notifications.received", "{notification}", "Change notifications handed to the store by listeners.");
-        _applied = meter.CreateCounter<long>("secrets.client.change_notifications.applied", "{check}", "Version checks run because of change notifications.");
+        _applied = meter.CreateCounter<long>("secrets.client.change_notifications.applied", "{check}", "Refreshes (a version check, or the fetch of a version the notification named) run because of change notifications.");
         _ignored = meter.CreateCounter<long>("secrets.client.change_notifications.ignored", "{notification}", "Change notifications that needed no check (not held, coalesced, already current, unknown provider).");
-        _lag = meter.CreateHistogram<double>("secrets.client.change_notifications.lag", "s", "Time from the backend's event to the end of the version check it triggered.");
+        _lag = meter.CreateHistogram<double>("secrets.client.change_notifications.lag", "s", "Time from the backend's event to the end of the refresh it triggered.");
     }
 
     public void Received(SecretChangeNotification notification) =>

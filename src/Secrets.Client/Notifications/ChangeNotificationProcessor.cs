@@ -9,9 +9,11 @@ namespace Secrets.Client;
 /// [0, <see cref="SecretStoreOptions.ChangeNotificationMaxDelay"/>], so that a fleet told at once does not call the
 /// backend at once. Notifications arriving while a check waits join it; one arriving while a check runs asks for one
 /// more check after it (the running one may have read the backend before the change). The check is the store's normal
-/// refresh flight: a version check, then a fetch only if the version moved, landing through the one change path. A
-/// notification never carries a value, so a forged one costs at most one check, and one for a secret not held costs a
-/// scan of the index and nothing else.
+/// refresh flight: a version check, then a fetch only if the version moved, landing through the one change path; when
+/// the notification names a version other than the held one the version check is skipped (it could only say "moved")
+/// and the flight fetches at once, and one naming the held version costs nothing. A notification never carries a value,
+/// so a forged one costs at most one call and lands only what the backend serves, and one for a secret not held costs
+/// a scan of the index and nothing else.
 /// </summary>
 internal sealed class ChangeNotificationProcessor : IDisposable
 {
@@ -214,8 +216,14 @@ internal sealed class ChangeNotificationProcessor : IDisposable
                 return; // Evicted or removed meanwhile: nothing held, nothing to check.
             }
 
+            // A notification naming a version other than the one held (for the plain reference, which follows the newest)
+            // already says what the version check would: fetch at once. A forged or out-of-order version costs that one
+            // fetch, which returns the backend's current value, so nothing wrong ever lands.
+            var skipVersionCheck = notification.Version is not null
+                && key.Stage is null
+                && !string.Equals(notification.Version, entry.Secret.Properties.Version, StringComparison.Ordinal);
             entry.MarkDue(_clock.NowTicks());
-            if (_fetcher.TryRefresh(route, key) is { } flight)
+            if (_fetcher.TryRefresh(route, key, skipVersionCheck) is { } flight)
             {
                 var outcome = await flight.ConfigureAwait(false);
                 Record(route, key, notification, outcome);

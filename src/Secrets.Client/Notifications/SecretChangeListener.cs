@@ -21,8 +21,9 @@ namespace Secrets.Client;
 /// reported <see cref="SecretChangeListenerStatus.Dormant"/>, degraded but never unhealthy.
 /// </para>
 /// <para>
-/// Events are hints: the store checks the version itself, so a duplicate, late, forged or malformed event costs at
-/// most one version check, and a lost one is caught by the store's safety-net refresh.
+/// Events are hints: the store reads the backend itself, so a duplicate, late, forged or malformed event costs at
+/// most one call (a version check, or a fetch when the event names another version) and never lands a value the
+/// backend does not serve, and a lost one is caught by the store's safety-net refresh.
 /// </para>
 /// </remarks>
 public abstract class SecretChangeListener : BackgroundService

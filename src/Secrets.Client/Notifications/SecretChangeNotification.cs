@@ -3,8 +3,9 @@ namespace Secrets.Client;
 /// <summary>
 /// What a change listener learned about a secret (from an EventBridge, Pub/Sub, Event Grid or Vault event): which
 /// secret changed and, when known, to which version. It never carries a value: the store only takes it as a hint to
-/// check the secret's version now (see <see cref="ISecretStore.ProcessChangeNotificationAsync"/>), so a forged or
-/// replayed notification costs at most one version check.
+/// refresh the secret now (see <see cref="ISecretStore.ProcessChangeNotificationAsync"/>), so a forged or replayed
+/// notification costs at most one call (a version check, or a fetch when it names another version) and lands only
+/// what the backend serves.
 /// </summary>
 public sealed class SecretChangeNotification
 {
@@ -32,7 +33,10 @@ public sealed class SecretChangeNotification
     /// </summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 
-    /// <summary>Gets the version the event announces, when it names one; a held value of that version needs no check.</summary>
+    /// <summary>
+    /// Gets the version the event announces, when it names one: a held value of that version needs no call, and a held
+    /// value of another version is fetched without a version check first (the check could only say it moved).
+    /// </summary>
     public string? Version { get; init; }
 
     /// <summary>Gets the backend's event type (for example <c>PutSecretValue</c> or <c>SECRET_VERSION_ADD</c>), for audit and metrics.</summary>

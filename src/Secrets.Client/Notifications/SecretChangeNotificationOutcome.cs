@@ -3,7 +3,7 @@ namespace Secrets.Client;
 /// <summary>What a store did with a <see cref="SecretChangeNotification"/>.</summary>
 public enum SecretChangeNotificationOutcome
 {
-    /// <summary>The store holds the secret: a version check is scheduled (after the random delay), and a fetch if the version moved.</summary>
+    /// <summary>The store holds the secret: a version check is scheduled (after the random delay) and a fetch if the version moved, or the fetch alone when the notification names another version.</summary>
     Scheduled,
 
     /// <summary>The store holds the secret and a check is already pending (or it holds the announced version): nothing more was scheduled.</summary>

@@ -1,8 +1,9 @@
 namespace Secrets.Client.Tests.Notifications;
 
 /// <summary>
-/// The store's change-notification entry point: a notification only ever triggers a version check of a held secret
-/// (and a fetch when the version moved), after the jitter, coalesced per secret; it never carries a value.
+/// The store's change-notification entry point: a notification only ever triggers a refresh of a held secret, after the
+/// jitter, coalesced per secret: a version check and a fetch when the version moved, or, when the notification names a
+/// version other than the held one, the fetch alone; it never carries a value.
 /// </summary>
 public class SecretStoreNotificationsTests
 {
@@ -13,7 +14,7 @@ public class SecretStoreNotificationsTests
         Eventually.TrueAsync(() => f.Audit.Records.Count(r => r.Kind == SecretAccessKind.ChangeNotification) >= count, $"{count} notification checks were audited");
 
     [Fact]
-    public async Task A_notification_for_a_rotated_secret_checks_its_version_fetches_the_new_value_and_raises_SecretChanged()
+    public async Task A_notification_naming_a_new_version_fetches_it_without_a_version_check_and_raises_SecretChanged()
     {
         await using var f = new ScriptedStoreFixture();
         f.Provider.Set("db", Canary.Value);
@@ -28,13 +29,51 @@ public class SecretStoreNotificationsTests
         var args = await changed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(SecretChangeKind.Updated, args.Kind);
         Assert.Equal(Canary.Rotated, await f.ReadTextAsync("db"));
-        Assert.Equal(1, f.Provider.Calls("properties", "db"));
+        Assert.Equal(0, f.Provider.Calls("properties", "db"));
         Assert.Equal(2, f.Provider.Calls("get", "db"));
         await ChecksDoneAsync(f, 1);
         var record = Assert.Single(f.Audit.Records, r => r.Kind == SecretAccessKind.ChangeNotification);
         Assert.Equal(SecretAuditOutcome.Success, record.Outcome);
         Assert.Equal("2", record.Version);
         Assert.Equal("db", record.SecretName);
+    }
+
+    [Fact]
+    public async Task A_notification_without_a_version_checks_the_version_first_and_fetches_only_when_it_moved()
+    {
+        await using var f = new ScriptedStoreFixture();
+        f.Provider.Set("db", "v1");
+        await f.ReadTextAsync("db");
+
+        await f.Store.ProcessChangeNotificationAsync(Note("db", eventType: "UpdateSecret"));
+        await ChecksDoneAsync(f, 1);
+        Assert.Equal(1, f.Provider.Calls("properties", "db"));
+        Assert.Equal(1, f.Provider.Calls("get", "db"));
+
+        f.Provider.Set("db", "v2");
+        await f.Store.ProcessChangeNotificationAsync(Note("db", eventType: "UpdateSecret"));
+        await ChecksDoneAsync(f, 2);
+        Assert.Equal(2, f.Provider.Calls("properties", "db"));
+        Assert.Equal(2, f.Provider.Calls("get", "db"));
+        Assert.Equal("v2", await f.ReadTextAsync("db"));
+    }
+
+    [Fact]
+    public async Task A_reference_by_stage_is_version_checked_first_even_when_the_notification_names_a_version()
+    {
+        await using var f = new ScriptedStoreFixture();
+        f.Provider.Set("db", "v1");
+        var staged = SecretReference.Parse("fake://db?stage=AWSPENDING");
+        await f.Store.GetSecretAsync(staged);
+        f.Provider.Set("db", "v2");
+
+        // The named version is the one the current stage moved to; a staged reference may follow another label, so it asks.
+        Assert.Equal(SecretChangeNotificationOutcome.Scheduled, await f.Store.ProcessChangeNotificationAsync(Note("db", "2")));
+        await ChecksDoneAsync(f, 1);
+
+        Assert.Equal(1, f.Provider.Calls("properties", "db"));
+        Assert.Equal(2, f.Provider.Calls("get", "db"));
+        Assert.Equal("v2", (await f.Store.GetSecretAsync(staged)).Value.ExposeAsString());
     }
 
     [Fact]
@@ -56,7 +95,7 @@ public class SecretStoreNotificationsTests
     }
 
     [Fact]
-    public async Task A_forged_notification_costs_one_version_check_and_never_changes_the_value()
+    public async Task A_forged_notification_costs_one_fetch_and_never_changes_the_value()
     {
         await using var f = new ScriptedStoreFixture();
         f.Provider.Set("db", Canary.Value);
@@ -64,12 +103,12 @@ public class SecretStoreNotificationsTests
         var changes = 0;
         f.Store.SecretChanged += (_, _) => Interlocked.Increment(ref changes);
 
-        // The event claims a version that does not exist: the store asks the backend, which says version 1 is current.
+        // The event claims a version that does not exist: the store fetches, and the backend serves version 1 again.
         Assert.Equal(SecretChangeNotificationOutcome.Scheduled, await f.Store.ProcessChangeNotificationAsync(Note("db", "999")));
         await ChecksDoneAsync(f, 1);
 
-        Assert.Equal(1, f.Provider.Calls("properties", "db"));
-        Assert.Equal(1, f.Provider.Calls("get", "db"));
+        Assert.Equal(0, f.Provider.Calls("properties", "db"));
+        Assert.Equal(2, f.Provider.Calls("get", "db"));
         Assert.Equal(0, changes);
         Assert.Equal(Canary.Value, await f.ReadTextAsync("db"));
         Assert.Equal("1", Assert.Single(f.Audit.Records, r => r.Kind == SecretAccessKind.ChangeNotification).Version);
@@ -99,11 +138,11 @@ public class SecretStoreNotificationsTests
         Assert.Equal(SecretChangeNotificationOutcome.Scheduled, outcomes[0]);
         Assert.All(outcomes.Skip(1), outcome => Assert.Equal(SecretChangeNotificationOutcome.Coalesced, outcome));
         f.Time.Advance(TimeSpan.FromSeconds(4.9));
-        Assert.Equal(0, f.Provider.Calls("properties"));
+        Assert.Equal(1, f.Provider.Calls("get", "db"));
 
         f.Time.Advance(TimeSpan.FromSeconds(0.1));
         await ChecksDoneAsync(f, 1);
-        Assert.Equal(1, f.Provider.Calls("properties", "db"));
+        Assert.Equal(0, f.Provider.Calls("properties", "db"));
         Assert.Equal(2, f.Provider.Calls("get", "db"));
         Assert.Equal("2", await f.ReadTextAsync("db"));
         Assert.Equal(1000, received.GetMeasurementSnapshot().Sum(m => m.Value));
@@ -133,7 +172,7 @@ public class SecretStoreNotificationsTests
     }
 
     [Fact]
-    public async Task A_duplicate_of_the_version_already_held_needs_no_check()
+    public async Task A_duplicate_of_the_version_already_held_needs_no_check_and_no_fetch()
     {
         await using var f = new ScriptedStoreFixture();
         f.Provider.Set("db", "1");
@@ -145,6 +184,7 @@ public class SecretStoreNotificationsTests
         Assert.Equal(SecretChangeNotificationOutcome.Coalesced, await f.Store.ProcessChangeNotificationAsync(Note("db", "2")));
 
         Assert.Equal(0, f.Provider.Calls("properties"));
+        Assert.Equal(1, f.Provider.Calls("get", "db"));
         Assert.Equal(2, ignored.GetMeasurementSnapshot().Count);
     }
 
@@ -161,12 +201,15 @@ public class SecretStoreNotificationsTests
         await ChecksDoneAsync(f, 1);
         Assert.Equal("v3", await f.ReadTextAsync("db"));
 
-        // The older event arrives last: it names version 2, the store holds 3; the check confirms 3 and fetches nothing.
+        // The older event arrives last: it names version 2, the store holds 3; the fetch it costs returns 3 again.
+        var changes = 0;
+        f.Store.SecretChanged += (_, _) => Interlocked.Increment(ref changes);
         Assert.Equal(SecretChangeNotificationOutcome.Scheduled, await f.Store.ProcessChangeNotificationAsync(Note("db", "2")));
         await ChecksDoneAsync(f, 2);
         Assert.Equal("v3", await f.ReadTextAsync("db"));
-        Assert.Equal(2, f.Provider.Calls("get", "db"));
-        Assert.Equal(2, f.Provider.Calls("properties", "db"));
+        Assert.Equal(0, changes);
+        Assert.Equal(3, f.Provider.Calls("get", "db"));
+        Assert.Equal(0, f.Provider.Calls("properties", "db"));
     }
 
     [Fact]
@@ -187,7 +230,9 @@ public class SecretStoreNotificationsTests
 
         await ChecksDoneAsync(f, 2);
         Assert.Equal("v2", await f.ReadTextAsync("db"));
-        Assert.Equal(2, f.Provider.Calls("properties", "db"));
+        // The first check (no version named) asked for the version; the second, naming version 2, fetched directly.
+        Assert.Equal(1, f.Provider.Calls("properties", "db"));
+        Assert.Equal(2, f.Provider.Calls("get", "db"));
     }
 
     [Fact]
