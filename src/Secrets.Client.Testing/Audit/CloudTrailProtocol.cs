@@ -28,7 +28,7 @@ internal sealed class CloudTrailProtocol : EmulatorProtocol
         : base(options)
     {
         _options = options;
-        _verifier = new AwsSigV4Verifier("cloudtrail", options.Region, options.TimeProvider, options.MaxClockSkew);
+        _verifier = new AwsSigV4Verifier("cloudtrail", options);
     }
 
     public override string ContentType => JsonContentType;
