@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Azure.Core;
 
 namespace Secrets.Client.Testing;
@@ -42,6 +43,9 @@ public sealed class AzureKeyVaultEmulator : LoopbackEmulator
 
     /// <summary>Gets the vault's address, for example <c>https://127.0.0.1:49152/</c>: the <see cref="LoopbackEmulator.Endpoint"/>.</summary>
     public Uri VaultUri => Endpoint;
+
+    /// <summary>Gets the self-signed certificate the emulator serves (always: Key Vault is HTTPS only); trust exactly this one (see <see cref="LoopbackEmulator.CreateHandler"/>).</summary>
+    public override X509Certificate2 Certificate => base.Certificate!;
 
     /// <summary>Gets the bearer token the emulator accepts.</summary>
     public string TestToken { get; }
@@ -100,7 +104,7 @@ public sealed class AzureKeyVaultEmulator : LoopbackEmulator
 
     /// <summary>Exports the emulator's certificate as PEM, for clients in other processes (for example Node's <c>NODE_EXTRA_CA_CERTS</c>).</summary>
     /// <returns>The certificate, PEM-encoded.</returns>
-    public string ExportCertificatePem() => Certificate!.ExportCertificatePem();
+    public string ExportCertificatePem() => Certificate.ExportCertificatePem();
 
     /// <summary>Stores a new version of a secret directly, without a request, and makes it current.</summary>
     /// <param name="name">The secret's name (letters, digits and dashes, at most 127).</param>

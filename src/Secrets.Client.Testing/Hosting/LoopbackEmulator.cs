@@ -19,7 +19,7 @@ public abstract class LoopbackEmulator : IAsyncDisposable
     public Uri Endpoint => Server.Endpoint;
 
     /// <summary>Gets the self-signed certificate when the emulator serves HTTPS (trust exactly this one); otherwise <see langword="null"/>.</summary>
-    public X509Certificate2? Certificate => Server.Certificate;
+    public virtual X509Certificate2? Certificate => Server.Certificate;
 
     /// <summary>Gets the fault knobs: latency, throttling (with <c>Retry-After</c>), server errors and dropped connections.</summary>
     public EmulatorFaults Faults => _protocol.Faults;
