@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Secrets.Client.Testing;
 
 /// <summary>
-/// The front door every AWS JSON-protocol emulator shares (Secrets Manager, SQS): answers in
+/// The front door every AWS JSON-protocol emulator shares (Secrets Manager, SQS, CloudTrail): answers in
 /// <c>application/x-amz-json-{version}</c> with an <c>x-amzn-RequestId</c>, requests <c>POST</c>ed with an
 /// <c>X-Amz-Target: {prefix}{Operation}</c> header, the operation counted, then SigV4 verified over the body for the
 /// service's signing name (or, with signatures off, a fixed emulator user of the account).
@@ -13,19 +13,19 @@ internal abstract class AwsJsonProtocol : EmulatorProtocol
 {
     private readonly AwsEmulatorOptions _options;
     private readonly AwsSigV4Verifier _verifier;
-    private readonly string _targetPrefix;
+    private readonly string[] _targetPrefixes;
 
     /// <summary>Initializes the front door of one AWS service.</summary>
     /// <param name="options">The emulator's settings: region, account and test credential.</param>
     /// <param name="signingName">The SigV4 signing name, for example <c>secretsmanager</c>.</param>
-    /// <param name="targetPrefix">The <c>X-Amz-Target</c> prefix, for example <c>secretsmanager.</c>.</param>
     /// <param name="jsonVersion">The AWS JSON protocol version, <c>1.0</c> or <c>1.1</c>.</param>
-    protected AwsJsonProtocol(AwsEmulatorOptions options, string signingName, string targetPrefix, string jsonVersion)
+    /// <param name="targetPrefixes">The <c>X-Amz-Target</c> prefixes, for example <c>secretsmanager.</c> (some services take a long and a short one).</param>
+    protected AwsJsonProtocol(AwsEmulatorOptions options, string signingName, string jsonVersion, params string[] targetPrefixes)
         : base(options)
     {
         _options = options;
         _verifier = new AwsSigV4Verifier(signingName, options);
-        _targetPrefix = targetPrefix;
+        _targetPrefixes = targetPrefixes;
         ContentType = "application/x-amz-json-" + jsonVersion;
     }
 
@@ -35,7 +35,7 @@ internal abstract class AwsJsonProtocol : EmulatorProtocol
     protected string? OperationOf(EmulatorCall call)
     {
         var target = call.Header("X-Amz-Target");
-        return target.StartsWith(_targetPrefix, StringComparison.Ordinal) ? target[_targetPrefix.Length..] : null;
+        return _targetPrefixes.FirstOrDefault(prefix => target.StartsWith(prefix, StringComparison.Ordinal)) is { } prefix ? target[prefix.Length..] : null;
     }
 
     protected override void OnRequestStarted(EmulatorCall call) =>
@@ -65,5 +65,8 @@ internal abstract class AwsJsonProtocol : EmulatorProtocol
     protected virtual EmulatorPrincipal? DefaultPrincipal(EmulatorCredential credential) =>
         credential.Value == _options.AccessKeyId ? new EmulatorPrincipal(EmulatorUser.Name, _options.SecretAccessKey) : null;
 
-    private EmulatorPrincipal EmulatorUser => new($"arn:aws:iam::{_options.AccountId}:user/emulator");
+    /// <summary>Gets the IAM user name of the emulator's own access key (and of unsigned calls).</summary>
+    protected virtual string UserName => "emulator";
+
+    private EmulatorPrincipal EmulatorUser => new($"arn:aws:iam::{_options.AccountId}:user/{UserName}");
 }

@@ -15,7 +15,7 @@ internal sealed class AwsSecretsManagerProtocol : AwsJsonProtocol
     private readonly AwsSecretsManagerEmulatorOptions _options;
 
     public AwsSecretsManagerProtocol(AwsSecretsManagerEmulatorOptions options, AwsEmulatorBackend backend)
-        : base(options, signingName: "secretsmanager", targetPrefix: "secretsmanager.", jsonVersion: "1.1")
+        : base(options, signingName: "secretsmanager", jsonVersion: "1.1", "secretsmanager.")
     {
         _options = options;
         Backend = backend;

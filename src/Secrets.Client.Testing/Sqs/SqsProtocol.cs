@@ -15,7 +15,7 @@ internal sealed class SqsProtocol : AwsJsonProtocol
     private readonly SqsEmulatorOptions _options;
 
     public SqsProtocol(SqsEmulatorOptions options, SqsBackend backend)
-        : base(options, signingName: "sqs", targetPrefix: "AmazonSQS.", jsonVersion: "1.0")
+        : base(options, signingName: "sqs", jsonVersion: "1.0", "AmazonSQS.")
     {
         _options = options;
         Backend = backend;
