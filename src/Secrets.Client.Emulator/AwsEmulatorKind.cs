@@ -2,24 +2,10 @@ using Secrets.Client.Testing;
 
 namespace Secrets.Client.Emulator;
 
-/// <summary>Runs an <see cref="AwsSecretsManagerEmulator"/> and describes it with the variables the AWS SDKs and our adapter read.</summary>
-internal sealed class AwsEmulatorKind : RunningEmulator
+/// <summary>Starts the <c>aws</c> kind (<see cref="EmulatorKinds.Aws"/>): a Secrets Manager emulator with the seed's secrets, versions staged as given, and tags.</summary>
+internal static class AwsEmulatorKind
 {
-    private readonly AwsSecretsManagerEmulator _emulator;
-
-    private AwsEmulatorKind(AwsSecretsManagerEmulator emulator)
-        : base(emulator) => _emulator = emulator;
-
-    public override IReadOnlyList<KeyValuePair<string, string>> Environment =>
-    [
-        new("AWS_ENDPOINT_URL_SECRETS_MANAGER", _emulator.Endpoint.ToString().TrimEnd('/')),
-        new("AWS_ACCESS_KEY_ID", _emulator.AccessKeyId),
-        new("AWS_SECRET_ACCESS_KEY", _emulator.SecretAccessKey),
-        new("AWS_REGION", _emulator.Region),
-        new("AWS_SECRETS_MANAGER_AGENT_TOKEN", _emulator.AgentToken),
-    ];
-
-    public static async Task<IRunningEmulator> StartAsync(EmulatorSettings settings, CancellationToken cancellationToken)
+    public static async Task<AwsSecretsManagerEmulator> StartAsync(EmulatorSettings settings, CancellationToken cancellationToken)
     {
         var options = new AwsSecretsManagerEmulatorOptions { Port = settings.Port, UseHttps = settings.UseHttps, Authenticator = settings.Authenticator };
         options.Region = settings.Region ?? options.Region;
@@ -37,6 +23,6 @@ internal sealed class AwsEmulatorKind : RunningEmulator
             emulator.TagSecret(secret.Name, secret.Tags);
         }
 
-        return new AwsEmulatorKind(emulator);
+        return emulator;
     }
 }

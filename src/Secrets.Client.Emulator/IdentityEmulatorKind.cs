@@ -35,7 +35,7 @@ internal sealed class IdentityEmulatorKind : IRunningEmulator
         var directory = Directory.CreateTempSubdirectory("secrets-emulator-aws-identity-").FullName;
         var tokenFile = Path.Combine(directory, "token");
         await File.WriteAllTextAsync(tokenFile, identity.IssueWebIdentityToken(), cancellationToken).ConfigureAwait(false);
-        var cloud = await AwsEmulatorKind.StartAsync(settings with { Authenticator = identity.Authenticate }, cancellationToken).ConfigureAwait(false);
+        var cloud = await EmulatorKinds.Aws.StartAsync(settings with { Authenticator = identity.Authenticate }, cancellationToken).ConfigureAwait(false);
         return new IdentityEmulatorKind(
             cloud,
             identity,
@@ -47,7 +47,7 @@ internal sealed class IdentityEmulatorKind : IRunningEmulator
     public static async Task<IRunningEmulator> StartAzureAsync(EmulatorSettings settings, CancellationToken cancellationToken)
     {
         var identity = await AzureIdentityEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var cloud = await AzureEmulatorKind.StartAsync(settings with { Authenticator = identity.Authenticate, TenantId = identity.TenantId }, cancellationToken).ConfigureAwait(false);
+        var cloud = await EmulatorKinds.Azure.StartAsync(settings with { Authenticator = identity.Authenticate, TenantId = identity.TenantId }, cancellationToken).ConfigureAwait(false);
         return new IdentityEmulatorKind(
             cloud,
             identity,
@@ -59,7 +59,7 @@ internal sealed class IdentityEmulatorKind : IRunningEmulator
     public static async Task<IRunningEmulator> StartGcpAsync(EmulatorSettings settings, CancellationToken cancellationToken)
     {
         var identity = await GcpIdentityEmulator.StartAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var cloud = await GcpEmulatorKind.StartAsync(settings with { Authenticator = identity.Authenticate }, cancellationToken).ConfigureAwait(false);
+        var cloud = await EmulatorKinds.Gcp.StartAsync(settings with { Authenticator = identity.Authenticate }, cancellationToken).ConfigureAwait(false);
         // SECRET_MANAGER_EMULATOR_HOST means "no credentials" to Google's libraries and to the adapter, so the endpoint is
         // printed as SECRET_MANAGER_ENDPOINT, which the adapter reads (GcpSecretManagerSecretProvider.EndpointVariable)
         // and reaches with the platform's credentials.

@@ -17,7 +17,7 @@ internal static class Program
     public static async Task<int> Main(string[] args)
     {
         var help = args.Length == 0 || args[0] is "-h" or "--help";
-        if (help || !EmulatorKinds.All.TryGetValue(args[0], out var start))
+        if (help || !EmulatorKinds.All.TryGetValue(args[0], out var kind))
         {
             await Console.Error.WriteLineAsync($"usage: secrets-emulator <{string.Join('|', EmulatorKinds.All.Keys.Order())}> [--port N] [--region NAME] [--https] [--seed FILE] [--event-queue SAS-URL] [--event-webhook URL] [--cloud-events] [--no-events] [--print-env]").ConfigureAwait(false);
             return help ? 0 : 2;
@@ -92,7 +92,7 @@ internal static class Program
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        var emulator = await start(new EmulatorSettings(port, region, https, seed)
+        var emulator = await kind.StartAsync(new EmulatorSettings(port, region, https, seed)
         {
             EventSinks = [.. sinks.Select(s => new KeyVaultEventSink(s.Endpoint, s.Kind, cloudEvents))],
             EventsEnabled = events,

@@ -1,13 +1,27 @@
 namespace Secrets.Client.Emulator;
 
-/// <summary>The part every kind shares: it owns one started emulator and stops it on dispose.</summary>
-internal abstract class RunningEmulator : IRunningEmulator
+/// <summary>One started emulator and the variables that describe it; on dispose it stops, and a file it owns (a certificate) is deleted.</summary>
+internal sealed class RunningEmulator : IRunningEmulator
 {
     private readonly IAsyncDisposable _emulator;
+    private readonly string? _ownedFile;
 
-    protected RunningEmulator(IAsyncDisposable emulator) => _emulator = emulator;
+    public RunningEmulator(IAsyncDisposable emulator, IReadOnlyList<KeyValuePair<string, string>> environment, string? ownedFile = null)
+    {
+        _emulator = emulator;
+        _ownedFile = ownedFile;
+        Environment = environment;
+    }
 
-    public abstract IReadOnlyList<KeyValuePair<string, string>> Environment { get; }
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; }
 
-    public virtual ValueTask DisposeAsync() => _emulator.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownedFile is not null)
+        {
+            File.Delete(_ownedFile);
+        }
+
+        await _emulator.DisposeAsync().ConfigureAwait(false);
+    }
 }

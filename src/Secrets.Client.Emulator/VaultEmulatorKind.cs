@@ -3,34 +3,13 @@ using Secrets.Client.Testing;
 namespace Secrets.Client.Emulator;
 
 /// <summary>
-/// <c>secrets-emulator vault</c>: the HashiCorp Vault emulator over plain HTTP on loopback, described with Vault's own
-/// variables (<c>VAULT_ADDR</c>, <c>VAULT_TOKEN</c> = the root token, for the CLI and tools) plus the AppRole and
-/// Kubernetes credentials it accepts.
+/// Starts the <c>vault</c> kind (<see cref="EmulatorKinds.Vault"/>): a HashiCorp Vault emulator over plain HTTP on
+/// loopback with the seed's secrets written to KV v2 (tags as custom metadata).
 /// </summary>
-internal sealed class VaultEmulatorKind : RunningEmulator
+internal static class VaultEmulatorKind
 {
-    private readonly HashiCorpVaultEmulator _emulator;
-
-    private VaultEmulatorKind(HashiCorpVaultEmulator emulator)
-        : base(emulator) => _emulator = emulator;
-
-    public override IReadOnlyList<KeyValuePair<string, string>> Environment =>
-    [
-        new("VAULT_ADDR", _emulator.Address.ToString().TrimEnd('/')),
-        new("VAULT_TOKEN", _emulator.RootToken),
-        new("VAULT_APPROLE_ROLE_ID", _emulator.AppRoleRoleId),
-        new("VAULT_APPROLE_SECRET_ID", _emulator.AppRoleSecretId),
-        new("VAULT_KUBERNETES_ROLE", _emulator.KubernetesRole),
-        new("VAULT_KUBERNETES_JWT", _emulator.KubernetesJwt),
-    ];
-
-    public static async Task<IRunningEmulator> StartAsync(EmulatorSettings settings, CancellationToken cancellationToken)
+    public static async Task<HashiCorpVaultEmulator> StartAsync(EmulatorSettings settings, CancellationToken cancellationToken)
     {
-        if (settings.UseHttps)
-        {
-            throw new ArgumentException("The Vault emulator serves plain HTTP on loopback only; drop --https.");
-        }
-
         var emulator = await HashiCorpVaultEmulator.StartAsync(new HashiCorpVaultEmulatorOptions { Port = settings.Port, EventsEnabled = settings.EventsEnabled }, cancellationToken).ConfigureAwait(false);
         foreach (var secret in settings.Seed?.Secrets ?? [])
         {
@@ -48,6 +27,6 @@ internal sealed class VaultEmulatorKind : RunningEmulator
             }
         }
 
-        return new VaultEmulatorKind(emulator);
+        return emulator;
     }
 }

@@ -1,9 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 
 namespace Secrets.Client.Testing;
 
@@ -12,39 +10,22 @@ namespace Secrets.Client.Testing;
 /// Records carry only the fields CloudTrail records for a Secrets Manager call; <c>requestParameters</c> hold what the
 /// caller sent (a version id or stage only when it asked for one), never a value.
 /// </summary>
-internal sealed class CloudTrailProtocol : EmulatorProtocol
+internal sealed class CloudTrailProtocol : AwsJsonProtocol
 {
-    private const string JsonContentType = "application/x-amz-json-1.1";
-    private const string Target = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents";
-
-    // botocore's targetPrefix is the namespaced one; the Smithy-based SDKs (JavaScript v3) send the short service name.
-    private const string ShortTarget = "CloudTrail_20131101.LookupEvents";
+    private const string Operation = "LookupEvents";
     private static readonly string[] AttributeKeys = ["EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName", "EventSource", "AccessKeyId"];
     private static readonly string[] ReadOnlyOperations = ["GetSecretValue", "BatchGetSecretValue", "DescribeSecret", "ListSecrets", "ListSecretVersionIds", "GetRandomPassword", "GetResourcePolicy"];
     private readonly CloudTrailEmulatorOptions _options;
-    private readonly AwsSigV4Verifier _verifier;
 
+    // botocore's targetPrefix is the namespaced one; the Smithy-based SDKs (JavaScript v3) send the short service name.
     public CloudTrailProtocol(CloudTrailEmulatorOptions options)
-        : base(options)
-    {
+        : base(options, signingName: "cloudtrail", jsonVersion: "1.1", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.", "CloudTrail_20131101.") =>
         _options = options;
-        _verifier = new AwsSigV4Verifier("cloudtrail", options.Region, options.TimeProvider, options.MaxClockSkew);
-    }
 
-    public override string ContentType => JsonContentType;
+    protected override string UserName => "auditor";
 
-    protected override async Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
-    {
-        if (!HttpMethods.IsPost(call.Method) || call.Path != "/" || call.Header("X-Amz-Target") is not (Target or ShortTarget))
-        {
-            throw new AwsEmulatorException("UnknownOperationException", "The emulator answers POST / with X-Amz-Target " + Target + ".", HttpStatusCode.BadRequest);
-        }
-
-        Traffic.CountOperation("LookupEvents");
-        var body = await call.ReadBodyAsync().ConfigureAwait(false);
-        return _verifier.Verify(call.Request, body, credential => Authenticate(credential, c =>
-            c.Value == _options.AccessKeyId ? new EmulatorPrincipal($"arn:aws:iam::{_options.AccountId}:user/auditor", _options.SecretAccessKey) : null));
-    }
+    protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call) =>
+        AuthenticateJsonCallAsync(call, rootPathOnly: true, requireSignature: true);
 
     protected override EmulatorException Throttled(EmulatorCall call) => new AwsEmulatorException("ThrottlingException", "Rate exceeded");
 
@@ -60,6 +41,11 @@ internal sealed class CloudTrailProtocol : EmulatorProtocol
 
     protected override async Task RouteAsync(EmulatorCall call)
     {
+        if (OperationOf(call) != Operation)
+        {
+            throw new AwsEmulatorException("UnknownOperationException", $"The emulator answers {Operation} only.");
+        }
+
         using var request = await call.ReadObjectAsync(() => new AwsEmulatorException("SerializationException", "The body must be a JSON object.")).ConfigureAwait(false);
         var root = request.RootElement;
         var (key, value) = ReadAttribute(root);

@@ -1,43 +1,27 @@
-using System.Security.Cryptography.X509Certificates;
-
 namespace Secrets.Client.Testing;
 
 /// <summary>
 /// An in-process AWS Secrets Manager on a loopback port: the AWS JSON 1.1 protocol (<c>POST /</c>,
 /// <c>X-Amz-Target: secretsmanager.*</c>) with SigV4 verification, version ids and staging labels with AWS's semantics,
-/// pagination, the local agent endpoint, and fault knobs. Point any client at <see cref="Endpoint"/> with
-/// <see cref="AccessKeyId"/>, <see cref="SecretAccessKey"/> and <see cref="Region"/>.
+/// pagination, the local agent endpoint, and fault knobs. Point any client at <see cref="LoopbackEmulator.Endpoint"/> with
+/// <see cref="AwsEmulator.AccessKeyId"/>, <see cref="AwsEmulator.SecretAccessKey"/> and <see cref="AwsEmulator.Region"/>.
 /// </summary>
 /// <remarks>
 /// Operations: CreateSecret, PutSecretValue, GetSecretValue, BatchGetSecretValue, DescribeSecret, ListSecretVersionIds,
 /// ListSecrets, RotateSecret (completes a rotation at once with <see cref="AwsSecretsManagerEmulatorOptions.Rotator"/>)
 /// and DeleteSecret. All members are thread-safe.
 /// </remarks>
-public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
+public sealed class AwsSecretsManagerEmulator : AwsEmulator
 {
     private readonly AwsSecretsManagerEmulatorOptions _options;
     private readonly AwsEmulatorBackend _backend;
-    private readonly AwsSecretsManagerProtocol _protocol;
-    private LoopbackServer? _server;
 
-    private AwsSecretsManagerEmulator(AwsSecretsManagerEmulatorOptions options)
+    private AwsSecretsManagerEmulator(AwsSecretsManagerEmulatorOptions options, AwsEmulatorBackend backend)
+        : base(new AwsSecretsManagerProtocol(options, backend), options)
     {
         _options = options;
-        _backend = new AwsEmulatorBackend(options);
-        _protocol = new AwsSecretsManagerProtocol(options, _backend);
+        _backend = backend;
     }
-
-    /// <summary>Gets the base address, for example <c>http://127.0.0.1:49152/</c>.</summary>
-    public Uri Endpoint => Server.Endpoint;
-
-    /// <summary>Gets the region the emulator serves.</summary>
-    public string Region => _options.Region;
-
-    /// <summary>Gets the access key id the emulator accepts.</summary>
-    public string AccessKeyId => _options.AccessKeyId;
-
-    /// <summary>Gets the secret access key the emulator verifies signatures with (a test value, not a real credential).</summary>
-    public string SecretAccessKey => _options.SecretAccessKey;
 
     /// <summary>Gets the session token requests must carry, if any.</summary>
     public string? SessionToken => _options.SessionToken;
@@ -45,34 +29,21 @@ public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
     /// <summary>Gets the token the local agent endpoint requires in <c>X-Aws-Parameters-Secrets-Token</c>.</summary>
     public string AgentToken => _options.AgentToken;
 
-    /// <summary>Gets the server certificate when serving HTTPS.</summary>
-    public X509Certificate2? Certificate => Server.Certificate;
-
-    /// <summary>Gets the fault knobs: latency, throttling, server errors and dropped connections.</summary>
-    public EmulatorFaults Faults => _protocol.Faults;
-
-    /// <summary>Gets every request, counts per operation name, and the principals requests came from.</summary>
-    public EmulatorTraffic Traffic => _protocol.Traffic;
-
     /// <summary>Gets how many HTTP requests reached the emulator, whatever their outcome.</summary>
     public long RequestCount => Traffic.Requests;
 
     /// <summary>Gets how many secrets exist (including those scheduled for deletion).</summary>
     public int SecretCount => _backend.Count;
 
-    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The emulator is not started.");
-
     /// <summary>Starts an emulator on a loopback port.</summary>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator; dispose it to stop.</returns>
-    public static async Task<AwsSecretsManagerEmulator> StartAsync(AwsSecretsManagerEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<AwsSecretsManagerEmulator> StartAsync(AwsSecretsManagerEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AwsSecretsManagerEmulatorOptions();
         options.Validate();
-        var emulator = new AwsSecretsManagerEmulator(options);
-        emulator._server = await LoopbackServer.StartAsync(emulator._protocol.HandleAsync, options.UseHttps, options.Port, cancellationToken).ConfigureAwait(false);
-        return emulator;
+        return ListenAsync(new AwsSecretsManagerEmulator(options, new AwsEmulatorBackend(options)), options, options.UseHttps, cancellationToken);
     }
 
     /// <summary>Gets how many requests named <paramref name="operation"/> (for example <c>GetSecretValue</c>) reached the emulator.</summary>
@@ -157,34 +128,5 @@ public sealed class AwsSecretsManagerEmulator : IAsyncDisposable
             _backend.Tag(secretId, tags);
             return null;
         });
-    }
-
-    /// <summary>Creates an <see cref="HttpMessageHandler"/> that trusts this emulator's certificate when it serves HTTPS.</summary>
-    /// <returns>A handler.</returns>
-    public HttpMessageHandler CreateHandler() => Server.CreateHandler();
-
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc/>
-    public override string ToString() => _server is null ? "AwsSecretsManagerEmulator (stopped)" : $"AwsSecretsManagerEmulator {Endpoint} ({Region})";
-
-    private static T Seed<T>(Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (AwsEmulatorException ex)
-        {
-            throw new InvalidOperationException($"{ex.Code}: {ex.Message}", ex);
-        }
     }
 }

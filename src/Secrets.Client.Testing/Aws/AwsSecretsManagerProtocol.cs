@@ -9,31 +9,22 @@ namespace Secrets.Client.Testing;
 /// and the local agent endpoint (<c>GET /secretsmanager/get</c>); errors as <c>{"__type","message"}</c> with
 /// <c>x-amzn-ErrorType</c>. Operations are counted by name in <see cref="EmulatorProtocol.Traffic"/>.
 /// </summary>
-internal sealed class AwsSecretsManagerProtocol : EmulatorProtocol
+internal sealed class AwsSecretsManagerProtocol : AwsJsonProtocol
 {
-    private const string JsonContentType = "application/x-amz-json-1.1";
-    private const string TargetPrefix = "secretsmanager.";
     private const string AgentOperation = "Agent.GetSecretValue";
     private readonly AwsSecretsManagerEmulatorOptions _options;
-    private readonly AwsSigV4Verifier _verifier;
 
     public AwsSecretsManagerProtocol(AwsSecretsManagerEmulatorOptions options, AwsEmulatorBackend backend)
-        : base(options)
+        : base(options, signingName: "secretsmanager", jsonVersion: "1.1", "secretsmanager.")
     {
         _options = options;
         Backend = backend;
-        _verifier = new AwsSigV4Verifier(options);
     }
 
     public AwsEmulatorBackend Backend { get; }
 
-    public override string ContentType => JsonContentType;
-
     public override EmulatorException TooLarge() =>
         new AwsEmulatorException("SerializationException", "The request body is too large.", HttpStatusCode.RequestEntityTooLarge);
-
-    protected override void OnRequestStarted(EmulatorCall call) =>
-        call.Context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
 
     protected override async Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
     {
@@ -45,7 +36,7 @@ internal sealed class AwsSecretsManagerProtocol : EmulatorProtocol
                 : throw new AwsEmulatorException("AccessDeniedException", "Forbidden: missing or wrong X-Aws-Parameters-Secrets-Token.", HttpStatusCode.Forbidden);
         }
 
-        return await AwsJsonProtocolCall.AuthenticateAsync(this, call, TargetPrefix, rootPathOnly: true, _options.RequireSignature, _verifier, DefaultPrincipal, _options.AccountId).ConfigureAwait(false);
+        return await AuthenticateJsonCallAsync(call, rootPathOnly: true, _options.RequireSignature).ConfigureAwait(false);
     }
 
     protected override EmulatorException Throttled(EmulatorCall call) => new AwsEmulatorException("ThrottlingException", "Rate exceeded");
@@ -53,8 +44,7 @@ internal sealed class AwsSecretsManagerProtocol : EmulatorProtocol
     /// <summary>What CloudTrail records of a call: the operation and the request parameters it logs (never a value).</summary>
     protected override async Task<EmulatorAccess?> DescribeAccessAsync(EmulatorCall call, string? errorCode)
     {
-        var target = call.Header("X-Amz-Target");
-        if (IsAgent(call) || !target.StartsWith(TargetPrefix, StringComparison.Ordinal))
+        if (IsAgent(call) || OperationOf(call) is not { } operation)
         {
             return null;
         }
@@ -67,7 +57,7 @@ internal sealed class AwsSecretsManagerProtocol : EmulatorProtocol
             : [];
         var authorization = call.Header("Authorization");
         var credential = authorization.IndexOf("Credential=", StringComparison.Ordinal);
-        return new EmulatorAccess(Now, target[TargetPrefix.Length..], call.Principal.Name)
+        return new EmulatorAccess(Now, operation, call.Principal.Name)
         {
             SourceAddress = call.Context.Connection.RemoteIpAddress?.ToString(),
             UserAgent = call.Header("User-Agent"),
@@ -110,9 +100,9 @@ internal sealed class AwsSecretsManagerProtocol : EmulatorProtocol
             return;
         }
 
-        if (!call.Request.ContentType?.StartsWith(JsonContentType, StringComparison.OrdinalIgnoreCase) ?? true)
+        if (!call.Request.ContentType?.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase) ?? true)
         {
-            throw new AwsEmulatorException("SerializationException", $"Content-Type must be {JsonContentType}.");
+            throw new AwsEmulatorException("SerializationException", $"Content-Type must be {ContentType}.");
         }
 
         var body = await call.ReadBodyAsync().ConfigureAwait(false);
@@ -133,7 +123,7 @@ internal sealed class AwsSecretsManagerProtocol : EmulatorProtocol
                 throw new AwsEmulatorException("SerializationException", "The request body must be a JSON object.");
             }
 
-            var operation = call.Header("X-Amz-Target")[TargetPrefix.Length..];
+            var operation = OperationOf(call)!;
             await call.ObjectAsync(200, w => Backend.Dispatch(operation, document.RootElement, w)).ConfigureAwait(false);
         }
     }
@@ -142,8 +132,7 @@ internal sealed class AwsSecretsManagerProtocol : EmulatorProtocol
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
-    private EmulatorPrincipal? DefaultPrincipal(EmulatorCredential credential) =>
-        credential.Value == _options.AccessKeyId && (_options.SessionToken is null || credential.SessionToken == _options.SessionToken)
-            ? new EmulatorPrincipal($"arn:aws:iam::{_options.AccountId}:user/emulator", _options.SecretAccessKey)
-            : null;
+    // A session token, when the options name one, must come with the emulator's own key.
+    protected override EmulatorPrincipal? DefaultPrincipal(EmulatorCredential credential) =>
+        _options.SessionToken is null || credential.SessionToken == _options.SessionToken ? base.DefaultPrincipal(credential) : null;
 }

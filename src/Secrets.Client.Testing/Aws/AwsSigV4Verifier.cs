@@ -19,8 +19,11 @@ internal sealed class AwsSigV4Verifier
     private readonly TimeProvider _time;
     private readonly TimeSpan _maxClockSkew;
 
-    public AwsSigV4Verifier(AwsSecretsManagerEmulatorOptions options)
-        : this("secretsmanager", options.Region, options.TimeProvider, options.MaxClockSkew)
+    /// <summary>Initializes a verifier for an AWS service emulator's <paramref name="service"/> in its region, on its clock.</summary>
+    /// <param name="service">The signing name, for example <c>secretsmanager</c>.</param>
+    /// <param name="options">The emulator's settings.</param>
+    public AwsSigV4Verifier(string service, AwsEmulatorOptions options)
+        : this(service, options.Region, options.TimeProvider, options.MaxClockSkew)
     {
     }
 

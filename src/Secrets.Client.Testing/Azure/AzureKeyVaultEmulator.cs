@@ -19,38 +19,36 @@ namespace Secrets.Client.Testing;
 /// });
 /// </code>
 /// </example>
-public sealed class AzureKeyVaultEmulator : IAsyncDisposable
+public sealed class AzureKeyVaultEmulator : LoopbackEmulator
 {
-    private readonly LoopbackServer _server;
     private readonly KeyVaultState _state;
-
     private readonly KeyVaultProtocol _protocol;
     private readonly KeyVaultEventEmitter _events;
 
-    private AzureKeyVaultEmulator(LoopbackServer server, KeyVaultState state, KeyVaultProtocol protocol, string testToken, KeyVaultEventEmitter events)
+    private AzureKeyVaultEmulator(AzureKeyVaultEmulatorOptions options, KeyVaultState state, string testToken)
+        : this(new KeyVaultProtocol(state, options, testToken), state, testToken, new KeyVaultEventEmitter([.. options.EventSinks], options.EventVaultName, options.TimeProvider))
     {
-        _events = events;
-        _server = server;
-        _state = state;
-        _protocol = protocol;
-        TestToken = testToken;
-        Counters = new AzureKeyVaultEmulatorCounters(protocol.Traffic);
     }
 
-    /// <summary>Gets the vault's address, for example <c>https://127.0.0.1:49152/</c>.</summary>
-    public Uri VaultUri => _server.Endpoint;
+    private AzureKeyVaultEmulator(KeyVaultProtocol protocol, KeyVaultState state, string testToken, KeyVaultEventEmitter events)
+        : base(protocol)
+    {
+        _protocol = protocol;
+        _state = state;
+        _events = events;
+        TestToken = testToken;
+        Counters = new AzureKeyVaultEmulatorCounters(protocol.Traffic);
+        state.VersionAdded = version => events.Publish("Microsoft.KeyVault.SecretNewVersionCreated", version, VaultUri);
+    }
 
-    /// <summary>Gets the self-signed certificate the emulator serves; trust exactly this one (see <see cref="CreateHandler"/>).</summary>
-    public X509Certificate2 Certificate => _server.Certificate!;
+    /// <summary>Gets the vault's address, for example <c>https://127.0.0.1:49152/</c>: the <see cref="LoopbackEmulator.Endpoint"/>.</summary>
+    public Uri VaultUri => Endpoint;
+
+    /// <summary>Gets the self-signed certificate the emulator serves (always: Key Vault is HTTPS only); trust exactly this one (see <see cref="LoopbackEmulator.CreateHandler"/>).</summary>
+    public override X509Certificate2 Certificate => base.Certificate!;
 
     /// <summary>Gets the bearer token the emulator accepts.</summary>
     public string TestToken { get; }
-
-    /// <summary>Gets the fault knobs: latency, throttling (429 with <c>Retry-After</c>), 5xx and dropped connections.</summary>
-    public EmulatorFaults Faults => _protocol.Faults;
-
-    /// <summary>Gets every request and the principals they came from (see <see cref="EmulatorOptions.Authenticator"/>).</summary>
-    public EmulatorTraffic Traffic => _protocol.Traffic;
 
     /// <summary>Gets the request counters.</summary>
     public AzureKeyVaultEmulatorCounters Counters { get; }
@@ -90,24 +88,15 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
     /// <param name="options">Settings, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator.</returns>
-    public static async Task<AzureKeyVaultEmulator> StartAsync(AzureKeyVaultEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<AzureKeyVaultEmulator> StartAsync(AzureKeyVaultEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AzureKeyVaultEmulatorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPageSize, 1, nameof(options));
         options.Validate();
         var token = options.TestToken ?? "emulator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var state = new KeyVaultState(options.TimeProvider);
-        var protocol = new KeyVaultProtocol(state, options, token);
-        var server = await LoopbackServer.StartAsync(protocol.HandleAsync, useHttps: true, options.Port, cancellationToken).ConfigureAwait(false);
-        protocol.VaultUri = server.Endpoint;
-        var events = new KeyVaultEventEmitter([.. options.EventSinks], options.EventVaultName, options.TimeProvider);
-        state.VersionAdded = version => events.Publish("Microsoft.KeyVault.SecretNewVersionCreated", version, server.Endpoint);
-        return new AzureKeyVaultEmulator(server, state, protocol, token, events);
+        var emulator = new AzureKeyVaultEmulator(options, new KeyVaultState(options.TimeProvider), token);
+        return ListenAsync(emulator, options, useHttps: true, cancellationToken);
     }
-
-    /// <summary>Creates an <see cref="HttpMessageHandler"/> that trusts exactly this emulator's certificate.</summary>
-    /// <returns>A handler, for example for <c>new HttpClientTransport(handler)</c>.</returns>
-    public HttpMessageHandler CreateHandler() => _server.CreateHandler();
 
     /// <summary>Creates a credential that hands out <see cref="TestToken"/>.</summary>
     /// <returns>The credential.</returns>
@@ -166,14 +155,12 @@ public sealed class AzureKeyVaultEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
+    // Answers name the vault by its address, known only once the server listens.
+    private protected override void OnStarted(Uri endpoint) => _protocol.VaultUri = endpoint;
+
+    private protected override async ValueTask DisposeAsyncCore()
     {
-        await _server.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsyncCore().ConfigureAwait(false);
         await _events.DisposeAsync().ConfigureAwait(false);
     }
-
-    /// <inheritdoc/>
-    public override string ToString() => $"{nameof(AzureKeyVaultEmulator)}({VaultUri})";
 }

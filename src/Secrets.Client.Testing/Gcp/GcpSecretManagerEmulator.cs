@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace Secrets.Client.Testing;
@@ -21,39 +20,26 @@ namespace Secrets.Client.Testing;
 /// });
 /// </code>
 /// </example>
-public sealed class GcpSecretManagerEmulator : IAsyncDisposable
+public sealed class GcpSecretManagerEmulator : LoopbackEmulator
 {
-    private readonly LoopbackServer _server;
     private readonly GcpSecretState _state;
-    private readonly GcpSecretManagerProtocol _handler;
+    private readonly GcpSecretManagerProtocol _protocol;
 
-    private GcpSecretManagerEmulator(LoopbackServer server, GcpSecretState state, GcpSecretManagerProtocol handler, string projectId, string testToken)
+    private GcpSecretManagerEmulator(GcpSecretManagerProtocol protocol, GcpSecretState state, string projectId, string testToken)
+        : base(protocol)
     {
-        _server = server;
+        _protocol = protocol;
         _state = state;
-        _handler = handler;
         ProjectId = projectId;
         TestToken = testToken;
-        Counters = new GcpSecretManagerEmulatorCounters(handler.Traffic);
+        Counters = new GcpSecretManagerEmulatorCounters(protocol.Traffic);
     }
-
-    /// <summary>Gets the base address, for example <c>http://127.0.0.1:49152/</c>; requests go to <c>v1/projects/...</c> under it.</summary>
-    public Uri Endpoint => _server.Endpoint;
 
     /// <summary>Gets the project the seeding helpers write to.</summary>
     public string ProjectId { get; }
 
     /// <summary>Gets the bearer token the emulator accepts.</summary>
     public string TestToken { get; }
-
-    /// <summary>Gets the self-signed certificate when the emulator serves HTTPS; otherwise <see langword="null"/>.</summary>
-    public X509Certificate2? Certificate => _server.Certificate;
-
-    /// <summary>Gets the fault knobs: latency, throttling (429 <c>RESOURCE_EXHAUSTED</c> with <c>Retry-After</c>), 503 <c>UNAVAILABLE</c> and dropped connections.</summary>
-    public EmulatorFaults Faults => _handler.Faults;
-
-    /// <summary>Gets every request and the principals they came from (see <see cref="EmulatorOptions.Authenticator"/>).</summary>
-    public EmulatorTraffic Traffic => _handler.Traffic;
 
     /// <summary>Gets the request counters.</summary>
     public GcpSecretManagerEmulatorCounters Counters { get; }
@@ -64,16 +50,18 @@ public sealed class GcpSecretManagerEmulator : IAsyncDisposable
     /// </summary>
     public bool CorruptChecksums
     {
-        get => _handler.CorruptChecksums;
-        set => _handler.CorruptChecksums = value;
+        get => _protocol.CorruptChecksums;
+        set => _protocol.CorruptChecksums = value;
     }
+
+    private protected override string Scope => "project " + ProjectId;
 
     /// <summary>Starts an emulator.</summary>
     /// <param name="options">Settings, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator.</returns>
     /// <exception cref="ArgumentException">A setting is invalid.</exception>
-    public static async Task<GcpSecretManagerEmulator> StartAsync(GcpSecretManagerEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<GcpSecretManagerEmulator> StartAsync(GcpSecretManagerEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new GcpSecretManagerEmulatorOptions();
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPageSize, 1, nameof(options));
@@ -85,14 +73,9 @@ public sealed class GcpSecretManagerEmulator : IAsyncDisposable
 
         var token = options.TestToken ?? "ya29.emulator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var state = new GcpSecretState(options.TimeProvider) { Notifier = new GcpSecretNotifier(options) };
-        var handler = new GcpSecretManagerProtocol(state, options, token);
-        var server = await LoopbackServer.StartAsync(handler.HandleAsync, options.UseHttps, options.Port, cancellationToken).ConfigureAwait(false);
-        return new GcpSecretManagerEmulator(server, state, handler, options.ProjectId, token);
+        var emulator = new GcpSecretManagerEmulator(new GcpSecretManagerProtocol(state, options, token), state, options.ProjectId, token);
+        return ListenAsync(emulator, options, options.UseHttps, cancellationToken);
     }
-
-    /// <summary>Creates an <see cref="HttpMessageHandler"/> that trusts exactly this emulator's certificate (or plain HTTP).</summary>
-    /// <returns>A handler.</returns>
-    public HttpMessageHandler CreateHandler() => _server.CreateHandler();
 
     /// <summary>Adds a version holding the UTF-8 bytes of <paramref name="value"/>, creating the secret if needed.</summary>
     /// <param name="secretId">The secret's id (1 to 255 letters, digits, '_' and '-').</param>
@@ -158,13 +141,6 @@ public sealed class GcpSecretManagerEmulator : IAsyncDisposable
     /// <param name="version">The version number.</param>
     /// <exception cref="KeyNotFoundException">No such secret or version.</exception>
     public void DestroyVersion(string secretId, long version) => SetState(secretId, version, GcpSecretVersionStates.Destroyed);
-
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
-
-    /// <inheritdoc/>
-    public override string ToString() => $"{nameof(GcpSecretManagerEmulator)}({Endpoint}, project {ProjectId})";
 
     internal static void ApplyState(GcpStoredVersion version, string state, DateTimeOffset now)
     {

@@ -7,26 +7,21 @@ namespace Secrets.Client.Testing;
 /// An in-process Google Cloud Pub/Sub on a loopback port speaking the v1 REST API (as <c>@google-cloud/pubsub</c>'s
 /// REST fallback and REST clients do): topics, publish, subscriptions with ack deadlines and expiration policies, unary
 /// pull that waits for messages, acknowledge and modifyAckDeadline, bearer authentication. Streaming pull (gRPC only)
-/// is not served. Point a client at <see cref="Endpoint"/> with <see cref="TestToken"/>.
+/// is not served. Point a client at <see cref="LoopbackEmulator.Endpoint"/> with <see cref="TestToken"/>.
 /// </summary>
 /// <remarks>All members are thread-safe.</remarks>
-public sealed class PubSubEmulator : IAsyncDisposable
+public sealed class PubSubEmulator : LoopbackEmulator
 {
     private readonly PubSubBackend _backend;
-    private readonly PubSubProtocol _protocol;
     private readonly PubSubEmulatorOptions _options;
-    private LoopbackServer? _server;
 
-    private PubSubEmulator(PubSubEmulatorOptions options, string token)
+    private PubSubEmulator(PubSubEmulatorOptions options, PubSubBackend backend, string token)
+        : base(new PubSubProtocol(backend, options, token))
     {
         _options = options;
+        _backend = backend;
         TestToken = token;
-        _backend = new PubSubBackend(options.TimeProvider);
-        _protocol = new PubSubProtocol(_backend, options, token);
     }
-
-    /// <summary>Gets the base address, for example <c>http://127.0.0.1:49152/</c>.</summary>
-    public Uri Endpoint => Server.Endpoint;
 
     /// <summary>Gets the project the seeding helpers use.</summary>
     public string ProjectId => _options.ProjectId;
@@ -34,32 +29,24 @@ public sealed class PubSubEmulator : IAsyncDisposable
     /// <summary>Gets the bearer token the emulator accepts (a test value, not a credential).</summary>
     public string TestToken { get; }
 
-    /// <summary>Gets the fault knobs: latency, throttling, server errors and dropped connections.</summary>
-    public EmulatorFaults Faults => _protocol.Faults;
-
-    /// <summary>Gets every request, counted per operation (for example <c>subscriptions.pull</c>, <c>subscriptions.PUT</c>).</summary>
-    public EmulatorTraffic Traffic => _protocol.Traffic;
-
     /// <summary>Gets the full names of the topics that exist.</summary>
     public IReadOnlyList<string> TopicNames => [.. _backend.Topics.Order(StringComparer.Ordinal)];
 
     /// <summary>Gets the full names of the subscriptions that exist (expired ones are gone, as in the service).</summary>
     public IReadOnlyList<string> SubscriptionNames => [.. _backend.Subscriptions.Select(s => s.Name).Order(StringComparer.Ordinal)];
 
-    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The emulator is not started.");
+    private protected override string Scope => "project " + ProjectId;
 
     /// <summary>Starts an emulator on a loopback port.</summary>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator; dispose it to stop.</returns>
-    public static async Task<PubSubEmulator> StartAsync(PubSubEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<PubSubEmulator> StartAsync(PubSubEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PubSubEmulatorOptions();
         options.Validate();
         var token = options.TestToken ?? "ya29.pubsub-emulator-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var emulator = new PubSubEmulator(options, token);
-        emulator._server = await LoopbackServer.StartAsync(emulator._protocol.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
-        return emulator;
+        return ListenAsync(new PubSubEmulator(options, new PubSubBackend(options.TimeProvider), token), options, useHttps: false, cancellationToken);
     }
 
     /// <summary>Creates a topic if it does not exist.</summary>
@@ -95,31 +82,6 @@ public sealed class PubSubEmulator : IAsyncDisposable
     /// <param name="subscription">The subscription id or full name.</param>
     /// <returns>The counts.</returns>
     public (int Ready, int Leased) CountMessages(string subscription) => Seed(() => _backend.FindSubscription(SubscriptionName(subscription)).Count(_backend.Now));
-
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc/>
-    public override string ToString() => _server is null ? "PubSubEmulator (stopped)" : $"PubSubEmulator {Endpoint} (project {ProjectId})";
-
-    private static T Seed<T>(Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (EmulatorException ex)
-        {
-            throw new InvalidOperationException($"{ex.Code}: {ex.Message}", ex);
-        }
-    }
 
     private string TopicName(string topic)
     {

@@ -5,65 +5,32 @@ namespace Secrets.Client.Testing;
 /// 4.x, <c>@aws-sdk/client-sqs</c>) with SigV4 verification: queues, send, receive with long polling and visibility
 /// timeouts, delete, change visibility, tags and attributes. Topics fan a message out to every subscribed queue, as
 /// SNS with raw message delivery does, so that each instance's queue gets its copy of an EventBridge event. Point a
-/// client at <see cref="Endpoint"/> with <see cref="AccessKeyId"/>, <see cref="SecretAccessKey"/> and <see cref="Region"/>.
+/// client at <see cref="LoopbackEmulator.Endpoint"/> with <see cref="AwsEmulator.AccessKeyId"/>, <see cref="AwsEmulator.SecretAccessKey"/> and <see cref="AwsEmulator.Region"/>.
 /// </summary>
 /// <remarks>
 /// Operations: CreateQueue, GetQueueUrl, DeleteQueue, ListQueues, SendMessage, ReceiveMessage, DeleteMessage,
 /// DeleteMessageBatch, ChangeMessageVisibility, TagQueue, ListQueueTags, GetQueueAttributes, SetQueueAttributes and
 /// PurgeQueue. All members are thread-safe.
 /// </remarks>
-public sealed class SqsEmulator : IAsyncDisposable
+public sealed class SqsEmulator : AwsEmulator
 {
-    private readonly SqsEmulatorOptions _options;
     private readonly SqsBackend _backend;
-    private readonly SqsProtocol _protocol;
-    private LoopbackServer? _server;
 
-    private SqsEmulator(SqsEmulatorOptions options)
-    {
-        _options = options;
-        _backend = new SqsBackend(options);
-        _protocol = new SqsProtocol(options, _backend);
-    }
-
-    /// <summary>Gets the base address, for example <c>http://127.0.0.1:49152/</c>.</summary>
-    public Uri Endpoint => Server.Endpoint;
-
-    /// <summary>Gets the region the emulator serves.</summary>
-    public string Region => _options.Region;
-
-    /// <summary>Gets the account id in queue URLs and ARNs.</summary>
-    public string AccountId => _options.AccountId;
-
-    /// <summary>Gets the access key id the emulator accepts.</summary>
-    public string AccessKeyId => _options.AccessKeyId;
-
-    /// <summary>Gets the secret access key the emulator verifies signatures with (a test value, not a real credential).</summary>
-    public string SecretAccessKey => _options.SecretAccessKey;
-
-    /// <summary>Gets the fault knobs: latency, throttling, server errors and dropped connections.</summary>
-    public EmulatorFaults Faults => _protocol.Faults;
-
-    /// <summary>Gets every request, counted per operation name (for example <c>ReceiveMessage</c>).</summary>
-    public EmulatorTraffic Traffic => _protocol.Traffic;
+    private SqsEmulator(SqsEmulatorOptions options, SqsBackend backend)
+        : base(new SqsProtocol(options, backend), options) => _backend = backend;
 
     /// <summary>Gets the names of the queues that exist, in order.</summary>
     public IReadOnlyList<string> QueueNames => [.. _backend.Queues.Select(q => q.Name).Order(StringComparer.Ordinal)];
-
-    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The emulator is not started.");
 
     /// <summary>Starts an emulator on a loopback port.</summary>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator; dispose it to stop.</returns>
-    public static async Task<SqsEmulator> StartAsync(SqsEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<SqsEmulator> StartAsync(SqsEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SqsEmulatorOptions();
         options.Validate();
-        var emulator = new SqsEmulator(options);
-        emulator._server = await LoopbackServer.StartAsync(emulator._protocol.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
-        emulator._backend.Endpoint = emulator._server.Endpoint;
-        return emulator;
+        return ListenAsync(new SqsEmulator(options, new SqsBackend(options)), options, useHttps: false, cancellationToken);
     }
 
     /// <summary>Creates a queue (or returns the existing one) and gives its URL.</summary>
@@ -135,28 +102,6 @@ public sealed class SqsEmulator : IAsyncDisposable
     /// <returns>The count.</returns>
     public int CountSubscribers(string topic) => _backend.Topics.SubscriberCount(topic);
 
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <inheritdoc/>
-    public override string ToString() => _server is null ? "SqsEmulator (stopped)" : $"SqsEmulator {Endpoint} ({Region})";
-
-    private static T Seed<T>(Func<T> action)
-    {
-        try
-        {
-            return action();
-        }
-        catch (AwsEmulatorException ex)
-        {
-            throw new InvalidOperationException($"{ex.Code}: {ex.Message}", ex);
-        }
-    }
+    // Queue URLs carry the endpoint, known only once the server listens.
+    private protected override void OnStarted(Uri endpoint) => _backend.Endpoint = endpoint;
 }

@@ -1,25 +1,10 @@
 namespace Secrets.Client.Testing;
 
 /// <summary>Settings for an <see cref="SqsEmulator"/>.</summary>
-public sealed class SqsEmulatorOptions : EmulatorOptions
+public sealed class SqsEmulatorOptions : AwsEmulatorOptions
 {
-    /// <summary>Gets or sets the region the emulator serves; requests signed for another region are refused. Default <c>us-east-1</c>.</summary>
-    public string Region { get; set; } = "us-east-1";
-
-    /// <summary>Gets or sets the twelve-digit account id used in queue URLs and ARNs. Default <c>123456789012</c>.</summary>
-    public string AccountId { get; set; } = "123456789012";
-
-    /// <summary>Gets or sets the access key id the emulator accepts. Default <c>AKIAEMULATOR00000001</c>.</summary>
-    public string AccessKeyId { get; set; } = "AKIAEMULATOR00000001";
-
-    /// <summary>Gets or sets the secret access key the emulator verifies signatures with. A fixed, public test value by default.</summary>
-    public string SecretAccessKey { get; set; } = "emulator/secret/access/key/not/a/real/one0";
-
     /// <summary>Gets or sets a value indicating whether SigV4 signatures are verified. Default <see langword="true"/>.</summary>
     public bool RequireSignature { get; set; } = true;
-
-    /// <summary>Gets or sets how far a request's <c>X-Amz-Date</c> may be from the emulator's clock. Default 15 minutes.</summary>
-    public TimeSpan MaxClockSkew { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>Gets or sets the longest long poll accepted (<c>WaitTimeSeconds</c>), 20 seconds as in SQS.</summary>
     public int MaxWaitTimeSeconds { get; set; } = 20;

@@ -10,32 +10,23 @@ namespace Secrets.Client.Testing;
 /// for the signing name <c>sqs</c>; errors as <c>{"__type":"com.amazonaws.sqs#Code","message"}</c> with the
 /// <c>x-amzn-query-error</c> header older clients map from.
 /// </summary>
-internal sealed class SqsProtocol : EmulatorProtocol
+internal sealed class SqsProtocol : AwsJsonProtocol
 {
-    private const string JsonContentType = "application/x-amz-json-1.0";
-    private const string TargetPrefix = "AmazonSQS.";
     private readonly SqsEmulatorOptions _options;
-    private readonly AwsSigV4Verifier _verifier;
 
     public SqsProtocol(SqsEmulatorOptions options, SqsBackend backend)
-        : base(options)
+        : base(options, signingName: "sqs", jsonVersion: "1.0", "AmazonSQS.")
     {
         _options = options;
         Backend = backend;
-        _verifier = new AwsSigV4Verifier("sqs", options.Region, options.TimeProvider, options.MaxClockSkew);
     }
 
     public SqsBackend Backend { get; }
 
-    public override string ContentType => JsonContentType;
-
     public override EmulatorException TooLarge() => new AwsEmulatorException("InvalidParameterValue", "The request body is too large.", HttpStatusCode.RequestEntityTooLarge);
 
-    protected override void OnRequestStarted(EmulatorCall call) =>
-        call.Context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-
     protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call) =>
-        AwsJsonProtocolCall.AuthenticateAsync(this, call, TargetPrefix, rootPathOnly: false, _options.RequireSignature, _verifier, DefaultPrincipal, _options.AccountId);
+        AuthenticateJsonCallAsync(call, rootPathOnly: false, _options.RequireSignature);
 
     protected override EmulatorException Throttled(EmulatorCall call) => new AwsEmulatorException("RequestThrottled", "Request is throttled.");
 
@@ -63,13 +54,13 @@ internal sealed class SqsProtocol : EmulatorProtocol
 
     protected override async Task RouteAsync(EmulatorCall call)
     {
-        if (!call.Request.ContentType?.StartsWith(JsonContentType, StringComparison.OrdinalIgnoreCase) ?? true)
+        if (!call.Request.ContentType?.StartsWith(ContentType, StringComparison.OrdinalIgnoreCase) ?? true)
         {
-            throw new AwsEmulatorException("InvalidParameterValue", $"Content-Type must be {JsonContentType}.");
+            throw new AwsEmulatorException("InvalidParameterValue", $"Content-Type must be {ContentType}.");
         }
 
         using var document = await call.ReadObjectAsync(() => new AwsEmulatorException("SerializationException", "The request body must be a JSON object.")).ConfigureAwait(false);
-        var operation = call.Header("X-Amz-Target")[TargetPrefix.Length..];
+        var operation = OperationOf(call)!;
         if (operation == "ReceiveMessage")
         {
             var write = await Backend.ReceiveAsync(document.RootElement, call.Aborted).ConfigureAwait(false);
@@ -79,9 +70,4 @@ internal sealed class SqsProtocol : EmulatorProtocol
 
         await call.ObjectAsync(200, w => Backend.Dispatch(operation, document.RootElement, w, call.Principal.Name)).ConfigureAwait(false);
     }
-
-    private EmulatorPrincipal? DefaultPrincipal(EmulatorCredential credential) =>
-        credential.Value == _options.AccessKeyId
-            ? new EmulatorPrincipal($"arn:aws:iam::{_options.AccountId}:user/emulator", _options.SecretAccessKey)
-            : null;
 }

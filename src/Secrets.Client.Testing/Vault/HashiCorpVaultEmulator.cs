@@ -15,16 +15,15 @@ namespace Secrets.Client.Testing;
 /// // VAULT_ADDR = vault.Address, VAULT_TOKEN = vault.RootToken
 /// </code>
 /// </example>
-public sealed class HashiCorpVaultEmulator : IAsyncDisposable
+public sealed class HashiCorpVaultEmulator : LoopbackEmulator
 {
-    private readonly LoopbackServer _server;
     private readonly VaultEmulatorState _state;
     private readonly VaultProtocol _protocol;
     private readonly HashiCorpVaultEmulatorOptions _options;
 
-    private HashiCorpVaultEmulator(LoopbackServer server, VaultEmulatorState state, VaultProtocol protocol, HashiCorpVaultEmulatorOptions options, string rootToken, string jwt, string roleId, string secretId)
+    private HashiCorpVaultEmulator(VaultProtocol protocol, VaultEmulatorState state, HashiCorpVaultEmulatorOptions options, string rootToken, string jwt, string roleId, string secretId)
+        : base(protocol)
     {
-        _server = server;
         _state = state;
         _protocol = protocol;
         RootToken = rootToken;
@@ -35,8 +34,8 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
         AppRoleSecretId = secretId;
     }
 
-    /// <summary>Gets the address, for example <c>http://127.0.0.1:49152/</c> (what <c>VAULT_ADDR</c> holds).</summary>
-    public Uri Address => _server.Endpoint;
+    /// <summary>Gets the address, for example <c>http://127.0.0.1:49152/</c> (what <c>VAULT_ADDR</c> holds): the <see cref="LoopbackEmulator.Endpoint"/>.</summary>
+    public Uri Address => Endpoint;
 
     /// <summary>Gets the root token: it never expires and may do anything, as in Vault's dev server.</summary>
     public string RootToken { get; }
@@ -53,9 +52,6 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
     /// <summary>Gets the AppRole secret id the emulator accepts.</summary>
     public string AppRoleSecretId { get; }
 
-    /// <summary>Gets the fault knobs: latency, throttling (429 with <c>Retry-After</c>), 500 and dropped connections.</summary>
-    public EmulatorFaults Faults => _protocol.Faults;
-
     /// <summary>Gets the request counters.</summary>
     public HashiCorpVaultEmulatorCounters Counters => _protocol.Counters;
 
@@ -71,9 +67,6 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
 
     /// <summary>Cuts every event subscription's connection abruptly, as a Vault restart would.</summary>
     public void DisconnectEventSubscribers() => _protocol.Events.DisconnectAll();
-
-    /// <summary>Gets every request, counts per operation, and the principals requests came from.</summary>
-    public EmulatorTraffic Traffic => _protocol.Traffic;
 
     /// <summary>Gets or sets a value indicating whether the Vault is sealed: every request but <c>sys/health</c> then gets 503 <c>Vault is sealed</c>.</summary>
     public bool Sealed
@@ -99,7 +92,7 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
     /// <param name="options">Settings, or <see langword="null"/> for the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator.</returns>
-    public static async Task<HashiCorpVaultEmulator> StartAsync(HashiCorpVaultEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<HashiCorpVaultEmulator> StartAsync(HashiCorpVaultEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new HashiCorpVaultEmulatorOptions();
         options.Validate();
@@ -116,9 +109,8 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
         var state = new VaultEmulatorState(options.TimeProvider, options.Mounts);
         state.Tokens[root] = new VaultEmulatedToken { Token = root, Accessor = VaultEmulatorState.NewId(string.Empty), Method = "root", IssuedAt = state.Now };
         state.Events = new VaultEventBus(options.TimeProvider);
-        var protocol = new VaultProtocol(state, options, jwt, roleId, secretId);
-        var server = await LoopbackServer.StartAsync(protocol.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
-        return new HashiCorpVaultEmulator(server, state, protocol, options, root, jwt, roleId, secretId);
+        var emulator = new HashiCorpVaultEmulator(new VaultProtocol(state, options, jwt, roleId, secretId), state, options, root, jwt, roleId, secretId);
+        return ListenAsync(emulator, options, useHttps: false, cancellationToken);
     }
 
     /// <summary>Writes a new version of a KV v2 secret directly, without a request.</summary>
@@ -229,13 +221,6 @@ public sealed class HashiCorpVaultEmulator : IAsyncDisposable
             }
         }
     }
-
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
-
-    /// <inheritdoc/>
-    public override string ToString() => $"{nameof(HashiCorpVaultEmulator)}({Address})";
 
     private void Change(string mount, string path, int[] versions, Action<VaultKvStoredVersion> change)
     {
