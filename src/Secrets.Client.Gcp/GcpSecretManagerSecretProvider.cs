@@ -296,14 +296,14 @@ public class GcpSecretManagerSecretProvider : SecretProvider
     {
         using var activity = StartActivity(operation, location);
         var started = _telemetry.Started();
-        var (body, length) = GcpJsonWriter.AddVersion(value);
+        var (body, length) = GcpRequestBodies.AddVersion(value);
         try
         {
             var path = location.SecretPath + ":addVersion";
             var (status, document) = await _api.PostAsync(location, path, body, length, cancellationToken).ConfigureAwait(false);
             if (status == HttpStatusCode.NotFound && createIfMissing)
             {
-                var create = GcpJsonWriter.CreateSecret.ToArray();
+                var create = GcpRequestBodies.CreateSecret.ToArray();
                 // 409 means another writer created it first, which is as good.
                 var (_, created) = await _api.PostAsync(location, $"v1/projects/{Uri.EscapeDataString(location.Project)}/secrets?secretId={location.SecretId}", create, create.Length, cancellationToken).ConfigureAwait(false);
                 created?.Dispose();

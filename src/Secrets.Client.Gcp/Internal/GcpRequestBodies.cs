@@ -5,7 +5,7 @@ using System.Globalization;
 namespace Secrets.Client.Gcp;
 
 /// <summary>Writes request bodies that carry a secret straight from secret memory into a pooled buffer the caller wipes.</summary>
-internal static class GcpJsonWriter
+internal static class GcpRequestBodies
 {
     /// <summary>The body of <c>secrets.create</c>: automatic replication.</summary>
     public static ReadOnlySpan<byte> CreateSecret => "{\"replication\":{\"automatic\":{}}}"u8;
