@@ -38,6 +38,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     private readonly AwsSecretsManagerSecretProviderOptions _options = null!;
     private readonly SecretHttpTransport _transport = null!;
     private readonly SecretProviderMetrics _metrics = null!;
+    private readonly AwsLocationResolver _locations = null!;
     private readonly AwsCredentials _credentials = null!;
     private readonly AwsApiClient _api = null!;
     private readonly AwsBatchFetcher _batch = null!;
@@ -81,6 +82,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
             _ = _endpoint.Value;
         }
 
+        _locations = new AwsLocationResolver(Name);
         _credentials = new AwsCredentials(Name, options, _logger);
         _metrics = new SecretProviderMetrics(Name, "aws-secrets-manager", meterFactory);
         _transport = new SecretHttpTransport(Name, options.HttpHandler, time, _metrics);
@@ -141,7 +143,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <returns>The secret, owned by the caller.</returns>
     public override async ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
-        CheckReference(reference);
+        _locations.Check(reference);
         if (_agentUrl is not null)
         {
             using var agentResponse = await _api.SendToAgentAsync(reference, cancellationToken).ConfigureAwait(false);
@@ -158,7 +160,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <returns>The metadata; <see cref="SecretProperties.Version"/> changes exactly when the value does.</returns>
     public override async ValueTask<SecretProperties> GetPropertiesAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
-        CheckReference(reference);
+        _locations.Check(reference);
         var description = await DescribeAsync(reference.Path, cancellationToken).ConfigureAwait(false);
         if (description.DeletedDate is not null)
         {
@@ -182,7 +184,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     public override async ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(references);
-        return await _batch.GetSecretsAsync(references, canBatch: _agentUrl is null, _options.MaxConcurrentRequests, CheckReference, cancellationToken).ConfigureAwait(false);
+        return await _batch.GetSecretsAsync(references, canBatch: _agentUrl is null, _options.MaxConcurrentRequests, _locations.Check, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Lists the secrets whose names start with <paramref name="prefix"/> (case-sensitive) with <c>ListSecrets</c>, following its paging.</summary>
@@ -215,7 +217,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <returns>Each version's id, staging labels and creation time.</returns>
     internal async IAsyncEnumerable<SecretProperties> ListSecretVersionsAsync(SecretReference reference, bool includeDeprecated = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        CheckReference(reference);
+        _locations.Check(reference);
         string? next = null;
         do
         {
@@ -272,7 +274,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <returns>The metadata of the version the rotation creates.</returns>
     public override async ValueTask<SecretProperties> RotateSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
-        CheckReference(reference);
+        _locations.Check(reference);
         using var response = await _api.SendAsync("RotateSecret", AwsRequestBodies.RotateSecret(reference.Path), reference.Path, cancellationToken).ConfigureAwait(false);
         var result = AwsResponseReader.ReadWriteResult(response.Body, Name, reference.Path);
         return new SecretProperties(Name, result.Name ?? reference.Path) { Version = result.VersionId, Stages = result.Stages };
@@ -297,20 +299,6 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         _metrics?.Dispose();
         _credentials?.Dispose();
         await base.DisposeAsyncCore().ConfigureAwait(false);
-    }
-
-    private void CheckReference(SecretReference reference)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        if (reference.Provider is not null && reference.Provider != Name)
-        {
-            throw new InvalidSecretReferenceException(reference.ToString(), $"it names provider '{reference.Provider}', not '{Name}'.", Name);
-        }
-
-        if (reference.Path.Length > 2048)
-        {
-            throw new InvalidSecretReferenceException(reference.ToString(), "an AWS secret id is at most 2048 characters.", Name);
-        }
     }
 
     private async IAsyncEnumerable<SecretProperties> ListCoreAsync(AwsSecretFilter[] filters, string? prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
