@@ -87,7 +87,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         _metrics = new SecretProviderMetrics(Name, "aws-secrets-manager", meterFactory);
         _transport = new SecretHttpTransport(Name, options.HttpHandler, time, _metrics);
         _api = new AwsApiClient(Name, options, _transport, _endpoint, _agentUrl, _credentials, _logger);
-        _batch = new AwsBatchFetcher(Name, _api, _logger, GetSecretAsync);
+        _batch = new AwsBatchFetcher(Name, _locations, _api, _logger, GetSecretAsync);
     }
 
     /// <summary>
@@ -184,7 +184,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     public override async ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(references);
-        return await _batch.GetSecretsAsync(references, canBatch: _agentUrl is null, _options.MaxConcurrentRequests, _locations.Check, cancellationToken).ConfigureAwait(false);
+        return await _batch.GetSecretsAsync(references, canBatch: _agentUrl is null, _options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Lists the secrets whose names start with <paramref name="prefix"/> (case-sensitive) with <c>ListSecrets</c>, following its paging.</summary>

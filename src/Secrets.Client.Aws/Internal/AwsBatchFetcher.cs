@@ -8,11 +8,11 @@ namespace Secrets.Client.Aws;
 /// hands each reference its own result: the value, or that secret's error. References the batch cannot serve (a pinned
 /// version or stage, or the local agent) and callers not allowed the batch call are fetched one by one.
 /// </summary>
-internal sealed class AwsBatchFetcher(string provider, AwsApiClient api, ILogger logger, Func<SecretReference, CancellationToken, ValueTask<Secret>> getOne)
+internal sealed class AwsBatchFetcher(string provider, AwsLocationResolver locations, AwsApiClient api, ILogger logger, Func<SecretReference, CancellationToken, ValueTask<Secret>> getOne)
 {
     public const int BatchLimit = 20;
 
-    public async ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, bool canBatch, int maxConcurrentRequests, Action<SecretReference> checkReference, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, bool canBatch, int maxConcurrentRequests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(references);
         var results = new SecretResult?[references.Count];
@@ -21,7 +21,7 @@ internal sealed class AwsBatchFetcher(string provider, AwsApiClient api, ILogger
         for (var i = 0; i < references.Count; i++)
         {
             var reference = references[i];
-            checkReference(reference);
+            locations.Check(reference);
             if (canBatch && reference.Version is null && (reference.Stage is null || reference.Stage == AwsSecretsManagerSecretProvider.CurrentStage))
             {
                 if (!batchable.TryGetValue(reference.Path, out var indexes))
