@@ -1,14 +1,7 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
-using System.Text.Unicode;
 using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.Credentials;
-using Amazon.Runtime.Signing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Secrets.Client.Transport;
@@ -41,23 +34,17 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <summary>The staging label of a version being rotated in.</summary>
     public const string PendingStage = "AWSPENDING";
 
-    private const string Service = "secretsmanager";
-    private const string AmzJson = "application/x-amz-json-1.1";
-    private const int MaxResponseBytes = 16 * 1024 * 1024;
-    private const int BatchLimit = 20;
 
     private readonly AwsSecretsManagerSecretProviderOptions _options = null!;
     private readonly SecretHttpTransport _transport = null!;
     private readonly SecretProviderMetrics _metrics = null!;
-    private readonly AWSCredentials? _configuredCredentials;
-    private readonly DefaultAWSCredentialsIdentityResolver? _credentialChain;
+    private readonly AwsLocationResolver _locations = null!;
+    private readonly AwsCredentials _credentials = null!;
+    private readonly AwsApiClient _api = null!;
+    private readonly AwsBatchFetcher _batch = null!;
     private readonly Lazy<(RegionEndpoint Region, Uri ServiceUrl)> _endpoint = null!;
     private readonly Uri? _agentUrl;
     private readonly ILogger _logger = NullLogger.Instance;
-    private readonly TimeProvider _time = TimeProvider.System;
-    private readonly bool _fixedSigningTime;
-    private readonly AwsCallerIdentity _callerIdentity = new();
-    private string? _identity;
 
     /// <summary>Initializes a new instance of the <see cref="AwsSecretsManagerSecretProvider"/> class, for mocking.</summary>
     protected AwsSecretsManagerSecretProvider()
@@ -76,8 +63,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     {
         options.Validate(Name);
         _options = options;
-        _time = options.TimeProvider ?? TimeProvider.System;
-        _fixedSigningTime = _time != TimeProvider.System;
+        var time = options.TimeProvider ?? TimeProvider.System;
         _logger = loggerFactory?.CreateLogger<AwsSecretsManagerSecretProvider>() ?? NullLogger<AwsSecretsManagerSecretProvider>.Instance;
         if (options.Endpoint is not null)
         {
@@ -96,10 +82,12 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
             _ = _endpoint.Value;
         }
 
-        _configuredCredentials = AwsCredentialFactory.Create(options, Name);
-        _credentialChain = _configuredCredentials is null ? new DefaultAWSCredentialsIdentityResolver() : null;
+        _locations = new AwsLocationResolver(Name);
+        _credentials = new AwsCredentials(Name, options, _logger);
         _metrics = new SecretProviderMetrics(Name, "aws-secrets-manager", meterFactory);
-        _transport = new SecretHttpTransport(Name, options.HttpHandler, _time, _metrics);
+        _transport = new SecretHttpTransport(Name, options.HttpHandler, time, _metrics);
+        _api = new AwsApiClient(Name, options, _transport, _endpoint, _agentUrl, _credentials, _logger);
+        _batch = new AwsBatchFetcher(Name, _locations, _api, _logger, GetSecretAsync);
     }
 
     /// <summary>
@@ -107,7 +95,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// identity, container credentials, instance metadata) the ARN STS <c>GetCallerIdentity</c> reports (an assumed role),
     /// resolved once per credential and again when they roll; otherwise the access key id. Never the secret key.
     /// </summary>
-    public override string? Identity => Volatile.Read(ref _identity);
+    public override string? Identity => _credentials?.Identity;
 
     /// <summary>
     /// Resolves <see cref="Identity"/> without reading a secret: credentials from the chain and, for temporary ones, STS
@@ -126,8 +114,8 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         AWSCredentials? credentials = null;
         try
         {
-            credentials = await ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false);
-            await RememberIdentityAsync(credentials, _endpoint.Value.Region, cancellationToken).ConfigureAwait(false);
+            credentials = await _credentials.ResolveAsync(cancellationToken).ConfigureAwait(false);
+            await _credentials.RememberIdentityAsync(credentials, _endpoint.Value.Region, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or InvalidOperationException)
         {
@@ -138,7 +126,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     }
 
     /// <summary>Gets 20, the most secret ids one <c>BatchGetSecretValue</c> call takes.</summary>
-    public override int MaxBatchSize => BatchLimit;
+    public override int MaxBatchSize => AwsBatchFetcher.BatchLimit;
 
     /// <summary>Gets <see langword="true"/>: <c>ListSecrets</c> is supported.</summary>
     public override bool SupportsListing => true;
@@ -155,14 +143,14 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <returns>The secret, owned by the caller.</returns>
     public override async ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
-        CheckReference(reference);
+        _locations.Check(reference);
         if (_agentUrl is not null)
         {
-            using var agentResponse = await SendToAgentAsync(reference, cancellationToken).ConfigureAwait(false);
+            using var agentResponse = await _api.SendToAgentAsync(reference, cancellationToken).ConfigureAwait(false);
             return AwsResponseReader.ReadSecretValue(agentResponse.Body, Name, reference.Path);
         }
 
-        using var response = await SendAsync("GetSecretValue", BuildGetBody(reference), reference.Path, cancellationToken).ConfigureAwait(false);
+        using var response = await _api.SendAsync("GetSecretValue", AwsRequestBodies.GetSecretValue(reference), reference.Path, cancellationToken).ConfigureAwait(false);
         return AwsResponseReader.ReadSecretValue(response.Body, Name, reference.Path);
     }
 
@@ -172,7 +160,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <returns>The metadata; <see cref="SecretProperties.Version"/> changes exactly when the value does.</returns>
     public override async ValueTask<SecretProperties> GetPropertiesAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
-        CheckReference(reference);
+        _locations.Check(reference);
         var description = await DescribeAsync(reference.Path, cancellationToken).ConfigureAwait(false);
         if (description.DeletedDate is not null)
         {
@@ -196,51 +184,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     public override async ValueTask<IReadOnlyList<SecretResult>> GetSecretsAsync(IReadOnlyList<SecretReference> references, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(references);
-        var results = new SecretResult?[references.Count];
-        var batchable = new Dictionary<string, List<int>>(StringComparer.Ordinal);
-        var single = new List<int>();
-        for (var i = 0; i < references.Count; i++)
-        {
-            var reference = references[i];
-            CheckReference(reference);
-            if (_agentUrl is null && reference.Version is null && (reference.Stage is null || reference.Stage == CurrentStage))
-            {
-                if (!batchable.TryGetValue(reference.Path, out var indexes))
-                {
-                    batchable[reference.Path] = indexes = [];
-                }
-
-                indexes.Add(i);
-            }
-            else
-            {
-                single.Add(i);
-            }
-        }
-
-        try
-        {
-            // Start-up loads are latency-bound: a few batch calls in flight at once cut the wall time by that factor.
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxConcurrentRequests), CancellationToken = cancellationToken };
-            await Parallel.ForEachAsync(batchable.Keys.Chunk(BatchLimit), parallel, async (chunk, token) =>
-                await BatchGetAsync(references, chunk, batchable, results, token).ConfigureAwait(false)).ConfigureAwait(false);
-
-            foreach (var index in single)
-            {
-                results[index] = await GetOneAsync(references[index], cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch
-        {
-            foreach (var result in results)
-            {
-                result?.Secret?.Dispose();
-            }
-
-            throw;
-        }
-
-        return results!;
+        return await _batch.GetSecretsAsync(references, canBatch: _agentUrl is null, _options.MaxConcurrentRequests, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Lists the secrets whose names start with <paramref name="prefix"/> (case-sensitive) with <c>ListSecrets</c>, following its paging.</summary>
@@ -273,27 +217,12 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <returns>Each version's id, staging labels and creation time.</returns>
     internal async IAsyncEnumerable<SecretProperties> ListSecretVersionsAsync(SecretReference reference, bool includeDeprecated = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        CheckReference(reference);
+        _locations.Check(reference);
         string? next = null;
         do
         {
-            var body = new PooledBuffer();
-            var writer = new AwsJsonWriter(body);
-            writer.String("SecretId", reference.Path);
-            writer.Number("MaxResults", 100);
-            if (includeDeprecated)
-            {
-                writer.Boolean("IncludeDeprecated", true);
-            }
-
-            if (next is not null)
-            {
-                writer.String("NextToken", next);
-            }
-
-            writer.End();
             var page = new List<SecretProperties>();
-            using (var response = await SendAsync("ListSecretVersionIds", body, reference.Path, cancellationToken).ConfigureAwait(false))
+            using (var response = await _api.SendAsync("ListSecretVersionIds", AwsRequestBodies.ListSecretVersionIds(reference.Path, includeDeprecated, next), reference.Path, cancellationToken).ConfigureAwait(false))
             {
                 next = AwsResponseReader.ReadVersionList(response.Body, Name, reference.Path, page);
             }
@@ -326,12 +255,12 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         (string? Name, string? VersionId, string[] Stages) result;
         try
         {
-            using var response = await SendAsync("PutSecretValue", BuildWriteBody("SecretId", name, value), name, cancellationToken).ConfigureAwait(false);
+            using var response = await _api.SendAsync("PutSecretValue", AwsRequestBodies.WriteSecret("SecretId", name, value), name, cancellationToken).ConfigureAwait(false);
             result = AwsResponseReader.ReadWriteResult(response.Body, Name, name);
         }
         catch (SecretNotFoundException ex) when (ex.ErrorCode == "ResourceNotFoundException")
         {
-            using var response = await SendAsync("CreateSecret", BuildWriteBody("Name", name, value), name, cancellationToken).ConfigureAwait(false);
+            using var response = await _api.SendAsync("CreateSecret", AwsRequestBodies.WriteSecret("Name", name, value), name, cancellationToken).ConfigureAwait(false);
             result = AwsResponseReader.ReadWriteResult(response.Body, Name, name);
             result.Stages = [CurrentStage];
         }
@@ -345,14 +274,8 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     /// <returns>The metadata of the version the rotation creates.</returns>
     public override async ValueTask<SecretProperties> RotateSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
-        CheckReference(reference);
-        var body = new PooledBuffer();
-        var writer = new AwsJsonWriter(body);
-        writer.String("SecretId", reference.Path);
-        writer.String("ClientRequestToken", Guid.NewGuid().ToString());
-        writer.Boolean("RotateImmediately", true);
-        writer.End();
-        using var response = await SendAsync("RotateSecret", body, reference.Path, cancellationToken).ConfigureAwait(false);
+        _locations.Check(reference);
+        using var response = await _api.SendAsync("RotateSecret", AwsRequestBodies.RotateSecret(reference.Path), reference.Path, cancellationToken).ConfigureAwait(false);
         var result = AwsResponseReader.ReadWriteResult(response.Body, Name, reference.Path);
         return new SecretProperties(Name, result.Name ?? reference.Path) { Version = result.VersionId, Stages = result.Stages };
     }
@@ -374,190 +297,8 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
     {
         _transport?.Dispose();
         _metrics?.Dispose();
-        _credentialChain?.Dispose();
+        _credentials?.Dispose();
         await base.DisposeAsyncCore().ConfigureAwait(false);
-    }
-
-    private static PooledBuffer BuildGetBody(SecretReference reference)
-    {
-        var body = new PooledBuffer(256);
-        var writer = new AwsJsonWriter(body);
-        writer.String("SecretId", reference.Path);
-        if (reference.Version is not null)
-        {
-            writer.String("VersionId", reference.Version);
-        }
-
-        if (reference.Stage is not null)
-        {
-            writer.String("VersionStage", reference.Stage);
-        }
-
-        writer.End();
-        return body;
-    }
-
-    private static PooledBuffer BuildWriteBody(string idProperty, string name, SecretValue value)
-    {
-        var body = new PooledBuffer(value.Length * 2 + 256);
-        try
-        {
-            using var lease = value.Lease();
-            var writer = new AwsJsonWriter(body);
-            writer.String(idProperty, name);
-            writer.String("ClientRequestToken", Guid.NewGuid().ToString());
-            if (Utf8.IsValid(lease.Span))
-            {
-                writer.Utf8String("SecretString", lease.Span);
-            }
-            else
-            {
-                writer.Base64("SecretBinary", lease.Span);
-            }
-
-            writer.End();
-            return body;
-        }
-        catch
-        {
-            body.Dispose();
-            throw;
-        }
-    }
-
-    private void CheckReference(SecretReference reference)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        if (reference.Provider is not null && reference.Provider != Name)
-        {
-            throw new InvalidSecretReferenceException(reference.ToString(), $"it names provider '{reference.Provider}', not '{Name}'.", Name);
-        }
-
-        if (reference.Path.Length > 2048)
-        {
-            throw new InvalidSecretReferenceException(reference.ToString(), "an AWS secret id is at most 2048 characters.", Name);
-        }
-    }
-
-    private async ValueTask<SecretResult> GetOneAsync(SecretReference reference, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return SecretResult.Success(reference, await GetSecretAsync(reference, cancellationToken).ConfigureAwait(false));
-        }
-        catch (SecretStoreException ex)
-        {
-            return SecretResult.Failure(reference, ex);
-        }
-    }
-
-    private async ValueTask BatchGetAsync(IReadOnlyList<SecretReference> references, string[] ids, Dictionary<string, List<int>> indexes, SecretResult?[] results, CancellationToken cancellationToken)
-    {
-        var values = new List<(Secret Secret, string? Arn)>();
-        var errors = new List<(string SecretId, string Code, string? Message)>();
-        try
-        {
-            string? next = null;
-            do
-            {
-                var body = new PooledBuffer();
-                var writer = new AwsJsonWriter(body);
-                writer.StringArray("SecretIdList", ids);
-                if (next is not null)
-                {
-                    writer.String("NextToken", next);
-                }
-
-                writer.End();
-                using var response = await SendAsync("BatchGetSecretValue", body, secretName: null, cancellationToken).ConfigureAwait(false);
-                next = AwsResponseReader.ReadBatch(response.Body, Name, values, errors);
-            }
-            while (next is not null);
-        }
-        catch (SecretAccessDeniedException) when (values.Count == 0)
-        {
-            // Callers allowed GetSecretValue but not BatchGetSecretValue still get their secrets, one call each.
-            AwsLog.BatchDenied(_logger, ids.Length);
-            foreach (var id in ids)
-            {
-                foreach (var index in indexes[id])
-                {
-                    results[index] = await GetOneAsync(references[index], cancellationToken).ConfigureAwait(false);
-                }
-            }
-
-            return;
-        }
-        catch (SecretStoreException ex) when (ex is not SecretFormatException)
-        {
-            foreach (var (secret, _) in values)
-            {
-                secret.Dispose();
-            }
-
-            foreach (var id in ids)
-            {
-                foreach (var index in indexes[id])
-                {
-                    results[index] = SecretResult.Failure(references[index], ex);
-                }
-            }
-
-            return;
-        }
-
-        var unclaimed = new HashSet<string>(ids, StringComparer.Ordinal);
-        foreach (var (secret, arn) in values)
-        {
-            var id = ids.FirstOrDefault(i => unclaimed.Contains(i) && Names(i, secret.Name, arn));
-            if (id is null)
-            {
-                secret.Dispose();
-                continue;
-            }
-
-            unclaimed.Remove(id);
-            var first = true;
-            foreach (var index in indexes[id])
-            {
-                // Each result owns its secret, so duplicates of one id get their own copy.
-                results[index] = SecretResult.Success(references[index], first ? secret : Copy(secret));
-                first = false;
-            }
-        }
-
-        foreach (var (secretId, code, message) in errors)
-        {
-            var id = unclaimed.FirstOrDefault(i => i == secretId) ?? unclaimed.FirstOrDefault(i => Names(i, secretId, secretId));
-            if (id is null)
-            {
-                continue;
-            }
-
-            unclaimed.Remove(id);
-            var error = AwsErrorMapper.Map(Name, id, code, message, HttpStatusCode.BadRequest, retryAfter: null);
-            foreach (var index in indexes[id])
-            {
-                results[index] = SecretResult.Failure(references[index], error);
-            }
-        }
-
-        foreach (var id in unclaimed)
-        {
-            foreach (var index in indexes[id])
-            {
-                results[index] = SecretResult.Failure(references[index], new SecretNotFoundException(Name, id, "BatchGetSecretValue returned neither a value nor an error for it."));
-            }
-        }
-    }
-
-    private static bool Names(string id, string name, string? arn) =>
-        id == name || (arn is not null && (id == arn || (id.StartsWith("arn:", StringComparison.Ordinal) && arn.StartsWith(id + "-", StringComparison.Ordinal) && arn.Length == id.Length + 7)));
-
-    private static Secret Copy(Secret secret)
-    {
-        using var lease = secret.Value.Lease();
-        return new Secret(secret.Properties, SecretValue.FromBytes(lease.Span));
     }
 
     private async IAsyncEnumerable<SecretProperties> ListCoreAsync(AwsSecretFilter[] filters, string? prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -565,22 +306,8 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
         string? next = null;
         do
         {
-            var body = new PooledBuffer();
-            var writer = new AwsJsonWriter(body);
-            writer.Number("MaxResults", 100);
-            if (filters.Length > 0)
-            {
-                writer.Filters("Filters", filters);
-            }
-
-            if (next is not null)
-            {
-                writer.String("NextToken", next);
-            }
-
-            writer.End();
             var page = new List<AwsSecretDescription>();
-            using (var response = await SendAsync("ListSecrets", body, prefix, cancellationToken).ConfigureAwait(false))
+            using (var response = await _api.SendAsync("ListSecrets", AwsRequestBodies.ListSecrets(filters, next), prefix, cancellationToken).ConfigureAwait(false))
             {
                 next = AwsResponseReader.ReadSecretList(response.Body, Name, prefix, page);
             }
@@ -601,229 +328,7 @@ public class AwsSecretsManagerSecretProvider : SecretProvider
 
     private async ValueTask<AwsSecretDescription> DescribeAsync(string secretId, CancellationToken cancellationToken)
     {
-        var body = new PooledBuffer(256);
-        var writer = new AwsJsonWriter(body);
-        writer.String("SecretId", secretId);
-        writer.End();
-        using var response = await SendAsync("DescribeSecret", body, secretId, cancellationToken).ConfigureAwait(false);
+        using var response = await _api.SendAsync("DescribeSecret", AwsRequestBodies.DescribeSecret(secretId), secretId, cancellationToken).ConfigureAwait(false);
         return AwsResponseReader.ReadDescription(response.Body, Name, secretId);
-    }
-
-    private async ValueTask<AWSCredentials> ResolveCredentialsAsync(CancellationToken cancellationToken)
-    {
-        if (_configuredCredentials is { } configured)
-        {
-            return configured;
-        }
-
-        // The chain caches and refreshes credentials itself; asking each time lets rotated credentials roll.
-        return await _credentialChain!.ResolveIdentityAsync(null!, cancellationToken).ConfigureAwait(false)
-            ?? throw new SecretAccessDeniedException(Name, null, "No AWS credentials were found in the default chain (environment, profile, web identity, ECS, instance metadata).");
-    }
-
-    /// <summary>Signs and sends one AWS JSON 1.1 request; takes ownership of <paramref name="body"/> and clears it.</summary>
-    private async ValueTask<SecretHttpResponse> SendAsync(string operation, PooledBuffer body, string? secretName, CancellationToken cancellationToken)
-    {
-        using var requestBody = body;
-        using var activity = StartActivity(operation, secretName);
-        var started = _time.GetTimestamp();
-        var (region, serviceUrl) = _endpoint.Value;
-        var target = "secretsmanager." + operation;
-        using var request = new HttpRequestMessage(HttpMethod.Post, serviceUrl);
-        var content = new ReadOnlyMemoryContent(body.WrittenMemory);
-        content.Headers.TryAddWithoutValidation("Content-Type", AmzJson);
-        request.Content = content;
-        request.Headers.TryAddWithoutValidation("X-Amz-Target", target);
-
-        AWSCredentials? credentials = null;
-        try
-        {
-            // Hash the written bytes ourselves: the pooled array is longer than the body, and handing the signer the
-            // body would mean a managed copy of it.
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(body.WrittenSpan, hash);
-            var contentHash = Convert.ToHexStringLower(hash);
-            var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = serviceUrl };
-            signing.Headers["Content-Type"] = AmzJson;
-            signing.Headers["X-Amz-Target"] = target;
-            signing.Headers["X-Amz-Content-SHA256"] = contentHash;
-            credentials = await ResolveCredentialsAsync(cancellationToken).ConfigureAwait(false);
-            var parameters = new AWSSigV4Parameters
-            {
-                Credentials = credentials,
-                Region = region,
-                Service = Service,
-                SignedAt = _fixedSigningTime ? _time.GetUtcNow().UtcDateTime : null,
-            };
-            var signed = await AWSSigV4Signer.SignAsync(signing, parameters, cancellationToken).ConfigureAwait(false);
-
-            // The signer returns only headers it adds (Authorization, X-Amz-Date, X-Amz-Content-SHA256 and the session
-            // token), none of which the request carries yet.
-            foreach (var header in signed.Headers)
-            {
-                request.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-
-            if (!signed.Headers.ContainsKey("X-Amz-Content-SHA256"))
-            {
-                request.Headers.TryAddWithoutValidation("X-Amz-Content-SHA256", contentHash);
-            }
-
-            await RememberIdentityAsync(credentials, region, cancellationToken).ConfigureAwait(false);
-        }
-        catch (AmazonServiceException ex)
-        {
-            var explained = AwsCredentialLink.Explain(credentials, ex);
-            throw Record(operation, secretName, started, activity, (int)ex.StatusCode >= 500
-                ? new SecretUnavailableException(Name, secretName, explained, ex)
-                : new SecretAccessDeniedException(Name, secretName, explained, ex), (int)ex.StatusCode);
-        }
-        catch (AmazonClientException ex)
-        {
-            throw Record(operation, secretName, started, activity, new SecretAccessDeniedException(Name, secretName, AwsCredentialLink.Explain(credentials, ex), ex), 0);
-        }
-        catch (InvalidOperationException ex) when (credentials is not null && _credentialChain is not null)
-        {
-            // The web identity link reports an unreadable token file this way.
-            throw Record(operation, secretName, started, activity, new SecretAccessDeniedException(Name, secretName, AwsCredentialLink.Explain(credentials, ex), ex), 0);
-        }
-
-        return await ExchangeAsync(request, operation, secretName, started, activity, cancellationToken).ConfigureAwait(false);
-    }
-
-    private Activity? StartActivity(string operation, string? secretName)
-    {
-        // Without a listener there is no span to name, so skip building its name and tags.
-        if (!AwsTelemetry.ActivitySource.HasListeners())
-        {
-            return null;
-        }
-
-        var activity = AwsTelemetry.ActivitySource.StartActivity("SecretsManager." + operation, ActivityKind.Client);
-        activity?.SetTag("rpc.system", "aws-api");
-        activity?.SetTag("rpc.service", "SecretsManager");
-        activity?.SetTag("rpc.method", operation);
-        activity?.SetTag("secrets.provider", Name);
-        if (secretName is not null)
-        {
-            activity?.SetTag("secrets.name", secretName);
-        }
-
-        return activity;
-    }
-
-    private async ValueTask<SecretHttpResponse> SendToAgentAsync(SecretReference reference, CancellationToken cancellationToken)
-    {
-        using var activity = AwsTelemetry.ActivitySource.StartActivity("SecretsManager.Agent.GetSecretValue", ActivityKind.Client);
-        activity?.SetTag("secrets.provider", Name);
-        activity?.SetTag("secrets.name", reference.Path);
-        var started = _time.GetTimestamp();
-        var query = "secretsmanager/get?secretId=" + Uri.EscapeDataString(reference.Path);
-        if (reference.Version is not null)
-        {
-            query += "&versionId=" + Uri.EscapeDataString(reference.Version);
-        }
-
-        if (reference.Stage is not null)
-        {
-            query += "&versionStage=" + Uri.EscapeDataString(reference.Stage);
-        }
-
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_agentUrl!, query));
-        var token = _options.AgentToken ?? Environment.GetEnvironmentVariable("AWS_TOKEN") ?? Environment.GetEnvironmentVariable("AWS_SESSION_TOKEN");
-        if (!string.IsNullOrEmpty(token))
-        {
-            request.Headers.TryAddWithoutValidation("X-Aws-Parameters-Secrets-Token", token);
-        }
-
-        return await ExchangeAsync(request, "Agent.GetSecretValue", reference.Path, started, activity, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async ValueTask<SecretHttpResponse> ExchangeAsync(HttpRequestMessage request, string operation, string? secretName, long started, Activity? activity, CancellationToken cancellationToken)
-    {
-        SecretHttpResponse response;
-        try
-        {
-            response = await _transport.SendAsync(request, operation, secretName, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SecretStoreException ex)
-        {
-            AwsLog.TransportFailed(_logger, ex, operation, secretName);
-            throw Record(operation, secretName, started, activity, ex, 0);
-        }
-
-        var status = (int)response.Status;
-        if (response.IsSuccess)
-        {
-            Record(operation, secretName, started, activity, error: null, status);
-            return response;
-        }
-
-        using (response)
-        {
-            var (code, message) = AwsResponseReader.ReadError(response.Body);
-            if (response.Headers.TryGetValues("x-amzn-ErrorType", out var types) && AwsErrorMapper.Sanitize(types.FirstOrDefault()) is { Length: > 0 } headerCode)
-            {
-                code = headerCode;
-            }
-
-            var error = AwsErrorMapper.Map(Name, secretName, code, message, response.Status, response.RetryAfter);
-            AwsLog.RequestFailed(_logger, operation, secretName, error.ErrorCode, status);
-            throw Record(operation, secretName, started, activity, error, status);
-        }
-    }
-
-    private SecretStoreException Record(string operation, string? secretName, long started, Activity? activity, SecretStoreException? error, int status)
-    {
-        var elapsed = _transport.Record(operation, started, error);
-        if (status != 0)
-        {
-            activity?.SetTag("http.response.status_code", status);
-        }
-
-        if (error is null)
-        {
-            AwsLog.RequestSucceeded(_logger, operation, secretName, elapsed.TotalMilliseconds);
-            return null!;
-        }
-
-        activity?.SetStatus(ActivityStatusCode.Error, error.ErrorCode ?? error.GetType().Name);
-        activity?.SetTag("error.type", error.ErrorCode ?? error.GetType().Name);
-        return error;
-    }
-
-    private async ValueTask RememberIdentityAsync(AWSCredentials credentials, RegionEndpoint region, CancellationToken cancellationToken)
-    {
-        var resolved = await credentials.GetCredentialsAsync().ConfigureAwait(false);
-        if (resolved?.AccessKey is not { Length: > 0 } accessKey)
-        {
-            return;
-        }
-
-        var identity = accessKey;
-        if (_credentialChain is not null && resolved.UseToken && AwsCredentialLink.IsRefreshing(credentials))
-        {
-            try
-            {
-                identity = await _callerIdentity.ResolveAsync(credentials, accessKey, region).WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is AmazonServiceException or AmazonClientException or HttpRequestException)
-            {
-                var code = ex is AmazonServiceException service ? service.ErrorCode : ex.GetType().Name;
-                if (Options.ProductionIdentities.Count > 0)
-                {
-                    // Scoping needs the principal: an unknown one cannot be shown not to be a production one.
-                    throw new SecretAccessDeniedException(Name, null, $"Resolving the caller identity (STS GetCallerIdentity) for credentials from {AwsCredentialLink.Describe(credentials)} failed: {code}. Production-identity scoping needs it.", ex);
-                }
-
-                // The principal is for the audit; a failed lookup must not fail the read. Keep the access key id.
-                AwsLog.CallerIdentityFailed(_logger, AwsCredentialLink.Describe(credentials), code);
-            }
-        }
-
-        if (!string.Equals(Volatile.Read(ref _identity), identity, StringComparison.Ordinal))
-        {
-            Volatile.Write(ref _identity, identity);
-        }
     }
 }

@@ -1,13 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 
-using Azure;
-using Azure.Core;
-using Azure.Core.Pipeline;
-using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -50,20 +44,16 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// </summary>
     public const string EmulatorCertificateVariable = "AZURE_KEYVAULT_CERTIFICATE_PEM";
 
-    private const string KeyVaultScope = "https://vault.azure.net/.default";
-
     private readonly AzureKeyVaultSecretProviderOptions _options = null!;
     private readonly ILogger _logger = NullLogger.Instance;
-    private readonly TokenCredential _credential = null!;
-    private readonly SecretClientOptions _clientOptions = null!;
-    private readonly ConcurrentDictionary<Uri, SecretClient> _clients = new();
-    private readonly HttpClient? _http;
-    private readonly SocketsHttpHandler? _ownedHandler;
     private readonly SecretProviderMetrics _metrics = null!;
-    private readonly TimeProvider _time = TimeProvider.System;
-    private readonly Uri? _environmentVault;
+    private readonly SecretProviderTelemetry _telemetry = null!;
     private readonly string _environment = string.Empty;
-    private string? _identity;
+    private readonly KeyVaultCredentials _credentials = null!;
+    private readonly KeyVaultApiClient _api = null!;
+    private readonly KeyVaultLocationResolver _locations = null!;
+    private readonly KeyVaultAccessRules _rules = null!;
+    private readonly KeyVaultResponseReader _reader = null!;
 
     /// <summary>Initializes a new instance of the <see cref="AzureKeyVaultSecretProvider"/> class, for mocking.</summary>
     protected AzureKeyVaultSecretProvider()
@@ -82,45 +72,17 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         options.Validate(Name);
         _options = options;
         _logger = loggerFactory?.CreateLogger<AzureKeyVaultSecretProvider>() ?? (ILogger)NullLogger.Instance;
-        _time = options.TimeProvider ?? TimeProvider.System;
+        var time = options.TimeProvider ?? TimeProvider.System;
         _environment = options.ResolveEnvironment();
         _metrics = new SecretProviderMetrics(Name, "azure-key-vault", meterFactory);
-        if (options.Vaults.Count == 0 && options.DefaultVault is null && System.Environment.GetEnvironmentVariable(VaultUrlVariable) is { Length: > 0 } vaultUrl)
-        {
-            _environmentVault = Uri.TryCreate(vaultUrl.Trim(), UriKind.Absolute, out var parsed) && parsed.Scheme == Uri.UriSchemeHttps
-                ? parsed
-                : throw new ArgumentException($"{VaultUrlVariable} must be an absolute https:// address; got '{vaultUrl}'.", nameof(options));
-        }
-
-        if (options.Credential is { } credential)
-        {
-            _credential = new TokenIdentityObserver(credential, ObjectIdResolved);
-            _identity = credential.GetType().Name;
-        }
-        else if (KeyVaultEmulatorEnvironment.Credential(_environmentVault) is { } emulatorToken)
-        {
-            _credential = emulatorToken;
-            _identity = $"emulator token from {EmulatorTokenVariable}";
-        }
-        else
-        {
-            _credential = new TokenIdentityObserver(
-                new DefaultAzureCredential(new DefaultAzureCredentialOptions
-                {
-                    TenantId = options.TenantId,
-                    ManagedIdentityClientId = options.ClientId,
-                    WorkloadIdentityClientId = options.ClientId,
-                }),
-                ObjectIdResolved);
-            _identity = nameof(DefaultAzureCredential)
-                + (options.TenantId is null ? string.Empty : $" (tenant {options.TenantId})")
-                + (options.ClientId is null ? string.Empty : $" (client id {options.ClientId})");
-        }
-
-        _ownedHandler = options.HttpHandler is null ? KeyVaultEmulatorEnvironment.PinnedHandler(_environmentVault) : null;
-        _http = (options.HttpHandler ?? _ownedHandler) is { } handler ? SecretHttpTransport.CreateClient(handler) : null;
-        _clientOptions = CreateClientOptions(options, _http, _environmentVault);
-        if (options.DefaultVault is { } defaultVault && ResolveVault(defaultVault) is null)
+        _telemetry = new SecretProviderTelemetry(AzureKeyVaultTelemetry.Source, DefaultName, _metrics, time);
+        var environmentVault = KeyVaultLocationResolver.EnvironmentVault(options);
+        _credentials = new KeyVaultCredentials(options, environmentVault);
+        _api = new KeyVaultApiClient(options, _credentials, environmentVault);
+        _locations = new KeyVaultLocationResolver(Name, options, environmentVault);
+        _rules = new KeyVaultAccessRules(Name, options, _environment, time, _logger);
+        _reader = new KeyVaultResponseReader(Name, options);
+        if (options.DefaultVault is { } defaultVault && _locations.ResolveVault(defaultVault) is null)
         {
             throw new ArgumentException($"{nameof(options.DefaultVault)} '{defaultVault}' is not a key of {nameof(options.Vaults)}{(options.AllowUnlistedVaults ? ", a vault name or a vault host" : string.Empty)}.", nameof(options));
         }
@@ -132,7 +94,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// that, or for a credential whose tokens are not JWTs, the kind of credential (and the client id when one was given).
     /// Never a token.
     /// </summary>
-    public override string? Identity => Volatile.Read(ref _identity);
+    public override string? Identity => _credentials?.Identity;
 
     /// <summary>
     /// Resolves <see cref="Identity"/> without reading a secret: asks the credential for a Key Vault token (which it caches
@@ -146,9 +108,9 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     {
         try
         {
-            _ = await _credential.GetTokenAsync(new TokenRequestContext([KeyVaultScope], tenantId: _options.TenantId), cancellationToken).ConfigureAwait(false);
+            await _credentials.ResolveAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!SecretProviderTelemetry.IsCallerCancellation(ex, cancellationToken))
         {
             throw KeyVaultErrorMapper.Map(Name, secretName: string.Empty, ex, out _);
         }
@@ -165,9 +127,9 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// <inheritdoc/>
     public override async ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
-        var location = Resolve(reference);
+        var location = _locations.Resolve(reference);
         using var activity = StartActivity("get", location, reference.Version);
-        var started = _time.GetTimestamp();
+        var started = _telemetry.Started();
         var version = reference.Version;
         if (_options.EnvironmentTagName is not null)
         {
@@ -176,7 +138,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
             var found = await FindVersionAsync(location, version, activity, started, cancellationToken).ConfigureAwait(false);
             try
             {
-                EnsureUsable(location, found);
+                _rules.EnsureUsable(location, found);
             }
             catch (SecretStoreException ex)
             {
@@ -190,21 +152,21 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         KeyVaultSecret secret;
         try
         {
-            var response = await GetClient(location.VaultUri).GetSecretAsync(location.SecretName, version, cancellationToken).ConfigureAwait(false);
+            var response = await _api.For(location.VaultUri).GetSecretAsync(location.SecretName, version, cancellationToken).ConfigureAwait(false);
             secret = response.Value;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!SecretProviderTelemetry.IsCallerCancellation(ex, cancellationToken))
         {
             throw Fail("get", location, ex, activity, started);
         }
 
         try
         {
-            EnsureUsable(location, secret.Properties);
-            var value = ToSecretValue(location, secret);
+            _rules.EnsureUsable(location, secret.Properties);
+            var value = _reader.ToSecretValue(location, secret);
             Record("get", null, activity, started);
             SecretProviderLog.Fetched(_logger, Name, location.DisplayName, secret.Properties.Version, "vault " + location.Vault);
-            return new Secret(ToProperties(location.DisplayName, secret.Properties), value);
+            return new Secret(_reader.ToProperties(location.DisplayName, secret.Properties), value);
         }
         catch (SecretStoreException ex)
         {
@@ -222,15 +184,15 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// <returns>The metadata.</returns>
     public override async ValueTask<SecretProperties> GetPropertiesAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
-        var location = Resolve(reference);
+        var location = _locations.Resolve(reference);
         using var activity = StartActivity("properties", location, reference.Version);
-        var started = _time.GetTimestamp();
+        var started = _telemetry.Started();
         var found = await FindVersionAsync(location, reference.Version, activity, started, cancellationToken).ConfigureAwait(false);
         try
         {
-            EnsureUsable(location, found);
+            _rules.EnsureUsable(location, found);
             Record("properties", null, activity, started);
-            return ToProperties(location.DisplayName, found);
+            return _reader.ToProperties(location.DisplayName, found);
         }
         catch (SecretStoreException ex)
         {
@@ -258,11 +220,11 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// <returns>The secrets' metadata.</returns>
     public override async IAsyncEnumerable<SecretProperties> ListSecretsAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var (vaultUri, vaultPrefix, namePrefix) = ResolvePrefix(prefix);
+        var (vaultUri, vaultPrefix, namePrefix) = _locations.ResolvePrefix(prefix);
         var listing = new KeyVaultLocation(vaultUri, namePrefix, prefix ?? string.Empty);
         using var activity = StartActivity("list", listing, version: null);
-        var started = _time.GetTimestamp();
-        var enumerator = GetClient(vaultUri).GetPropertiesOfSecretsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        var started = _telemetry.Started();
+        var enumerator = _api.For(vaultUri).GetPropertiesOfSecretsAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
         try
         {
             while (true)
@@ -277,7 +239,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
 
                     item = enumerator.Current;
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                catch (Exception ex) when (!SecretProviderTelemetry.IsCallerCancellation(ex, cancellationToken))
                 {
                     throw Fail("list", listing, ex, activity, started);
                 }
@@ -288,9 +250,9 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
                 }
 
                 var location = new KeyVaultLocation(vaultUri, item.Name, vaultPrefix + item.Name);
-                if (UsabilityProblem(item) is null && ScopeProblem(item) is null)
+                if (_rules.Allows(item))
                 {
-                    yield return ToProperties(location.DisplayName, item);
+                    yield return _reader.ToProperties(location.DisplayName, item);
                 }
             }
         }
@@ -311,7 +273,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(value);
-        return StoreAsync(Resolve(new SecretReference(Name, name)), value, contentType: null, tags: null, "set", cancellationToken);
+        return StoreAsync(_locations.Resolve(new SecretReference(Name, name)), value, contentType: null, tags: null, "set", cancellationToken);
     }
 
     /// <summary>
@@ -327,11 +289,11 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         ArgumentNullException.ThrowIfNull(reference);
         var generator = _options.RotationValueGenerator
             ?? throw new NotSupportedException($"Provider '{Name}' cannot rotate '{reference.Path}': Azure Key Vault has no server-side rotation for secrets. Set {nameof(AzureKeyVaultSecretProviderOptions)}.{nameof(AzureKeyVaultSecretProviderOptions.RotationValueGenerator)} to rotate by storing a new version.");
-        var location = Resolve(reference);
+        var location = _locations.Resolve(reference);
         using var activity = StartActivity("rotate", location, version: null);
-        var started = _time.GetTimestamp();
+        var started = _telemetry.Started();
         var current = await FindVersionAsync(location, version: null, activity, started, cancellationToken).ConfigureAwait(false);
-        EnsureInScope(location, current);
+        _rules.EnsureInScope(location, current);
         var value = await generator(reference, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The rotation value generator returned no value for '{reference.Path}'.");
         using (value)
@@ -351,32 +313,21 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     public override async ValueTask<SecretReference?> GetPreviousVersionReferenceAsync(SecretReference reference, SecretProperties current, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(current);
-        var location = Resolve(reference);
+        var location = _locations.Resolve(reference);
         if (current.CreatedOn is not { } currentCreated)
         {
             return null;
         }
 
         using var activity = StartActivity("previous", location, current.Version);
-        var started = _time.GetTimestamp();
-        KeyVaultSecretProperties? previous = null;
-        var currentSeen = false;
+        var started = _telemetry.Started();
+        KeyVaultSecretProperties? previous;
         try
         {
-            // Creation times have one-second resolution: on a tie, the service's listing (creation order) decides.
-            await foreach (var candidate in GetClient(location.VaultUri).GetPropertiesOfSecretVersionsAsync(location.SecretName, cancellationToken).ConfigureAwait(false))
-            {
-                if (string.Equals(candidate.Version, current.Version, StringComparison.OrdinalIgnoreCase))
-                {
-                    currentSeen = true;
-                }
-                else if ((candidate.CreatedOn < currentCreated || (candidate.CreatedOn == currentCreated && !currentSeen)) && UsabilityProblem(candidate) is null && (previous is null || candidate.CreatedOn >= previous.CreatedOn))
-                {
-                    previous = candidate;
-                }
-            }
+            var versions = _api.For(location.VaultUri).GetPropertiesOfSecretVersionsAsync(location.SecretName, cancellationToken);
+            previous = await KeyVaultVersionFinder.FindPreviousAsync(versions, current.Version, currentCreated, candidate => _rules.UsabilityProblem(candidate) is null).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!SecretProviderTelemetry.IsCallerCancellation(ex, cancellationToken))
         {
             throw Fail("previous", location, ex, activity, started);
         }
@@ -390,8 +341,7 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     /// <inheritdoc/>
     protected override ValueTask DisposeAsyncCore()
     {
-        _http?.Dispose();
-        _ownedHandler?.Dispose();
+        _api?.Dispose();
         _metrics?.Dispose();
         return base.DisposeAsyncCore();
     }
@@ -399,25 +349,17 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
     private async ValueTask<SecretProperties> StoreAsync(KeyVaultLocation location, SecretValue value, string? contentType, IDictionary<string, string>? tags, string operation, CancellationToken cancellationToken)
     {
         using var activity = StartActivity(operation, location, version: null);
-        var started = _time.GetTimestamp();
-        var secret = new KeyVaultSecret(location.SecretName, value.ExposeAsString());
-        secret.Properties.ContentType = contentType;
-        if (tags is not null)
-        {
-            foreach (var (key, tag) in tags)
-            {
-                secret.Properties.Tags[key] = tag;
-            }
-        }
+        var started = _telemetry.Started();
+        var secret = KeyVaultRequestBodies.NewVersion(location, value, contentType, tags);
 
         try
         {
-            var response = await GetClient(location.VaultUri).SetSecretAsync(secret, cancellationToken).ConfigureAwait(false);
+            var response = await _api.For(location.VaultUri).SetSecretAsync(secret, cancellationToken).ConfigureAwait(false);
             Record(operation, null, activity, started);
             SecretProviderLog.Stored(_logger, Name, location.DisplayName, response.Value.Properties.Version, "vault " + location.Vault);
-            return ToProperties(location.DisplayName, response.Value.Properties);
+            return _reader.ToProperties(location.DisplayName, response.Value.Properties);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!SecretProviderTelemetry.IsCallerCancellation(ex, cancellationToken))
         {
             throw Fail(operation, location, ex, activity, started);
         }
@@ -425,27 +367,12 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
 
     private async ValueTask<KeyVaultSecretProperties> FindVersionAsync(KeyVaultLocation location, string? version, Activity? activity, long started, CancellationToken cancellationToken)
     {
-        KeyVaultSecretProperties? found = null;
+        KeyVaultSecretProperties? found;
         try
         {
-            await foreach (var candidate in GetClient(location.VaultUri).GetPropertiesOfSecretVersionsAsync(location.SecretName, cancellationToken).ConfigureAwait(false))
-            {
-                if (version is not null)
-                {
-                    if (string.Equals(candidate.Version, version, StringComparison.OrdinalIgnoreCase))
-                    {
-                        found = candidate;
-                        break;
-                    }
-                }
-                else if (found is null || candidate.CreatedOn >= found.CreatedOn)
-                {
-                    // The current version is the newest one; on a tie the later one in the listing wins, as the service lists in creation order.
-                    found = candidate;
-                }
-            }
+            found = await KeyVaultVersionFinder.FindAsync(_api.For(location.VaultUri).GetPropertiesOfSecretVersionsAsync(location.SecretName, cancellationToken), version).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!SecretProviderTelemetry.IsCallerCancellation(ex, cancellationToken))
         {
             throw Fail("properties", location, ex, activity, started);
         }
@@ -460,181 +387,6 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         return found;
     }
 
-    private void EnsureUsable(KeyVaultLocation location, KeyVaultSecretProperties properties)
-    {
-        if (UsabilityProblem(properties) is { } problem)
-        {
-            AzureKeyVaultLog.NotUsable(_logger, location.DisplayName, location.Vault, problem.Reason);
-            throw new SecretNotFoundException(Name, location.DisplayName, $"It is {problem.Reason}.") { ErrorCode = problem.Code };
-        }
-
-        EnsureInScope(location, properties);
-    }
-
-    private void EnsureInScope(KeyVaultLocation location, KeyVaultSecretProperties properties)
-    {
-        if (ScopeProblem(properties) is { } allowed)
-        {
-            SecretProviderLog.OutOfScope(_logger, Name, location.DisplayName, "vault " + location.Vault, allowed, _environment);
-            throw new SecretEnvironmentScopeException(
-                $"Access to secret '{location.DisplayName}' in provider '{Name}' was denied: it is tagged {_options.EnvironmentTagName}={allowed} and this process runs in '{_environment}'.")
-            {
-                ErrorCode = "EnvironmentScope",
-            };
-        }
-    }
-
-    private (string Reason, string Code)? UsabilityProblem(KeyVaultSecretProperties properties)
-    {
-        if (properties.Enabled == false)
-        {
-            return ("disabled", "SecretDisabled");
-        }
-
-        var now = _time.GetUtcNow();
-        if (properties.NotBefore is { } notBefore && notBefore > now)
-        {
-            return ($"not valid before {notBefore:O}", "SecretNotYetValid");
-        }
-
-        if (properties.ExpiresOn is { } expiresOn && expiresOn <= now)
-        {
-            return ($"expired since {expiresOn:O}", "SecretExpired");
-        }
-
-        return null;
-    }
-
-    private string? ScopeProblem(KeyVaultSecretProperties properties)
-    {
-        if (_options.EnvironmentTagName is not { } tagName || !properties.Tags.TryGetValue(tagName, out var allowed) || string.IsNullOrWhiteSpace(allowed))
-        {
-            return null;
-        }
-
-        foreach (var environment in allowed.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (string.Equals(environment, _environment, StringComparison.OrdinalIgnoreCase))
-            {
-                return null;
-            }
-        }
-
-        return allowed;
-    }
-
-    private SecretValue ToSecretValue(KeyVaultLocation location, KeyVaultSecret secret)
-    {
-        var text = secret.Value ?? string.Empty;
-        var contentType = secret.Properties.ContentType;
-        if (contentType is null || !_options.Base64ContentTypes.Contains(contentType, StringComparer.OrdinalIgnoreCase))
-        {
-            return SecretValue.FromText(text);
-        }
-
-        try
-        {
-            return SecretValue.Create(((text.Length + 3) / 4) * 3, text, static (destination, base64) =>
-                Convert.TryFromBase64String(base64, destination, out var written) ? written : throw new FormatException());
-        }
-        catch (FormatException)
-        {
-            throw new SecretFormatException(Name, location.DisplayName, $"Its content type is '{contentType}' but its value is not valid base64.") { ErrorCode = "InvalidBase64" };
-        }
-    }
-
-    private SecretProperties ToProperties(string displayName, KeyVaultSecretProperties properties) =>
-        new(Name, displayName)
-        {
-            Version = properties.Version,
-            CreatedOn = properties.CreatedOn,
-            UpdatedOn = properties.UpdatedOn,
-            ExpiresOn = properties.ExpiresOn,
-            ContentType = properties.ContentType,
-            Tags = new Dictionary<string, string>(properties.Tags, StringComparer.Ordinal),
-        };
-
-    private KeyVaultLocation Resolve(SecretReference reference)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        if (reference.Stage is not null)
-        {
-            throw new InvalidSecretReferenceException(reference.ToString(), "Azure Key Vault has no version stages or labels; pin a version with ?version=.", Name);
-        }
-
-        var path = reference.Path;
-        var slash = path.IndexOf('/', StringComparison.Ordinal);
-        var vault = slash < 0 ? null : path[..slash];
-        var name = slash < 0 ? path : path[(slash + 1)..];
-        if (!SecretNamePattern().IsMatch(name))
-        {
-            throw new InvalidSecretReferenceException(reference.ToString(), $"'{name}' is not a Key Vault secret name: use 1 to 127 letters, digits and dashes, after an optional 'vault/'.", Name);
-        }
-
-        if (reference.Version is { } version && !VersionPattern().IsMatch(version))
-        {
-            throw new InvalidSecretReferenceException(reference.ToString(), $"'{version}' is not a Key Vault version id (letters and digits, such as 32 hex digits).", Name);
-        }
-
-        var vaultUri = ResolveVault(vault) ?? throw new InvalidSecretReferenceException(reference.ToString(), VaultProblem(vault), Name);
-        return new KeyVaultLocation(vaultUri, name, path);
-    }
-
-    private (Uri VaultUri, string DisplayPrefix, string NamePrefix) ResolvePrefix(string? prefix)
-    {
-        prefix ??= string.Empty;
-        var slash = prefix.IndexOf('/', StringComparison.Ordinal);
-        var vault = slash < 0 ? null : prefix[..slash];
-        var namePrefix = slash < 0 ? prefix : prefix[(slash + 1)..];
-        if (namePrefix.Length > 0 && !SecretNamePrefixPattern().IsMatch(namePrefix))
-        {
-            throw new ArgumentException($"'{namePrefix}' cannot start a Key Vault secret name: use letters, digits and dashes, after an optional 'vault/'.", nameof(prefix));
-        }
-
-        var vaultUri = ResolveVault(vault) ?? throw new ArgumentException(VaultProblem(vault), nameof(prefix));
-        return (vaultUri, vault is null ? string.Empty : vault + "/", namePrefix);
-    }
-
-    private Uri? ResolveVault(string? vault)
-    {
-        vault ??= _options.DefaultVault ?? (_options.Vaults.Count == 1 ? _options.Vaults.Keys.First() : null);
-        if (vault is null)
-        {
-            return _environmentVault;
-        }
-
-        if (_options.Vaults.TryGetValue(vault, out var listed))
-        {
-            return listed;
-        }
-
-        if (!_options.AllowUnlistedVaults)
-        {
-            return null;
-        }
-
-        if (VaultNamePattern().IsMatch(vault))
-        {
-            return new Uri($"https://{vault.ToLowerInvariant()}.{_options.VaultDnsSuffix}/");
-        }
-
-        return vault.EndsWith("." + _options.VaultDnsSuffix, StringComparison.OrdinalIgnoreCase) && Uri.CheckHostName(vault) == UriHostNameType.Dns
-            ? new Uri($"https://{vault.ToLowerInvariant()}/")
-            : null;
-    }
-
-    private string VaultProblem(string? vault) =>
-        vault is null
-            ? $"it names no vault and provider '{Name}' has no default vault; write 'vault/secret-name' or set {nameof(AzureKeyVaultSecretProviderOptions.DefaultVault)}."
-            : _options.AllowUnlistedVaults
-                ? $"vault '{vault}' is not configured and is neither a vault name nor a host ending in '.{_options.VaultDnsSuffix}'."
-                : $"vault '{vault}' is not configured (known: {string.Join(", ", _options.Vaults.Keys)}).";
-
-    private void ObjectIdResolved(string objectId) => Volatile.Write(ref _identity, objectId);
-
-    private SecretClient GetClient(Uri vaultUri) =>
-        _clients.GetOrAdd(vaultUri, static (uri, self) => new SecretClient(uri, self._credential, self._clientOptions), this);
-
     private SecretStoreException Fail(string operation, KeyVaultLocation location, Exception exception, Activity? activity, long started)
     {
         var error = KeyVaultErrorMapper.Map(Name, location.DisplayName, exception, out var status);
@@ -643,77 +395,13 @@ public partial class AzureKeyVaultSecretProvider : SecretProvider
         return error;
     }
 
-    private static Activity? StartActivity(string operation, KeyVaultLocation location, string? version)
+    private Activity? StartActivity(string operation, KeyVaultLocation location, string? version)
     {
-        var activity = AzureKeyVaultTelemetry.Source.StartActivity("azure-kv " + operation, ActivityKind.Client);
-        if (activity is not null)
-        {
-            activity.SetTag("secrets.operation", operation);
-            activity.SetTag("secrets.name", location.DisplayName);
-            activity.SetTag("server.address", location.Vault);
-            if (version is not null)
-            {
-                activity.SetTag("secrets.version", version);
-            }
-        }
-
+        var activity = _telemetry.Start(operation, location.DisplayName, version);
+        activity?.SetTag("server.address", location.Vault);
         return activity;
     }
 
-    private void Record(string operation, Exception? error, Activity? activity, long started)
-    {
-        var outcome = SecretProviderMetrics.Outcome(error);
-        _metrics.Record(operation, outcome, _time.GetElapsedTime(started));
-        if (activity is not null)
-        {
-            activity.SetTag("secrets.outcome", outcome);
-            activity.SetStatus(error is null ? ActivityStatusCode.Ok : ActivityStatusCode.Error, error is null ? null : outcome);
-        }
-    }
-
-    private static SecretClientOptions CreateClientOptions(AzureKeyVaultSecretProviderOptions options, HttpClient? http, Uri? environmentVault)
-    {
-        var clientOptions = new SecretClientOptions();
-        if (http is not null)
-        {
-            // The one transport hook every adapter shares; a Transport set in ConfigureClientOptions still wins.
-            clientOptions.Transport = new HttpClientTransport(http);
-        }
-
-        if (environmentVault is { IsLoopback: true })
-        {
-            // A loopback emulator cannot be a subdomain of vault.azure.net, which the SDK checks the challenge against.
-            clientOptions.DisableChallengeResourceVerification = true;
-        }
-
-        // The store's pipeline retries; the SDK's own retries would multiply its attempts.
-        clientOptions.Retry.MaxRetries = 0;
-        clientOptions.Retry.NetworkTimeout = options.Resilience.AttemptTimeout;
-        options.ConfigureClientOptions?.Invoke(clientOptions);
-        if (clientOptions.Diagnostics.IsLoggingContentEnabled)
-        {
-            throw new ArgumentException("SecretClientOptions.Diagnostics.IsLoggingContentEnabled would write secret values to logs; it cannot be turned on.", nameof(options));
-        }
-
-        if (clientOptions.Retry.MaxRetries > 0 && options.Resilience.MaxRetryAttempts > 0)
-        {
-            throw new ArgumentException(
-                $"Two retry policies would multiply attempts: SecretClientOptions.Retry.MaxRetries is {clientOptions.Retry.MaxRetries} and Resilience.MaxRetryAttempts is {options.Resilience.MaxRetryAttempts}. Set one of them to 0.",
-                nameof(options));
-        }
-
-        return clientOptions;
-    }
-
-    [GeneratedRegex("^[0-9a-zA-Z-]{1,127}$")]
-    private static partial Regex SecretNamePattern();
-
-    [GeneratedRegex("^[0-9a-zA-Z]{1,64}$")]
-    private static partial Regex VersionPattern();
-
-    [GeneratedRegex("^[0-9a-zA-Z-]{0,127}$")]
-    private static partial Regex SecretNamePrefixPattern();
-
-    [GeneratedRegex("^[a-zA-Z][0-9a-zA-Z-]{1,22}[0-9a-zA-Z]$")]
-    private static partial Regex VaultNamePattern();
+    private void Record(string operation, Exception? error, Activity? activity, long started) =>
+        _telemetry.Record(operation, error, activity, started);
 }

@@ -2,10 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Secrets.Client.Transport;
@@ -29,14 +26,16 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     /// <summary>The provider name references use unless another is given: <c>vault</c>.</summary>
     public const string DefaultName = "vault";
 
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json");
     private readonly HashiCorpVaultSecretProviderOptions _options = null!;
     private readonly ILogger _logger = NullLogger.Instance;
     private readonly SecretHttpTransport _transport = null!;
     private readonly SecretProviderMetrics _metrics = null!;
-    private readonly TimeProvider _time = TimeProvider.System;
+    private readonly SecretProviderTelemetry _telemetry = null!;
     private readonly string? _namespace;
     private readonly VaultTokenSource _tokens = null!;
+    private readonly VaultLocationResolver _locations = null!;
+    private readonly VaultApiClient _api = null!;
+    private readonly VaultResponseReader _reader = null!;
     private readonly string _identity = string.Empty;
 
     /// <summary>Initializes a new instance of the <see cref="HashiCorpVaultSecretProvider"/> class, for mocking.</summary>
@@ -56,8 +55,8 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         options.Validate(Name);
         _options = options;
         _logger = loggerFactory?.CreateLogger<HashiCorpVaultSecretProvider>() ?? (ILogger)NullLogger.Instance;
-        _time = options.TimeProvider ?? TimeProvider.System;
-        Endpoint = ResolveAddress(options);
+        var time = options.TimeProvider ?? TimeProvider.System;
+        Endpoint = VaultEndpoint.Resolve(options);
         Environment = options.ResolveEnvironment();
         if (options.AuthMethod == VaultAuthMethod.Token && SecretEnvironment.IsProduction(Environment) && !options.AllowTokenInProduction)
         {
@@ -66,8 +65,12 @@ public class HashiCorpVaultSecretProvider : SecretProvider
 
         _namespace = options.Namespace ?? NullIfBlank(System.Environment.GetEnvironmentVariable("VAULT_NAMESPACE"));
         _metrics = new SecretProviderMetrics(Name, "hashicorp-vault", meterFactory);
-        _transport = new SecretHttpTransport(Name, options.HttpHandler, _time, _metrics);
+        _transport = new SecretHttpTransport(Name, options.HttpHandler, time, _metrics);
+        _telemetry = new SecretProviderTelemetry(VaultTelemetry.Source, DefaultName, _metrics, time);
         _tokens = new VaultTokenSource(_transport, Endpoint, _namespace, options, Name, _logger);
+        _locations = new VaultLocationResolver(Name);
+        _api = new VaultApiClient(Name, Endpoint, _namespace, _tokens, _transport, _logger);
+        _reader = new VaultResponseReader(Name, time);
         _identity = options.AuthMethod switch
         {
             VaultAuthMethod.Kubernetes => $"kubernetes auth/{_tokens.AuthMount} role {options.Role}",
@@ -106,14 +109,14 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     /// <returns>The secret; the caller owns it.</returns>
     public override async ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
-        var location = Resolve(reference);
-        var version = ParseVersion(reference);
+        var location = _locations.Resolve(reference);
+        var version = _locations.ParseVersion(reference);
         var path = location.ApiPath("data") + (version is null ? string.Empty : "?version=" + version.Value.ToString(CultureInfo.InvariantCulture));
         using var activity = StartActivity("get", location, reference.Version);
-        var started = _time.GetTimestamp();
+        var started = _telemetry.Started();
         try
         {
-            using var response = await SendAsync(HttpMethod.Get, path, body: default, location, cancellationToken).ConfigureAwait(false);
+            using var response = await _api.SendAsync(HttpMethod.Get, path, body: default, location, cancellationToken).ConfigureAwait(false);
             if (((int)response.Status) != 200)
             {
                 throw VaultErrorMapper.Map(Name, location.DisplayName, response, reference.ToString());
@@ -128,9 +131,9 @@ public class HashiCorpVaultSecretProvider : SecretProvider
             var value = SecretValue.FromBytes(response.Body[range]);
             Record("get", "ok", activity, started);
             VaultLog.Fetched(_logger, location.DisplayName, metadata.Version);
-            return new Secret(ToProperties(location, metadata, updatedOn: null), value);
+            return new Secret(_reader.ToProperties(location, metadata, updatedOn: null), value);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!SecretProviderTelemetry.IsCallerCancellation(ex, cancellationToken))
         {
             throw Fail("get", location, ex, activity, started);
         }
@@ -145,15 +148,15 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     /// <returns>The metadata of the pinned or current version.</returns>
     public override async ValueTask<SecretProperties> GetPropertiesAsync(SecretReference reference, CancellationToken cancellationToken = default)
     {
-        var location = Resolve(reference);
-        var version = ParseVersion(reference);
+        var location = _locations.Resolve(reference);
+        var version = _locations.ParseVersion(reference);
         using var activity = StartActivity("properties", location, reference.Version);
-        var started = _time.GetTimestamp();
+        var started = _telemetry.Started();
         try
         {
             // A 403 here is usually a policy that grants data/ but not metadata/: no re-login for it; the data read below
             // re-logs in if the token itself was refused.
-            using var response = await SendAsync(HttpMethod.Get, location.ApiPath("metadata"), body: default, location, cancellationToken, reloginOnForbidden: false).ConfigureAwait(false);
+            using var response = await _api.SendAsync(HttpMethod.Get, location.ApiPath("metadata"), body: default, location, cancellationToken, reloginOnForbidden: false).ConfigureAwait(false);
             if (((int)response.Status) == 403)
             {
                 Record("properties", "metadata-denied", activity, started);
@@ -166,11 +169,11 @@ public class HashiCorpVaultSecretProvider : SecretProvider
                 throw VaultErrorMapper.Map(Name, location.DisplayName, response, reference.ToString());
             }
 
-            var properties = ReadMetadata(location, response.Body, version);
+            var properties = _reader.ReadMetadata(location, response.Body, version);
             Record("properties", "ok", activity, started);
             return properties;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!SecretProviderTelemetry.IsCallerCancellation(ex, cancellationToken))
         {
             throw Fail("properties", location, ex, activity, started);
         }
@@ -187,21 +190,9 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     /// <exception cref="ArgumentException">The prefix names no mount.</exception>
     public override async IAsyncEnumerable<SecretProperties> ListSecretsAsync(string? prefix = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var trimmed = (prefix ?? string.Empty).TrimStart('/');
-        var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
-        if (trimmed.Length == 0 || slash == 0)
-        {
-            throw new ArgumentException("The prefix must start with the KV v2 mount, for example 'secret/' or 'secret/myapp/'.", nameof(prefix));
-        }
-
-        var mount = slash < 0 ? trimmed : trimmed[..slash];
-        var rest = slash < 0 ? string.Empty : trimmed[(slash + 1)..];
-        var lastSlash = rest.LastIndexOf('/');
-        var folder = lastSlash < 0 ? string.Empty : rest[..(lastSlash + 1)];
-        var namePrefix = rest[folder.Length..];
-        var listing = new VaultLocation(mount, folder.Length == 0 ? "." : folder.TrimEnd('/'));
+        var (mount, folder, namePrefix, listing) = VaultLocationResolver.ResolvePrefix(prefix);
         using var activity = StartActivity("list", listing, version: null);
-        var started = _time.GetTimestamp();
+        var started = _telemetry.Started();
         var pending = new Stack<string>();
         pending.Push(folder);
         var top = true;
@@ -210,9 +201,9 @@ public class HashiCorpVaultSecretProvider : SecretProvider
             List<string> keys;
             try
             {
-                keys = await ListFolderAsync(mount, current, listing, cancellationToken).ConfigureAwait(false);
+                keys = await _api.ListFolderAsync(mount, current, listing, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (!SecretProviderTelemetry.IsCallerCancellation(ex, cancellationToken))
             {
                 throw Fail("list", listing, ex, activity, started);
             }
@@ -259,14 +250,14 @@ public class HashiCorpVaultSecretProvider : SecretProvider
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(value);
-        var location = Resolve(new SecretReference(Name, name));
+        var location = _locations.Resolve(new SecretReference(Name, name));
         using var activity = StartActivity("set", location, version: null);
-        var started = _time.GetTimestamp();
+        var started = _telemetry.Started();
         ArrayBufferWriter<byte>? body = null;
         try
         {
-            body = WriteBody(value);
-            using var response = await SendAsync(HttpMethod.Post, location.ApiPath("data"), body.WrittenMemory, location, cancellationToken).ConfigureAwait(false);
+            body = VaultRequestBodies.WriteData(value);
+            using var response = await _api.SendAsync(HttpMethod.Post, location.ApiPath("data"), body.WrittenMemory, location, cancellationToken).ConfigureAwait(false);
             if (((int)response.Status) is not (200 or 204))
             {
                 throw VaultErrorMapper.Map(Name, location.DisplayName, response);
@@ -275,9 +266,9 @@ public class HashiCorpVaultSecretProvider : SecretProvider
             var written = ((int)response.Status) == 200 ? VaultJson.ReadWriteResult(response.Body) : null;
             Record("set", "ok", activity, started);
             VaultLog.Stored(_logger, location.DisplayName, written?.Version ?? 0);
-            return written is null ? new SecretProperties(Name, location.DisplayName) : ToProperties(location, written, written.CreatedOn);
+            return written is null ? new SecretProperties(Name, location.DisplayName) : _reader.ToProperties(location, written, written.CreatedOn);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!SecretProviderTelemetry.IsCallerCancellation(ex, cancellationToken))
         {
             throw Fail("set", location, ex, activity, started);
         }
@@ -300,7 +291,7 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         ArgumentNullException.ThrowIfNull(reference);
         var generator = _options.RotationValueGenerator
             ?? throw new NotSupportedException($"Provider '{Name}' cannot rotate '{reference.Path}': Vault's KV v2 engine has no rotation. Set {nameof(HashiCorpVaultSecretProviderOptions)}.{nameof(HashiCorpVaultSecretProviderOptions.RotationValueGenerator)} to rotate by writing a new version.");
-        var location = Resolve(reference);
+        var location = _locations.Resolve(reference);
         var value = await generator(reference, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"The rotation value generator returned no value for '{reference.Path}'.");
         using (value)
@@ -326,193 +317,6 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         await base.DisposeAsyncCore().ConfigureAwait(false);
     }
 
-    private async Task<List<string>> ListFolderAsync(string mount, string folder, VaultLocation listing, CancellationToken cancellationToken)
-    {
-        var path = VaultLocation.Escape(mount) + "/metadata/" + (folder.Length == 0 ? string.Empty : VaultLocation.Escape(folder.TrimEnd('/')) + "/") + "?list=true";
-        using var response = await SendAsync(HttpMethod.Get, path, body: default, listing, cancellationToken).ConfigureAwait(false);
-        if (((int)response.Status) == 404)
-        {
-            // Vault answers 404 for an empty or missing folder.
-            return [];
-        }
-
-        if (((int)response.Status) != 200)
-        {
-            throw VaultErrorMapper.Map(Name, listing.DisplayName, response);
-        }
-
-        var keys = new List<string>();
-        using var document = JsonDocument.Parse(response.Body.ToArray());
-        if (document.RootElement.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object
-            && data.TryGetProperty("keys", out var array) && array.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var key in array.EnumerateArray())
-            {
-                if (key.ValueKind == JsonValueKind.String && key.GetString() is { Length: > 0 } text)
-                {
-                    keys.Add(text);
-                }
-            }
-        }
-
-        return keys;
-    }
-
-    private async Task<SecretHttpResponse> SendAsync(HttpMethod method, string path, ReadOnlyMemory<byte> body, VaultLocation location, CancellationToken cancellationToken, bool reloginOnForbidden = true)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var token = await _tokens.GetTokenAsync(cancellationToken).ConfigureAwait(false);
-            using var request = new HttpRequestMessage(method, new Uri(Endpoint, "v1/" + path));
-            request.Headers.TryAddWithoutValidation("X-Vault-Token", token.Value);
-            if (!string.IsNullOrEmpty(_namespace))
-            {
-                request.Headers.TryAddWithoutValidation("X-Vault-Namespace", _namespace);
-            }
-
-            if (!body.IsEmpty)
-            {
-                request.Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = JsonContentType } };
-            }
-
-            var response = await _transport.SendAsync(request, method.Method, location.DisplayName, cancellationToken).ConfigureAwait(false);
-            if (response.Status == HttpStatusCode.Forbidden && attempt == 0 && reloginOnForbidden && _tokens.Invalidate(token))
-            {
-                // The token may have been revoked or expired early: one fresh login, then the answer stands.
-                VaultLog.Relogin(_logger, location.DisplayName);
-                response.Dispose();
-                continue;
-            }
-
-            return response;
-        }
-    }
-
-    private SecretProperties ReadMetadata(VaultLocation location, ReadOnlySpan<byte> body, int? pinned)
-    {
-        using var document = JsonDocument.Parse(body.ToArray());
-        var data = document.RootElement.GetProperty("data");
-        var version = pinned ?? (data.TryGetProperty("current_version", out var current) && current.ValueKind == JsonValueKind.Number ? current.GetInt32() : 0);
-        if (version == 0 || !data.TryGetProperty("versions", out var versions) || versions.ValueKind != JsonValueKind.Object
-            || !versions.TryGetProperty(version.ToString(CultureInfo.InvariantCulture), out var entry))
-        {
-            throw new SecretNotFoundException(Name, location.DisplayName, pinned is null ? "It has no versions." : $"It has no version {pinned}.") { ErrorCode = "NotFound" };
-        }
-
-        if (entry.TryGetProperty("destroyed", out var destroyed) && destroyed.ValueKind == JsonValueKind.True)
-        {
-            throw new SecretNotFoundException(Name, location.DisplayName, $"Version {version} was destroyed.") { ErrorCode = "SecretDestroyed" };
-        }
-
-        if (entry.TryGetProperty("deletion_time", out var deletion) && VaultJson.ParseTime(deletion.GetString()) is { } deleted && deleted <= _time.GetUtcNow())
-        {
-            throw new SecretNotFoundException(Name, location.DisplayName, $"Version {version} was deleted at {deleted:O}.") { ErrorCode = "SecretDeleted" };
-        }
-
-        Dictionary<string, string>? custom = null;
-        if (data.TryGetProperty("custom_metadata", out var customElement) && customElement.ValueKind == JsonValueKind.Object)
-        {
-            custom = customElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
-        }
-
-        var created = entry.TryGetProperty("created_time", out var createdElement) ? VaultJson.ParseTime(createdElement.GetString()) : null;
-        var updated = data.TryGetProperty("updated_time", out var updatedElement) ? VaultJson.ParseTime(updatedElement.GetString()) : null;
-        return ToProperties(location, new VaultKvVersion { Version = version, CreatedOn = created, CustomMetadata = custom }, updated);
-    }
-
-    private SecretProperties ToProperties(VaultLocation location, VaultKvVersion version, DateTimeOffset? updatedOn) =>
-        new(Name, location.DisplayName)
-        {
-            Version = version.Version.ToString(CultureInfo.InvariantCulture),
-            CreatedOn = version.CreatedOn,
-            UpdatedOn = updatedOn ?? version.CreatedOn,
-            ContentType = "application/json",
-            Tags = version.CustomMetadata ?? new Dictionary<string, string>(StringComparer.Ordinal),
-        };
-
-    private static ArrayBufferWriter<byte> WriteBody(SecretValue value)
-    {
-        using var lease = value.Lease();
-        var isObject = IsJsonObject(lease.Span);
-
-        // Sized for the worst case (every byte escaped as \uXXXX) so that the buffer never grows and leaves a copy behind.
-        var body = new ArrayBufferWriter<byte>((isObject ? lease.Span.Length : lease.Span.Length * 6) + 64);
-        using var writer = new Utf8JsonWriter(body);
-        writer.WriteStartObject();
-        writer.WritePropertyName("data"u8);
-        if (isObject)
-        {
-            writer.WriteRawValue(lease.Span, skipInputValidation: true);
-        }
-        else
-        {
-            writer.WriteStartObject();
-            writer.WriteString("value"u8, lease.Span);
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndObject();
-        writer.Flush();
-        return body;
-    }
-
-    private static bool IsJsonObject(ReadOnlySpan<byte> text)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(text);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            reader.Skip();
-            return !reader.Read();
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
-    private VaultLocation Resolve(SecretReference reference)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        if (reference.Stage is not null)
-        {
-            throw new InvalidSecretReferenceException(reference.ToString(), "Vault KV v2 has no version stages or labels; pin a version with ?version=N.", Name);
-        }
-
-        var path = reference.Path.Trim('/');
-        var slash = path.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || slash == path.Length - 1)
-        {
-            throw new InvalidSecretReferenceException(reference.ToString(), "write 'mount/path', for example 'vault://secret/myapp/db#password'.", Name);
-        }
-
-        foreach (var segment in path.Split('/'))
-        {
-            if (segment.Length == 0 || segment is "." or "..")
-            {
-                throw new InvalidSecretReferenceException(reference.ToString(), "the path has an empty, '.' or '..' segment.", Name);
-            }
-        }
-
-        return new VaultLocation(path[..slash], path[(slash + 1)..]);
-    }
-
-    private int? ParseVersion(SecretReference reference)
-    {
-        if (reference.Version is null)
-        {
-            return null;
-        }
-
-        return int.TryParse(reference.Version, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version > 0
-            ? version
-            : throw new InvalidSecretReferenceException(reference.ToString(), $"'{reference.Version}' is not a KV v2 version number (1, 2, 3...).", Name);
-    }
-
     private SecretStoreException Fail(string operation, VaultLocation location, Exception exception, Activity? activity, long started)
     {
         var error = VaultErrorMapper.MapException(Name, location.DisplayName, exception);
@@ -521,60 +325,14 @@ public class HashiCorpVaultSecretProvider : SecretProvider
         return error;
     }
 
-    private static Activity? StartActivity(string operation, VaultLocation location, string? version)
-    {
-        var activity = VaultTelemetry.Source.StartActivity("vault " + operation, ActivityKind.Client);
-        if (activity is not null)
-        {
-            activity.SetTag("secrets.operation", operation);
-            activity.SetTag("secrets.name", location.DisplayName);
-            if (version is not null)
-            {
-                activity.SetTag("secrets.version", version);
-            }
-        }
-
-        return activity;
-    }
-
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
+    private Activity? StartActivity(string operation, VaultLocation location, string? version) =>
+        _telemetry.Start(operation, location.DisplayName, version);
+
     private void Record(string operation, Exception? error, Activity? activity, long started) =>
-        Record(operation, SecretProviderMetrics.Outcome(error), activity, started);
+        _telemetry.Record(operation, error, activity, started);
 
-    private void Record(string operation, string outcome, Activity? activity, long started)
-    {
-        _metrics.Record(operation, outcome, _time.GetElapsedTime(started));
-        if (activity is not null)
-        {
-            activity.SetTag("secrets.outcome", outcome);
-            activity.SetStatus(outcome == "ok" ? ActivityStatusCode.Ok : ActivityStatusCode.Error, outcome == "ok" ? null : outcome);
-        }
-    }
-
-    private static Uri ResolveAddress(HashiCorpVaultSecretProviderOptions options)
-    {
-        var address = options.Endpoint;
-        if (address is null)
-        {
-            var text = System.Environment.GetEnvironmentVariable("VAULT_ADDR");
-            if (string.IsNullOrWhiteSpace(text) || !Uri.TryCreate(text.Trim(), UriKind.Absolute, out address))
-            {
-                throw new ArgumentException($"{nameof(options.Endpoint)} is not set and VAULT_ADDR is {(string.IsNullOrWhiteSpace(text) ? "empty" : "not an absolute URI")}.", nameof(options));
-            }
-        }
-
-        if (!address.IsAbsoluteUri || (address.Scheme != Uri.UriSchemeHttps && address.Scheme != Uri.UriSchemeHttp))
-        {
-            throw new ArgumentException($"{nameof(options.Endpoint)} must be an absolute http(s) address; got '{address}'.", nameof(options));
-        }
-
-        if (address.Scheme == Uri.UriSchemeHttp && !address.IsLoopback && !options.AllowInsecureHttp)
-        {
-            throw new ArgumentException($"{nameof(options.Endpoint)} '{address}' uses plain http to a host that is not loopback: tokens and secret values would cross the network in clear. Use https, or set {nameof(options.AllowInsecureHttp)}.", nameof(options));
-        }
-
-        var withoutQuery = address.GetLeftPart(UriPartial.Path);
-        return new Uri(withoutQuery.EndsWith('/') ? withoutQuery : withoutQuery + "/");
-    }
+    private void Record(string operation, string outcome, Activity? activity, long started) =>
+        _telemetry.Record(operation, outcome, activity, started);
 }
