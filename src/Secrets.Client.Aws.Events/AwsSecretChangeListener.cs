@@ -20,6 +20,37 @@ public sealed class AwsSecretChangeListener : SecretChangeListener
     /// <summary>The listener's name in metrics, logs and audit.</summary>
     public const string SourceName = "aws-sqs";
 
+    /// <summary>
+    /// The EventBridge event pattern to put on the rule that feeds the listener's topic (Terraform:
+    /// <c>event_pattern = &lt;this JSON&gt;</c>): Secrets Manager's CloudTrail events that the listener acts on, and
+    /// none that it would only delete. A <c>PutSecretValue</c> is delivered when its <c>versionStages</c> include
+    /// <c>AWSCURRENT</c> or are absent (Secrets Manager then makes the new version current); a rotation's first steps
+    /// (<c>RotateSecret</c>, a rotation function's <c>PutSecretValue</c> to <c>AWSPENDING</c>) are left out at the
+    /// source, where filtering is free, instead of costing every instance a receive and a delete. The stage move to
+    /// <c>AWSCURRENT</c> and <c>RotationSucceeded</c> (the second signal of a rotation) are delivered.
+    /// </summary>
+    /// <remarks>
+    /// Uses EventBridge's <c>$or</c>, <c>exists</c> and array matching (a value list matches an event array when they
+    /// share an element). A property rather than a constant so that an update reaches callers without a rebuild.
+    /// </remarks>
+    public static string RecommendedEventPattern => RecommendedEventPatternJson;
+
+    private const string RecommendedEventPatternJson = """
+        {
+          "source": ["aws.secretsmanager"],
+          "detail-type": ["AWS API Call via CloudTrail", "AWS Service Event via CloudTrail"],
+          "detail": {
+            "$or": [
+              { "eventName": ["UpdateSecret", "UpdateSecretVersionStage", "RotationSucceeded", "DeleteSecret", "RestoreSecret",
+                "CancelRotateSecret", "CreateSecret", "ReplicateSecretToRegions", "RemoveRegionsFromReplication",
+                "StopReplicationToReplica", "SecretVersionDeletion", "EndSecretVersionDelete"] },
+              { "eventName": ["PutSecretValue"], "requestParameters": { "versionStages": ["AWSCURRENT"] } },
+              { "eventName": ["PutSecretValue"], "requestParameters": { "versionStages": [{ "exists": false }] } }
+            ]
+          }
+        }
+        """;
+
     private static readonly List<string> WantedAttributes = ["SentTimestamp"];
     private readonly IAmazonSQS _sqs;
     private readonly AwsSecretChangeListenerOptions _options;
