@@ -77,13 +77,18 @@ internal static class FleetSimulation
         Row(FleetSimulator.Simulate(lambda, run), pollCalls);
         Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, without ignoring its first steps" }, run with { IgnoreNotCurrent = false }), pollCalls);
         Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the defaults before: check then fetch, safety net 24 h" }, before with { IgnoreNotCurrent = false }), pollCalls);
+        var lambdaFiltered = lambda with { Name = "AWS, Lambda rotation, the recommended rule (2 of 4 events delivered), the defaults", RuleLeavesOut = FleetScenario.RecommendedAwsRule };
+        Row(FleetSimulator.Simulate(lambdaFiltered, run), pollCalls);
+        Row(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, a rule leaving out RotationSucceeded too (not recommended)", RuleLeavesOut = [RotationEventKind.NamesPendingVersion, RotationEventKind.NamesNoVersion] }, run), pollCalls);
+        Row(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, the recommended rule + a no-version event older than the held value is free (not built)" }, run with { NoVersionEventOlderThanHeldIsFree = true }), pollCalls);
+        Row(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, the recommended rule + the listener drops RotationSucceeded after the stage move it handed over (not built)" }, run with { ListenerDropsNoVersionAfterCurrent = true }), pollCalls);
 
         Console.WriteLine();
         Console.WriteLine("Where the bill goes at the defaults (share of polling's bill):");
         Console.WriteLine();
         Console.WriteLine("| scenario | receives | deletes/acks | upkeep | queue writes + deliveries | event checks + fetches | safety net | total |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        foreach (var scenario in new[] { aws, gcp, azureLowest })
+        foreach (var scenario in new[] { aws, gcp, azureLowest, lambda, lambdaFiltered })
         {
             Breakdown(FleetSimulator.Simulate(scenario, run), pollCalls);
         }
