@@ -12,7 +12,9 @@ namespace Secrets.Client.Aws.Events;
 /// messages are handed to the store as <see cref="SecretChangeNotification"/>s (the store fetches a version the event
 /// names, or checks the version when it names none) and then deleted; a rotation's first steps, which create a version
 /// that is not <c>AWSCURRENT</c> yet (<c>RotateSecret</c>, <c>PutSecretValue</c> to <c>AWSPENDING</c>), are ignored as
-/// <c>not-current</c>: its stage move and <c>RotationSucceeded</c> carry the change. Starts and stops with the host; reconnects with backoff.
+/// <c>not-current</c>: its stage move and <c>RotationSucceeded</c> carry the change, and a <c>RotationSucceeded</c> that
+/// follows a stage move to <c>AWSCURRENT</c> the listener already handed over for that secret (within 15 minutes by event
+/// time) is ignored as <c>rotation-already-current</c>. Starts and stops with the host; reconnects with backoff.
 /// </summary>
 /// <remarks>See <c>docs/rotation.md</c> for the EventBridge rule, the topic and the IAM the listener needs.</remarks>
 public sealed class AwsSecretChangeListener : SecretChangeListener
@@ -55,6 +57,7 @@ public sealed class AwsSecretChangeListener : SecretChangeListener
     private readonly IAmazonSQS _sqs;
     private readonly AwsSecretChangeListenerOptions _options;
     private readonly AwsInstanceQueue? _instanceQueue;
+    private readonly AwsStageMoves _stageMoves = new();
     private string? _queueUrl;
 
     /// <summary>Initializes a new instance of the <see cref="AwsSecretChangeListener"/> class.</summary>
@@ -121,7 +124,18 @@ public sealed class AwsSecretChangeListener : SecretChangeListener
         foreach (var message in messages)
         {
             var (notification, ignored) = AwsChangeEventParser.Parse(message.Body ?? string.Empty, _options, Source);
+            if (notification is not null && _stageMoves.AlreadyHandedOver(notification))
+            {
+                // The store already fetches the version this rotation's stage move named: its check would find it.
+                (notification, ignored) = (null, "rotation-already-current");
+            }
+
             await DeliverAsync(notification, ignored, cancellationToken).ConfigureAwait(false);
+            if (notification is not null)
+            {
+                _stageMoves.Record(notification);
+            }
+
             // Malformed or foreign messages are deleted too: delivered again they would only be ignored again.
             done.Add(new DeleteMessageBatchRequestEntry { Id = done.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ReceiptHandle = message.ReceiptHandle });
         }

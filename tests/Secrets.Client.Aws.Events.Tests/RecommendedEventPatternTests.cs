@@ -98,12 +98,14 @@ public class RecommendedEventPatternTests
         Assert.False(EventBridgePatternMatcher.Matches(Pattern, "{\"source\":\"aws.secretsmanager\",\"detail-type\":\"Secrets Manager Secret Rotation\"," + Detail + "}"));
     }
 
-    [Fact]
-    public void The_documented_rule_is_the_pattern()
+    [Theory]
+    [InlineData("docs/rotation.md")]
+    [InlineData("src/Secrets.Client.Aws.Events/README.md")]
+    public void The_documented_rule_is_the_pattern(string document)
     {
-        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "rotation.md"));
+        var text = File.ReadAllText(Path.Combine(RepositoryRoot(), document));
 
-        Assert.Contains(Pattern.Trim(), docs, StringComparison.Ordinal);
+        Assert.Contains(Pattern.Trim(), text, StringComparison.Ordinal);
     }
 
     private static string RepositoryRoot()
