@@ -18,9 +18,9 @@ namespace Secrets.Client.Events.Benchmarks.Fleet;
 /// <param name="NoVersionEventOlderThanHeldIsFree">Not built: whether a notification naming no version (RotationSucceeded)
 /// costs nothing when its event time is at least two seconds (the clocks' whole-second precision) before the backend
 /// served the held value; today it always costs a version check.</param>
-/// <param name="ListenerDropsNoVersionAfterCurrent">Not built: whether the AWS listener drops a RotationSucceeded for a
-/// secret whose stage move to AWSCURRENT it already handed over (it still passes one on when that event was lost or
-/// comes later).</param>
+/// <param name="ListenerDropsNoVersionAfterCurrent">Whether the AWS listener drops a RotationSucceeded for a secret whose
+/// stage move to AWSCURRENT it already handed over (it does; it still passes one on when that event was lost or comes
+/// later).</param>
 internal sealed record FleetRun(
     int Instances,
     int Secrets,
@@ -36,7 +36,7 @@ internal sealed record FleetRun(
     TimeSpan BackgroundRefresh = default,
     bool IgnoreNotCurrent = true,
     bool NoVersionEventOlderThanHeldIsFree = false,
-    bool ListenerDropsNoVersionAfterCurrent = false)
+    bool ListenerDropsNoVersionAfterCurrent = true)
 {
     /// <summary>The time from a landed or confirmed value to its next safety-net check, drawn as <c>FetchLanding.SetFresh</c> does.</summary>
     public double NextCheckAfter(Random random) => SafetyNet.TotalSeconds * RefreshAheadRatio * (1 - (RefreshJitter * random.NextDouble()));

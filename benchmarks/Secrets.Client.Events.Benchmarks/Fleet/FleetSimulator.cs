@@ -111,7 +111,7 @@ internal static class FleetSimulator
                         var (at, kind) = mine[next++];
                         if (kind == RotationEventKind.NamesNoVersion && sawCurrentEvent && run.ListenerDropsNoVersionAfterCurrent)
                         {
-                            continue; // Not built: the listener already handed over this rotation's stage move.
+                            continue; // The listener already handed over this rotation's stage move: it drops this one.
                         }
 
                         sawCurrentEvent |= kind == RotationEventKind.NamesNewVersion;
