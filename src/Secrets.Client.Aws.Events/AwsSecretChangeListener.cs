@@ -12,7 +12,9 @@ namespace Secrets.Client.Aws.Events;
 /// messages are handed to the store as <see cref="SecretChangeNotification"/>s (the store fetches a version the event
 /// names, or checks the version when it names none) and then deleted; a rotation's first steps, which create a version
 /// that is not <c>AWSCURRENT</c> yet (<c>RotateSecret</c>, <c>PutSecretValue</c> to <c>AWSPENDING</c>), are ignored as
-/// <c>not-current</c>: its stage move and <c>RotationSucceeded</c> carry the change. Starts and stops with the host; reconnects with backoff.
+/// <c>not-current</c>: its stage move and <c>RotationSucceeded</c> carry the change, and a <c>RotationSucceeded</c> that
+/// follows a stage move to <c>AWSCURRENT</c> the listener already handed over for that secret (within 15 minutes by event
+/// time) is ignored as <c>rotation-already-current</c>. Starts and stops with the host; reconnects with backoff.
 /// </summary>
 /// <remarks>See <c>docs/rotation.md</c> for the EventBridge rule, the topic and the IAM the listener needs.</remarks>
 public sealed class AwsSecretChangeListener : SecretChangeListener
@@ -20,10 +22,42 @@ public sealed class AwsSecretChangeListener : SecretChangeListener
     /// <summary>The listener's name in metrics, logs and audit.</summary>
     public const string SourceName = "aws-sqs";
 
+    /// <summary>
+    /// The EventBridge event pattern to put on the rule that feeds the listener's topic (Terraform:
+    /// <c>event_pattern = &lt;this JSON&gt;</c>): Secrets Manager's CloudTrail events that the listener acts on, and
+    /// none that it would only delete. A <c>PutSecretValue</c> is delivered when its <c>versionStages</c> include
+    /// <c>AWSCURRENT</c> or are absent (Secrets Manager then makes the new version current); a rotation's first steps
+    /// (<c>RotateSecret</c>, a rotation function's <c>PutSecretValue</c> to <c>AWSPENDING</c>) are left out at the
+    /// source, where filtering is free, instead of costing every instance a receive and a delete. The stage move to
+    /// <c>AWSCURRENT</c> and <c>RotationSucceeded</c> (the second signal of a rotation) are delivered.
+    /// </summary>
+    /// <remarks>
+    /// Uses EventBridge's <c>$or</c>, <c>exists</c> and array matching (a value list matches an event array when they
+    /// share an element). A property rather than a constant so that an update reaches callers without a rebuild.
+    /// </remarks>
+    public static string RecommendedEventPattern => RecommendedEventPatternJson;
+
+    private const string RecommendedEventPatternJson = """
+        {
+          "source": ["aws.secretsmanager"],
+          "detail-type": ["AWS API Call via CloudTrail", "AWS Service Event via CloudTrail"],
+          "detail": {
+            "$or": [
+              { "eventName": ["UpdateSecret", "UpdateSecretVersionStage", "RotationSucceeded", "DeleteSecret", "RestoreSecret",
+                "CancelRotateSecret", "CreateSecret", "ReplicateSecretToRegions", "RemoveRegionsFromReplication",
+                "StopReplicationToReplica", "SecretVersionDeletion", "EndSecretVersionDelete"] },
+              { "eventName": ["PutSecretValue"], "requestParameters": { "versionStages": ["AWSCURRENT"] } },
+              { "eventName": ["PutSecretValue"], "requestParameters": { "versionStages": [{ "exists": false }] } }
+            ]
+          }
+        }
+        """;
+
     private static readonly List<string> WantedAttributes = ["SentTimestamp"];
     private readonly IAmazonSQS _sqs;
     private readonly AwsSecretChangeListenerOptions _options;
     private readonly AwsInstanceQueue? _instanceQueue;
+    private readonly AwsStageMoves _stageMoves = new();
     private string? _queueUrl;
 
     /// <summary>Initializes a new instance of the <see cref="AwsSecretChangeListener"/> class.</summary>
@@ -90,7 +124,18 @@ public sealed class AwsSecretChangeListener : SecretChangeListener
         foreach (var message in messages)
         {
             var (notification, ignored) = AwsChangeEventParser.Parse(message.Body ?? string.Empty, _options, Source);
+            if (notification is not null && _stageMoves.AlreadyHandedOver(notification))
+            {
+                // The store already fetches the version this rotation's stage move named: its check would find it.
+                (notification, ignored) = (null, "rotation-already-current");
+            }
+
             await DeliverAsync(notification, ignored, cancellationToken).ConfigureAwait(false);
+            if (notification is not null)
+            {
+                _stageMoves.Record(notification);
+            }
+
             // Malformed or foreign messages are deleted too: delivered again they would only be ignored again.
             done.Add(new DeleteMessageBatchRequestEntry { Id = done.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ReceiptHandle = message.ReceiptHandle });
         }

@@ -101,6 +101,54 @@ public class AwsSecretChangeListenerTests
         Assert.Equal(Canary, (await f.Store.GetSecretAsync(Ref("app/db"))).Value.ExposeAsString());
     }
 
+    private static string StageMoveEvent(string secretId, string arn, string toVersion, string eventTime) =>
+        $$$"""
+        {"version":"0","id":"{{{Guid.NewGuid()}}}","detail-type":"AWS API Call via CloudTrail","source":"aws.secretsmanager","account":"123456789012",
+         "time":"{{{eventTime}}}","region":"us-east-1","resources":[],
+         "detail":{"eventTime":"{{{eventTime}}}","eventSource":"secretsmanager.amazonaws.com","eventName":"UpdateSecretVersionStage","awsRegion":"us-east-1",
+                   "requestParameters":{"secretId":"{{{secretId}}}","versionStage":"AWSCURRENT","moveToVersionId":"{{{toVersion}}}"},
+                   "responseElements":{"arn":"{{{arn}}}","name":"app/db"},"eventType":"AwsApiCall"}}
+        """;
+
+    private static string RotationSucceededEvent(string arn, string eventTime) =>
+        $$$"""
+        {"version":"0","id":"{{{Guid.NewGuid()}}}","detail-type":"AWS Service Event via CloudTrail","source":"aws.secretsmanager","account":"123456789012",
+         "time":"{{{eventTime}}}","region":"us-east-1","resources":["{{{arn}}}"],
+         "detail":{"eventTime":"{{{eventTime}}}","eventSource":"secretsmanager.amazonaws.com","eventName":"RotationSucceeded","awsRegion":"us-east-1",
+                   "requestParameters":null,"responseElements":null,"additionalEventData":{"SecretId":"{{{arn}}}"},"eventType":"AwsServiceEvent"}}
+        """;
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task RotationSucceeded_after_the_stage_move_it_ends_costs_no_check_and_is_still_the_second_signal_when_the_move_was_lost(bool moveDelivered)
+    {
+        await using var f = await AwsEventsFixture.StartAsync();
+        var arn = f.SecretsManager.CreateSecret("app/db", Canary);
+        await f.Store.GetSecretAsync(Ref("app/db"));
+        f.SecretsManager.PutSecretValue("app/db", Rotated); // made current before the listener's queue exists: only the messages below tell it
+        var current = f.SecretsManager.GetVersionId("app/db")!;
+        var listener = await f.StartListenerAsync();
+        f.SecretsManager.ResetRequestCounts();
+        var changed = Changed.NextAsync(f.Store, "app/db");
+
+        if (moveDelivered)
+        {
+            // As a rotation function's finishSecret step records it: the full ARN from the rotation's request.
+            f.Sqs.SendMessage(listener.QueueUrl!, StageMoveEvent(arn, arn, current, "2026-12-02T10:00:07Z"));
+        }
+
+        f.Sqs.SendMessage(listener.QueueUrl!, RotationSucceededEvent(arn, "2026-12-02T10:00:08Z"));
+        await changed;
+        var expected = moveDelivered ? 2 : 1;
+        await Eventually.TrueAsync(() => listener.Status.Received == expected && listener.Status.Applied + listener.Status.Ignored == expected, "every event was handed over");
+
+        Assert.Equal(Rotated, (await f.Store.GetSecretAsync(Ref("app/db"))).Value.ExposeAsString());
+        Assert.Equal(1, f.SecretsManager.GetRequestCount("GetSecretValue"));
+        Assert.Equal(moveDelivered ? 0 : 1, f.SecretsManager.GetRequestCount("DescribeSecret"));
+        Assert.Equal(moveDelivered ? 1 : 0, listener.Status.Ignored);
+    }
+
     [Fact]
     public async Task A_flood_of_duplicate_events_for_one_secret_fetches_the_new_value_once()
     {

@@ -15,6 +15,12 @@ namespace Secrets.Client.Events.Benchmarks.Fleet;
 /// <param name="RefreshJitter">The store's RefreshJitter: that time is shortened by up to this fraction, at random.</param>
 /// <param name="BackgroundRefresh">The store's BackgroundRefreshInterval: due entries are refreshed at its next tick.</param>
 /// <param name="IgnoreNotCurrent">Whether the listener ignores events naming a version that is not current yet (the AWS listener does).</param>
+/// <param name="NoVersionEventOlderThanHeldIsFree">Not built: whether a notification naming no version (RotationSucceeded)
+/// costs nothing when its event time is at least two seconds (the clocks' whole-second precision) before the backend
+/// served the held value; today it always costs a version check.</param>
+/// <param name="ListenerDropsNoVersionAfterCurrent">Whether the AWS listener drops a RotationSucceeded for a secret whose
+/// stage move to AWSCURRENT it already handed over (it does; it still passes one on when that event was lost or comes
+/// later).</param>
 internal sealed record FleetRun(
     int Instances,
     int Secrets,
@@ -28,7 +34,9 @@ internal sealed record FleetRun(
     double RefreshAheadRatio = 0.8,
     double RefreshJitter = 0.1,
     TimeSpan BackgroundRefresh = default,
-    bool IgnoreNotCurrent = true)
+    bool IgnoreNotCurrent = true,
+    bool NoVersionEventOlderThanHeldIsFree = false,
+    bool ListenerDropsNoVersionAfterCurrent = true)
 {
     /// <summary>The time from a landed or confirmed value to its next safety-net check, drawn as <c>FetchLanding.SetFresh</c> does.</summary>
     public double NextCheckAfter(Random random) => SafetyNet.TotalSeconds * RefreshAheadRatio * (1 - (RefreshJitter * random.NextDouble()));

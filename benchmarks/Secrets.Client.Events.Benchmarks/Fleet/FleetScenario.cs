@@ -39,6 +39,8 @@ internal enum RotationEventKind
 /// <param name="CountsQueueWrites">Whether the delivery into the instance's queue is a billed queue write (Event Grid into Storage).</param>
 /// <param name="RotationEvents">The events one rotation emits, each with its time relative to the moment the new value
 /// becomes current; null for one event naming the new version (<see cref="OneEvent"/>).</param>
+/// <param name="RuleLeavesOut">Event kinds the EventBridge rule does not deliver (filtered at the source: they reach no
+/// queue and cost nothing); null when the rule delivers every event of <paramref name="RotationEvents"/>.</param>
 internal sealed record FleetScenario(
     string Name,
     PriceList Prices,
@@ -50,8 +52,19 @@ internal sealed record FleetScenario(
     TimeSpan DeliveryDelayMax,
     double UpkeepPerInstancePerDay,
     bool CountsQueueWrites,
-    (RotationEventKind Kind, TimeSpan Offset)[]? RotationEvents = null)
+    (RotationEventKind Kind, TimeSpan Offset)[]? RotationEvents = null,
+    RotationEventKind[]? RuleLeavesOut = null)
 {
+    /// <summary>
+    /// What <c>AwsSecretChangeListener.RecommendedEventPattern</c> leaves out: a rotation's first steps (RotateSecret,
+    /// PutSecretValue to AWSPENDING); the stage move to AWSCURRENT and RotationSucceeded are delivered.
+    /// </summary>
+    public static readonly RotationEventKind[] RecommendedAwsRule = [RotationEventKind.NamesPendingVersion];
+
+    /// <summary>The events of one rotation that reach an instance's queue.</summary>
+    public (RotationEventKind Kind, TimeSpan Offset)[] DeliveredEvents =>
+        [.. (RotationEvents ?? OneEvent).Where(e => RuleLeavesOut is null || !RuleLeavesOut.Contains(e.Kind))];
+
     /// <summary>A rotation as one write that makes a new version current (AWS PutSecretValue, a new GCP or Key Vault version, a Vault KV write).</summary>
     public static readonly (RotationEventKind Kind, TimeSpan Offset)[] OneEvent = [(RotationEventKind.NamesNewVersion, TimeSpan.Zero)];
 

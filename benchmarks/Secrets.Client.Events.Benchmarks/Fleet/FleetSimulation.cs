@@ -73,10 +73,19 @@ internal static class FleetSimulation
         Row(FleetSimulator.Simulate(gcp with { Name = "GCP, the defaults before: check then fetch, safety net 24 h" }, before), pollCalls);
         Row(FleetSimulator.Simulate(gcp with { Name = "GCP, ChangeNotificationMaxDelay 10 s (fleet setting)" }, run with { MaxDelay = TimeSpan.FromSeconds(10) }), pollCalls);
         Row(FleetSimulator.Simulate(azureLowest with { Name = "Azure poll 50 s, the defaults before: check then fetch, safety net 24 h" }, before), pollCalls);
-        var lambda = aws with { Name = "AWS, Lambda rotation (4 events per rotation), the defaults", RotationEvents = FleetScenario.AwsLambdaRotation };
-        Row(FleetSimulator.Simulate(lambda, run), pollCalls);
-        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, without ignoring its first steps" }, run with { IgnoreNotCurrent = false }), pollCalls);
-        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the defaults before: check then fetch, safety net 24 h" }, before with { IgnoreNotCurrent = false }), pollCalls);
+        // A Lambda rotation's four events, as the earlier rule delivered them all, and as the listener handled them before.
+        var lambda = aws with { Name = "AWS, Lambda rotation (4 events per rotation), the earlier rule, the listener before", RotationEvents = FleetScenario.AwsLambdaRotation };
+        var listenerBefore = run with { ListenerDropsNoVersionAfterCurrent = false };
+        Row(FleetSimulator.Simulate(lambda, listenerBefore), pollCalls);
+        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the earlier rule, without ignoring its first steps" }, listenerBefore with { IgnoreNotCurrent = false }), pollCalls);
+        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the earlier rule, the defaults before: check then fetch, safety net 24 h" }, before with { IgnoreNotCurrent = false, ListenerDropsNoVersionAfterCurrent = false }), pollCalls);
+        var lambdaFiltered = lambda with { Name = "AWS, Lambda rotation, the recommended rule (2 of 4 events delivered), the listener before", RuleLeavesOut = FleetScenario.RecommendedAwsRule };
+        Row(FleetSimulator.Simulate(lambdaFiltered, listenerBefore), pollCalls);
+        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the earlier rule, the listener now (drops RotationSucceeded after the stage move it handed over)" }, run), pollCalls);
+        var lambdaNow = lambdaFiltered with { Name = "AWS, Lambda rotation, the recommended rule and the listener now: the defaults" };
+        Row(FleetSimulator.Simulate(lambdaNow, run), pollCalls);
+        Row(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, a rule leaving out RotationSucceeded too (not recommended)", RuleLeavesOut = [RotationEventKind.NamesPendingVersion, RotationEventKind.NamesNoVersion] }, run), pollCalls);
+        Row(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, the recommended rule, the listener before + a no-version event older than the held value is free (not built)" }, listenerBefore with { NoVersionEventOlderThanHeldIsFree = true }), pollCalls);
 
         Console.WriteLine();
         Console.WriteLine("Where the bill goes at the defaults (share of polling's bill):");
@@ -87,6 +96,10 @@ internal static class FleetSimulation
         {
             Breakdown(FleetSimulator.Simulate(scenario, run), pollCalls);
         }
+
+        Breakdown(FleetSimulator.Simulate(lambda, listenerBefore), pollCalls);
+        Breakdown(FleetSimulator.Simulate(lambdaFiltered, listenerBefore), pollCalls);
+        Breakdown(FleetSimulator.Simulate(lambdaNow, run), pollCalls);
 
         Console.WriteLine();
         Console.WriteLine("With 1% of deliveries lost:");

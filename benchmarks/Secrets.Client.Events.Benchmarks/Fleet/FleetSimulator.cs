@@ -8,13 +8,20 @@ namespace Secrets.Client.Events.Benchmarks.Fleet;
 /// </summary>
 internal static class FleetSimulator
 {
+    /// <summary>
+    /// How much earlier than the held value's read an event must have happened to be known as older: CloudTrail's
+    /// <c>eventTime</c> and the response's <c>Date</c> header both have whole seconds.
+    /// </summary>
+    private const double EventTimeMargin = 2;
+
     public static FleetResult Simulate(FleetScenario scenario, FleetRun run)
     {
         var day = run.Duration.TotalSeconds;
         var latency = run.CallLatency.TotalSeconds;
         var wait = scenario.Wait.TotalSeconds;
         var rotations = Rotations(run);
-        var events = scenario.RotationEvents ?? FleetScenario.OneEvent;
+        var events = scenario.DeliveredEvents; // what the rule filters out never reaches a queue
+        var noVersionOffset = events.Where(e => e.Kind == RotationEventKind.NamesNoVersion).Select(e => e.Offset.TotalSeconds).FirstOrDefault();
         var calls = new CallCounters();
         var staleness = new List<double>(run.Instances * run.Secrets);
         var droppedStaleness = new List<double>();
@@ -94,12 +101,20 @@ internal static class FleetSimulator
                 mine.Sort((a, b) => a.At.CompareTo(b.At));
                 var nextCheck = AtTick(random.NextDouble() * run.NextCheckAfter(random));
                 var landed = false;
+                var heldFetchedAt = double.NaN; // when the call that landed the new value reached the backend
+                var sawCurrentEvent = false; // the listener has handed over an event naming the new current version
                 var next = 0;
                 while (!landed || next < mine.Count || nextCheck < day)
                 {
                     if (next < mine.Count && mine[next].At <= nextCheck)
                     {
                         var (at, kind) = mine[next++];
+                        if (kind == RotationEventKind.NamesNoVersion && sawCurrentEvent && run.ListenerDropsNoVersionAfterCurrent)
+                        {
+                            continue; // The listener already handed over this rotation's stage move: it drops this one.
+                        }
+
+                        sawCurrentEvent |= kind == RotationEventKind.NamesNewVersion;
                         var billed = at < day;
                         var done = at;
                         switch (kind)
@@ -111,7 +126,11 @@ internal static class FleetSimulator
                                 calls.Fetches += billed ? 1 : 0;
                                 staleness.Add(done - rotation);
                                 landed = true;
+                                heldFetchedAt = done - latency;
                                 break;
+                            case RotationEventKind.NamesNoVersion when landed && run.NoVersionEventOlderThanHeldIsFree
+                                && rotation + noVersionOffset + EventTimeMargin <= heldFetchedAt:
+                                continue; // Not built: the event happened before the held value was read; nothing to check.
                             case RotationEventKind.NamesPendingVersion when !landed && !run.IgnoreNotCurrent:
                                 // A version that is not current yet: one call (a fetch or a check) that finds AWSCURRENT unchanged.
                                 done += latency;
@@ -128,6 +147,7 @@ internal static class FleetSimulator
                                     calls.Fetches += billed ? 1 : 0;
                                     staleness.Add(done - rotation);
                                     landed = true;
+                                    heldFetchedAt = done - latency;
                                 }
 
                                 break;
@@ -154,6 +174,7 @@ internal static class FleetSimulator
                         (dropped[secret] ? droppedStaleness : staleness).Add(end - rotation);
                         caughtWithinDay += dropped[secret] && nextCheck < day ? 1 : 0;
                         landed = true; // A delivered event arriving later names the held version: it costs nothing.
+                        heldFetchedAt = end - latency;
                     }
 
                     nextCheck = AtTick(end + run.NextCheckAfter(random));
