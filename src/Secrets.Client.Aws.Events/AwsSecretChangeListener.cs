@@ -14,7 +14,9 @@ namespace Secrets.Client.Aws.Events;
 /// that is not <c>AWSCURRENT</c> yet (<c>RotateSecret</c>, <c>PutSecretValue</c> to <c>AWSPENDING</c>), are ignored as
 /// <c>not-current</c>: its stage move and <c>RotationSucceeded</c> carry the change, and a <c>RotationSucceeded</c> that
 /// follows a stage move to <c>AWSCURRENT</c> the listener already handed over for that secret (within 15 minutes by event
-/// time) is ignored as <c>rotation-already-current</c>. Starts and stops with the host; reconnects with backoff.
+/// time) is ignored as <c>rotation-already-current</c>. One that comes first is held for
+/// <see cref="AwsSecretChangeListenerOptions.RotationConfirmationDelay"/>: dropped the same way if the stage move follows
+/// within it, handed over when it ends. Starts and stops with the host; reconnects with backoff.
 /// </summary>
 /// <remarks>See <c>docs/rotation.md</c> for the EventBridge rule, the topic and the IAM the listener needs.</remarks>
 public sealed class AwsSecretChangeListener : SecretChangeListener
@@ -58,7 +60,12 @@ public sealed class AwsSecretChangeListener : SecretChangeListener
     private readonly AwsSecretChangeListenerOptions _options;
     private readonly AwsInstanceQueue? _instanceQueue;
     private readonly AwsStageMoves _stageMoves = new();
+    private readonly AwsHeldRotations _heldRotations;
+    private readonly CancellationTokenSource _disposing = new();
+    private readonly Lock _handOversLock = new();
+    private readonly List<Task> _handOvers = [];
     private string? _queueUrl;
+    private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="AwsSecretChangeListener"/> class.</summary>
     /// <param name="store">The store to notify.</param>
@@ -77,6 +84,8 @@ public sealed class AwsSecretChangeListener : SecretChangeListener
         {
             _instanceQueue = new AwsInstanceQueue(sqs, instance, options.TimeProvider, options.Randomizer);
         }
+
+        _heldRotations = new AwsHeldRotations(options.TimeProvider, options.RotationConfirmationDelay, StartHeldHandOver);
     }
 
     /// <summary>Gets the URL of the queue being read; null before a per-instance queue exists.</summary>
@@ -129,18 +138,112 @@ public sealed class AwsSecretChangeListener : SecretChangeListener
                 // The store already fetches the version this rotation's stage move named: its check would find it.
                 (notification, ignored) = (null, "rotation-already-current");
             }
+            else if (notification is not null)
+            {
+                switch (_heldRotations.TryHold(notification))
+                {
+                    case HoldResult.Held:
+                        // Deleted now with the batch: the stage move decides it, or the window's end; lost in a crash
+                        // meanwhile, it is a lost event like any other, which the safety net covers.
+                        AwsListenerLog.RotationHeld(Logger, Source, notification.SecretName, _options.RotationConfirmationDelay);
+                        done.Add(Entry(done.Count, message));
+                        continue;
+                    case HoldResult.Duplicate:
+                        (notification, ignored) = (null, "coalesced"); // the held one decides for both
+                        break;
+                }
+            }
 
             await DeliverAsync(notification, ignored, cancellationToken).ConfigureAwait(false);
             if (notification is not null)
             {
                 _stageMoves.Record(notification);
+                foreach (var _ in _heldRotations.TakeConfirmed(notification, _stageMoves.AlreadyHandedOver))
+                {
+                    // A RotationSucceeded held for this stage move: the store fetches the version the move named.
+                    await DeliverAsync(null, "rotation-already-current", cancellationToken).ConfigureAwait(false);
+                }
             }
 
             // Malformed or foreign messages are deleted too: delivered again they would only be ignored again.
-            done.Add(new DeleteMessageBatchRequestEntry { Id = done.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ReceiptHandle = message.ReceiptHandle });
+            done.Add(Entry(done.Count, message));
         }
 
         await _sqs.DeleteMessageBatchAsync(new DeleteMessageBatchRequest { QueueUrl = _queueUrl, Entries = done }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops receiving, hands over every <c>RotationSucceeded</c> still held (the store outlives the listener), and cleans up.</summary>
+    /// <param name="cancellationToken">Bounds the stop.</param>
+    /// <returns>A task that completes when the listener has stopped.</returns>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var held in _heldRotations.TakeAll())
+        {
+            await HandOverHeldAsync(held, cancellationToken).ConfigureAwait(false);
+        }
+
+        Task[] running;
+        lock (_handOversLock)
+        {
+            running = [.. _handOvers];
+            _handOvers.Clear();
+        }
+
+        await Task.WhenAll(running).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Drops any <c>RotationSucceeded</c> still held (a stop hands them over first) and releases the listener.</summary>
+    public override void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _heldRotations.Dispose();
+        _disposing.Cancel();
+        _disposing.Dispose();
+        base.Dispose();
+    }
+
+    private static DeleteMessageBatchRequestEntry Entry(int index, Message message) =>
+        new() { Id = index.ToString(System.Globalization.CultureInfo.InvariantCulture), ReceiptHandle = message.ReceiptHandle };
+
+    /// <summary>A held event's window ended with no stage move (on a timer thread): hand it over, tracked so that a stop awaits it.</summary>
+    private void StartHeldHandOver(SecretChangeNotification held)
+    {
+        AwsListenerLog.HeldRotationHandedOver(Logger, Source, held.SecretName);
+        CancellationToken token;
+        try
+        {
+            token = _disposing.Token;
+        }
+        catch (ObjectDisposedException)
+        {
+            return; // disposed meanwhile: dropped, as Dispose drops what is held
+        }
+
+        var handOver = HandOverHeldAsync(held, token);
+        lock (_handOversLock)
+        {
+            _handOvers.RemoveAll(t => t.IsCompleted);
+            _handOvers.Add(handOver);
+        }
+    }
+
+    private async Task HandOverHeldAsync(SecretChangeNotification held, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await DeliverAsync(held, null, cancellationToken).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // A failed hand-over has no caller to throw to; the safety net brings the value.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            AwsListenerLog.HeldRotationFailed(Logger, Source, held.SecretName, ex.GetType().Name);
+        }
     }
 
     /// <inheritdoc/>

@@ -37,6 +37,20 @@ public sealed class AwsSecretChangeListenerOptions : SecretChangeListenerOptions
     /// <summary>Gets or sets the region whose events are accepted; null accepts any (replicated secrets change in every region).</summary>
     public string? ExpectedRegion { get; set; }
 
+    /// <summary>
+    /// Gets or sets how long a <c>RotationSucceeded</c> that arrives before its rotation's stage move to <c>AWSCURRENT</c>
+    /// is held for that stage move, 0 to 30 seconds; zero hands it over at once. Default 15 seconds.
+    /// </summary>
+    /// <remarks>
+    /// Events reach a queue with their own delays, so a rotation's <c>RotationSucceeded</c> (which names no version and
+    /// costs a version check) often overtakes its stage move (which names the version the store fetches). Held, it is
+    /// dropped when the stage move follows within the window (ignored as <c>rotation-already-current</c>), and handed over
+    /// when the window ends without one (the stage move was lost): an instance then has the new value at most this long
+    /// after it would have had it without the window. Its SQS message is deleted on receipt; a listener stopped while
+    /// holding hands the held events over, one disposed without a stop drops them, and a crash loses them to the safety net.
+    /// </remarks>
+    public TimeSpan RotationConfirmationDelay { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <inheritdoc/>
     public override void Validate()
     {
@@ -59,6 +73,11 @@ public sealed class AwsSecretChangeListenerOptions : SecretChangeListenerOptions
         if (VisibilityTimeout < TimeSpan.FromSeconds(1) || VisibilityTimeout > TimeSpan.FromHours(12))
         {
             throw new ArgumentException($"{nameof(AwsSecretChangeListenerOptions)}.{nameof(VisibilityTimeout)} must be 1 second to 12 hours.", nameof(VisibilityTimeout));
+        }
+
+        if (RotationConfirmationDelay < TimeSpan.Zero || RotationConfirmationDelay > TimeSpan.FromSeconds(30))
+        {
+            throw new ArgumentException($"{nameof(AwsSecretChangeListenerOptions)}.{nameof(RotationConfirmationDelay)} must be 0 to 30 seconds.", nameof(RotationConfirmationDelay));
         }
 
         InstanceQueue?.Validate();
