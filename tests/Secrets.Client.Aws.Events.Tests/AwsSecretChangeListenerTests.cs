@@ -101,7 +101,7 @@ public class AwsSecretChangeListenerTests
         Assert.Equal(Canary, (await f.Store.GetSecretAsync(Ref("app/db"))).Value.ExposeAsString());
     }
 
-    private static string StageMoveEvent(string secretId, string arn, string toVersion, string eventTime) =>
+    internal static string StageMoveEvent(string secretId, string arn, string toVersion, string eventTime) =>
         $$$"""
         {"version":"0","id":"{{{Guid.NewGuid()}}}","detail-type":"AWS API Call via CloudTrail","source":"aws.secretsmanager","account":"123456789012",
          "time":"{{{eventTime}}}","region":"us-east-1","resources":[],
@@ -110,7 +110,7 @@ public class AwsSecretChangeListenerTests
                    "responseElements":{"arn":"{{{arn}}}","name":"app/db"},"eventType":"AwsApiCall"}}
         """;
 
-    private static string RotationSucceededEvent(string arn, string eventTime) =>
+    internal static string RotationSucceededEvent(string arn, string eventTime) =>
         $$$"""
         {"version":"0","id":"{{{Guid.NewGuid()}}}","detail-type":"AWS Service Event via CloudTrail","source":"aws.secretsmanager","account":"123456789012",
          "time":"{{{eventTime}}}","region":"us-east-1","resources":["{{{arn}}}"],
@@ -128,7 +128,8 @@ public class AwsSecretChangeListenerTests
         await f.Store.GetSecretAsync(Ref("app/db"));
         f.SecretsManager.PutSecretValue("app/db", Rotated); // made current before the listener's queue exists: only the messages below tell it
         var current = f.SecretsManager.GetVersionId("app/db")!;
-        var listener = await f.StartListenerAsync();
+        // No confirmation window here: AwsSecretChangeListenerRotationConfirmationTests holds a RotationSucceeded that comes first.
+        var listener = await f.StartListenerAsync(o => o.RotationConfirmationDelay = TimeSpan.Zero);
         f.SecretsManager.ResetRequestCounts();
         var changed = Changed.NextAsync(f.Store, "app/db");
 

@@ -56,7 +56,7 @@ internal sealed class AwsHeldRotations : IDisposable
 
         lock (_lock)
         {
-            if (_disposed || _held.Count >= MaxHeld)
+            if (_disposed)
             {
                 return HoldResult.NotHeld;
             }
@@ -64,6 +64,11 @@ internal sealed class AwsHeldRotations : IDisposable
             if (Spellings(notification).Any(_bySpelling.ContainsKey))
             {
                 return HoldResult.Duplicate; // the held one decides for both
+            }
+
+            if (_held.Count >= MaxHeld)
+            {
+                return HoldResult.NotHeld;
             }
 
             var held = new Held(notification);
