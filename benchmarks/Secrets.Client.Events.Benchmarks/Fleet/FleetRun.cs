@@ -21,6 +21,9 @@ namespace Secrets.Client.Events.Benchmarks.Fleet;
 /// <param name="ListenerDropsNoVersionAfterCurrent">Whether the AWS listener drops a RotationSucceeded for a secret whose
 /// stage move to AWSCURRENT it already handed over (it does; it still passes one on when that event was lost or comes
 /// later).</param>
+/// <param name="RotationConfirmationDelay">The AWS listener's RotationConfirmationDelay: a RotationSucceeded received
+/// before its stage move is held this long; dropped if the stage move is received within it, else handed over at its end.
+/// Zero: handed over at once (the listener before).</param>
 internal sealed record FleetRun(
     int Instances,
     int Secrets,
@@ -36,7 +39,8 @@ internal sealed record FleetRun(
     TimeSpan BackgroundRefresh = default,
     bool IgnoreNotCurrent = true,
     bool NoVersionEventOlderThanHeldIsFree = false,
-    bool ListenerDropsNoVersionAfterCurrent = true)
+    bool ListenerDropsNoVersionAfterCurrent = true,
+    TimeSpan RotationConfirmationDelay = default)
 {
     /// <summary>The time from a landed or confirmed value to its next safety-net check, drawn as <c>FetchLanding.SetFresh</c> does.</summary>
     public double NextCheckAfter(Random random) => SafetyNet.TotalSeconds * RefreshAheadRatio * (1 - (RefreshJitter * random.NextDouble()));

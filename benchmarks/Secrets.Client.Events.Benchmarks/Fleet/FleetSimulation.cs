@@ -28,7 +28,8 @@ internal static class FleetSimulation
             Seed: seed,
             RefreshAheadRatio: 0.8, // SecretStoreOptions defaults
             RefreshJitter: 0.1,
-            BackgroundRefresh: TimeSpan.FromSeconds(30));
+            BackgroundRefresh: TimeSpan.FromSeconds(30),
+            RotationConfirmationDelay: TimeSpan.FromSeconds(15)); // AwsSecretChangeListenerOptions.RotationConfirmationDelay's default
 
         // AWS (as events-aws-gcp designs it): SQS queue per instance fed by SNS from an EventBridge rule on CloudTrail; long poll 20 s,
         // DeleteMessageBatch; upkeep = create queue, policy, subscribe, tag (4) + heartbeat tag every 30 min (48, the listener's
@@ -75,15 +76,20 @@ internal static class FleetSimulation
         Row(FleetSimulator.Simulate(azureLowest with { Name = "Azure poll 50 s, the defaults before: check then fetch, safety net 24 h" }, before), pollCalls);
         // A Lambda rotation's four events, as the earlier rule delivered them all, and as the listener handled them before.
         var lambda = aws with { Name = "AWS, Lambda rotation (4 events per rotation), the earlier rule, the listener before", RotationEvents = FleetScenario.AwsLambdaRotation };
-        var listenerBefore = run with { ListenerDropsNoVersionAfterCurrent = false };
+        var listenerBefore = run with { ListenerDropsNoVersionAfterCurrent = false, RotationConfirmationDelay = TimeSpan.Zero };
+        var noWindow = run with { RotationConfirmationDelay = TimeSpan.Zero };
         Row(FleetSimulator.Simulate(lambda, listenerBefore), pollCalls);
         Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the earlier rule, without ignoring its first steps" }, listenerBefore with { IgnoreNotCurrent = false }), pollCalls);
-        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the earlier rule, the defaults before: check then fetch, safety net 24 h" }, before with { IgnoreNotCurrent = false, ListenerDropsNoVersionAfterCurrent = false }), pollCalls);
+        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the earlier rule, the defaults before: check then fetch, safety net 24 h" }, before with { IgnoreNotCurrent = false, ListenerDropsNoVersionAfterCurrent = false, RotationConfirmationDelay = TimeSpan.Zero }), pollCalls);
         var lambdaFiltered = lambda with { Name = "AWS, Lambda rotation, the recommended rule (2 of 4 events delivered), the listener before", RuleLeavesOut = FleetScenario.RecommendedAwsRule };
         Row(FleetSimulator.Simulate(lambdaFiltered, listenerBefore), pollCalls);
-        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the earlier rule, the listener now (drops RotationSucceeded after the stage move it handed over)" }, run), pollCalls);
+        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the earlier rule, the listener without the window (drops RotationSucceeded after the stage move it handed over)" }, noWindow), pollCalls);
+        Row(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, the recommended rule, the listener without the window (RotationConfirmationDelay 0)" }, noWindow), pollCalls);
+        Row(FleetSimulator.Simulate(lambda with { Name = "AWS, Lambda rotation, the earlier rule, the listener now (holds a RotationSucceeded that comes first for 15 s)" }, run), pollCalls);
         var lambdaNow = lambdaFiltered with { Name = "AWS, Lambda rotation, the recommended rule and the listener now: the defaults" };
         Row(FleetSimulator.Simulate(lambdaNow, run), pollCalls);
+        Row(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, the recommended rule, RotationConfirmationDelay 5 s" }, run with { RotationConfirmationDelay = TimeSpan.FromSeconds(5) }), pollCalls);
+        Row(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, the recommended rule, RotationConfirmationDelay 30 s" }, run with { RotationConfirmationDelay = TimeSpan.FromSeconds(30) }), pollCalls);
         Row(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, a rule leaving out RotationSucceeded too (not recommended)", RuleLeavesOut = [RotationEventKind.NamesPendingVersion, RotationEventKind.NamesNoVersion] }, run), pollCalls);
         Row(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, the recommended rule, the listener before + a no-version event older than the held value is free (not built)" }, listenerBefore with { NoVersionEventOlderThanHeldIsFree = true }), pollCalls);
 
@@ -99,6 +105,7 @@ internal static class FleetSimulation
 
         Breakdown(FleetSimulator.Simulate(lambda, listenerBefore), pollCalls);
         Breakdown(FleetSimulator.Simulate(lambdaFiltered, listenerBefore), pollCalls);
+        Breakdown(FleetSimulator.Simulate(lambdaFiltered with { Name = "AWS, Lambda rotation, the recommended rule, the listener without the window" }, noWindow), pollCalls);
         Breakdown(FleetSimulator.Simulate(lambdaNow, run), pollCalls);
 
         Console.WriteLine();

@@ -80,11 +80,34 @@ internal static class FleetSimulator
                 list.Clear();
             }
 
+            double Received(int i) => double.IsNaN(handled[i]) ? arrivals[i].At + latency : handled[i];
+            var hold = run.RotationConfirmationDelay.TotalSeconds;
+            var stageMoveReceived = new double[run.Secrets];
+            Array.Fill(stageMoveReceived, double.PositiveInfinity);
+            for (var i = 0; i < arrivals.Count; i++)
+            {
+                if (arrivals[i].Kind == RotationEventKind.NamesNewVersion)
+                {
+                    stageMoveReceived[arrivals[i].Secret] = Math.Min(stageMoveReceived[arrivals[i].Secret], Received(i));
+                }
+            }
+
             for (var i = 0; i < arrivals.Count; i++)
             {
                 // Handed to the store (or, still queued at the end of the day, by the next receive: beyond the day, not billed).
-                var received = double.IsNaN(handled[i]) ? arrivals[i].At + latency : handled[i];
-                perSecret[arrivals[i].Secret].Add((received + (random.NextDouble() * run.MaxDelay.TotalSeconds), arrivals[i].Kind));
+                var received = Received(i);
+                var jitter = random.NextDouble() * run.MaxDelay.TotalSeconds; // drawn first: every other row keeps its draws
+                if (hold > 0 && arrivals[i].Kind == RotationEventKind.NamesNoVersion && received < stageMoveReceived[arrivals[i].Secret])
+                {
+                    if (stageMoveReceived[arrivals[i].Secret] <= received + hold)
+                    {
+                        continue; // Held, and its stage move came within the window: dropped as rotation-already-current.
+                    }
+
+                    received += hold; // Held, and no stage move within the window: handed over at its end.
+                }
+
+                perSecret[arrivals[i].Secret].Add((received + jitter, arrivals[i].Kind));
             }
 
             // The safety net as the store runs it: a held entry is due RefreshAheadRatio x CacheDuration (less up to
