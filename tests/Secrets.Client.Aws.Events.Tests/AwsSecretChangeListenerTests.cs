@@ -128,8 +128,8 @@ public class AwsSecretChangeListenerTests
         await f.Store.GetSecretAsync(Ref("app/db"));
         f.SecretsManager.PutSecretValue("app/db", Rotated); // made current before the listener's queue exists: only the messages below tell it
         var current = f.SecretsManager.GetVersionId("app/db")!;
-        // No confirmation window here: AwsSecretChangeListenerRotationConfirmationTests holds a RotationSucceeded that comes first.
-        var listener = await f.StartListenerAsync(o => o.RotationConfirmationDelay = TimeSpan.Zero);
+        // A lost move with no confirmation window (the window on a fake clock: AwsSecretChangeListenerRotationConfirmationTests).
+        var listener = await f.StartListenerAsync(o => o.RotationConfirmationDelay = moveDelivered ? o.RotationConfirmationDelay : TimeSpan.Zero);
         f.SecretsManager.ResetRequestCounts();
         var changed = Changed.NextAsync(f.Store, "app/db");
 
