@@ -25,6 +25,21 @@ public sealed class AwsSecretsManagerSecretProviderTests
     }
 
     [Fact]
+    public async Task A_fetched_secret_shares_its_name_and_stage_strings_instead_of_keeping_copies()
+    {
+        // Each cached secret keeps its properties: the name the request used and AWS's stage labels are not copied per secret.
+        await using var emulator = await AwsSecretsManagerEmulator.StartAsync();
+        emulator.CreateSecret("prod/shared", "value");
+        await using var provider = CreateProvider(emulator);
+        var reference = Ref("prod/shared");
+
+        using var secret = await provider.GetSecretAsync(reference);
+
+        Assert.Same(reference.Path, secret.Properties.Name);
+        Assert.Same(AwsSecretsManagerSecretProvider.CurrentStage, Assert.Single(secret.Properties.Stages));
+    }
+
+    [Fact]
     public async Task Gets_a_secret_by_arn()
     {
         await using var emulator = await AwsSecretsManagerEmulator.StartAsync();

@@ -67,6 +67,10 @@ internal static class AwsDescriptionReader
         return description;
     }
 
+    /// <summary>Reads a secret's name, sharing the caller's string when it is the same name (the cache key's path).</summary>
+    public static string? ReadName(ref Utf8JsonReader reader, string knownName) =>
+        reader.TokenType == JsonTokenType.String && reader.ValueTextEquals(knownName) ? knownName : reader.GetString();
+
     public static string[] ReadStringArray(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartArray)
@@ -80,7 +84,7 @@ internal static class AwsDescriptionReader
         {
             if (reader.TokenType == JsonTokenType.String)
             {
-                values.Add(reader.GetString()!);
+                values.Add(ReadStage(ref reader));
             }
         }
 
@@ -104,4 +108,11 @@ internal static class AwsDescriptionReader
             throw new JsonException($"Expected {type}.");
         }
     }
+
+    /// <summary>Reads a stage label; AWS's own three are the shared literals, not a string per cached secret.</summary>
+    private static string ReadStage(ref Utf8JsonReader reader) =>
+        reader.ValueTextEquals("AWSCURRENT"u8) ? AwsSecretsManagerSecretProvider.CurrentStage
+        : reader.ValueTextEquals("AWSPREVIOUS"u8) ? AwsSecretsManagerSecretProvider.PreviousStage
+        : reader.ValueTextEquals("AWSPENDING"u8) ? AwsSecretsManagerSecretProvider.PendingStage
+        : reader.GetString()!;
 }

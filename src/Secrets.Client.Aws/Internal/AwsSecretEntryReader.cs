@@ -64,7 +64,7 @@ internal static class AwsSecretEntryReader
                 switch (property)
                 {
                     case Field.Arn: arn = reader.GetString(); break;
-                    case Field.Name: name = reader.GetString(); break;
+                    case Field.Name: name = AwsDescriptionReader.ReadName(ref reader, fallbackName); break;
                     case Field.VersionId: version = reader.GetString(); break;
                     case Field.VersionStages: stages = AwsDescriptionReader.ReadStringArray(ref reader); break;
                     case Field.CreatedDate: created = AwsDescriptionReader.ReadDate(ref reader); break;
