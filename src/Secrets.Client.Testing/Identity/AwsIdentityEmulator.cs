@@ -18,23 +18,19 @@ namespace Secrets.Client.Testing;
 /// <c>AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE</c> (ECS, EKS Pod Identity); <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> =
 /// <see cref="InstanceMetadataEndpoint"/> (EC2). All members are thread-safe.
 /// </remarks>
-public sealed class AwsIdentityEmulator : IAsyncDisposable
+public sealed class AwsIdentityEmulator : LoopbackEmulator
 {
     private readonly AwsIdentityEmulatorOptions _options;
-    private readonly AwsIdentityRequestHandler _handler;
-    private LoopbackServer? _server;
 
-    private AwsIdentityEmulator(AwsIdentityEmulatorOptions options)
+    private AwsIdentityEmulator(AwsIdentityEmulatorOptions options, IdentityProtocol protocol)
+        : base(protocol)
     {
         _options = options;
         Ledger = new IssuedCredentialLedger(options);
         Calls = new IdentityCallLog(options.TimeProvider);
         ContainerAuthorizationToken = IssuedCredentialLedger.NewToken("ecs-");
-        _handler = new AwsIdentityRequestHandler(this, options);
+        protocol.Handle = new AwsIdentityRequestHandler(this, options).HandleAsync;
     }
-
-    /// <summary>Gets the base address, for example <c>http://127.0.0.1:49152/</c>.</summary>
-    public Uri Endpoint => Server.Endpoint;
 
     /// <summary>Gets the value for <c>AWS_ENDPOINT_URL_STS</c>.</summary>
     public string StsEndpoint => Endpoint.GetLeftPart(UriPartial.Authority);
@@ -69,18 +65,15 @@ public sealed class AwsIdentityEmulator : IAsyncDisposable
 
     internal EmulatedJwt Jwt { get; } = new();
 
-    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The emulator has not been started.");
-
     /// <summary>Starts an emulator on a loopback port.</summary>
     /// <param name="options">The settings; <see langword="null"/> uses the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator.</returns>
-    public static async Task<AwsIdentityEmulator> StartAsync(AwsIdentityEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<AwsIdentityEmulator> StartAsync(AwsIdentityEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AwsIdentityEmulatorOptions();
-        var emulator = new AwsIdentityEmulator(options);
-        emulator._server = await LoopbackServer.StartAsync(emulator._handler.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
-        return emulator;
+        var protocol = new IdentityProtocol(options, (context, error) => AwsIdentityRequestHandler.WriteStsErrorAsync(context, error.Status, error.Code, error.Message));
+        return ListenAsync(new AwsIdentityEmulator(options, protocol), protocol.Options, useHttps: false, cancellationToken);
     }
 
     /// <summary>Gets the ARN of a role in the emulator's account, for <c>AWS_ROLE_ARN</c>.</summary>
@@ -145,16 +138,6 @@ public sealed class AwsIdentityEmulator : IAsyncDisposable
     /// <summary>Gets every secret value issued so far (tokens, secret access keys, session tokens), for canary scans of captured output.</summary>
     /// <returns>The values.</returns>
     public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), ContainerAuthorizationToken];
-
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
-        }
-    }
 
     internal IdentityCheck CheckSession(EmulatorCredential credential)
     {

@@ -19,30 +19,33 @@ namespace Secrets.Client.Testing;
 /// <c>AZURE_TENANT_ID</c>, <c>AZURE_CLIENT_ID</c> and <c>AZURE_FEDERATED_TOKEN_FILE</c> for workload identity.
 /// All members are thread-safe.
 /// </remarks>
-public sealed class AzureIdentityEmulator : IAsyncDisposable
+public sealed class AzureIdentityEmulator : LoopbackEmulator
 {
     private readonly AzureIdentityEmulatorOptions _options;
     private readonly ConcurrentDictionary<string, AzureEmulatedIdentity> _identities = new(StringComparer.OrdinalIgnoreCase);
-    private LoopbackServer? _http;
+    private readonly AzureIdentityRequestHandler _handler;
     private LoopbackServer? _https;
 
-    private AzureIdentityEmulator(AzureIdentityEmulatorOptions options)
+    private AzureIdentityEmulator(AzureIdentityEmulatorOptions options, IdentityProtocol protocol)
+        : base(protocol)
     {
         _options = options;
         Ledger = new IssuedCredentialLedger(options);
         Calls = new IdentityCallLog(options.TimeProvider);
         IdentityHeader = IssuedCredentialLedger.NewToken("idh-");
         SystemAssignedIdentity = Register(new AzureEmulatedIdentity("system-assigned", Guid.NewGuid().ToString(), Guid.NewGuid().ToString()));
+        _handler = new AzureIdentityRequestHandler(this);
+        protocol.Handle = _handler.HandleManagedIdentityAsync;
     }
 
     /// <summary>Gets the value for <c>IDENTITY_ENDPOINT</c>: the App Service style managed identity endpoint.</summary>
-    public Uri ManagedIdentityEndpoint => new(Http.Endpoint, AzureIdentityRequestHandler.ManagedIdentityPath.TrimStart('/'));
+    public Uri ManagedIdentityEndpoint => new(Endpoint, AzureIdentityRequestHandler.ManagedIdentityPath.TrimStart('/'));
 
     /// <summary>Gets the value for <c>IDENTITY_HEADER</c>, the secret the managed identity endpoint requires in <c>X-IDENTITY-HEADER</c>.</summary>
     public string IdentityHeader { get; }
 
     /// <summary>Gets the value for <c>AZURE_POD_IDENTITY_AUTHORITY_HOST</c>: the base address of the emulated IMDS.</summary>
-    public string ImdsEndpoint => Http.Endpoint.GetLeftPart(UriPartial.Authority);
+    public string ImdsEndpoint => Endpoint.GetLeftPart(UriPartial.Authority);
 
     /// <summary>Gets the value for <c>AZURE_AUTHORITY_HOST</c>: the HTTPS base address of the Entra token endpoint.</summary>
     public Uri AuthorityHost => Https.Endpoint;
@@ -84,8 +87,6 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
 
     internal EmulatedJwt Jwt { get; } = new();
 
-    private LoopbackServer Http => _http ?? throw new InvalidOperationException("The emulator has not been started.");
-
     private LoopbackServer Https => _https ?? throw new InvalidOperationException("The emulator has not been started.");
 
     /// <summary>Starts an emulator on two loopback ports (HTTP for managed identity, HTTPS for Entra).</summary>
@@ -95,11 +96,19 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
     public static async Task<AzureIdentityEmulator> StartAsync(AzureIdentityEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AzureIdentityEmulatorOptions();
-        var emulator = new AzureIdentityEmulator(options);
-        var handler = new AzureIdentityRequestHandler(emulator);
-        emulator._http = await LoopbackServer.StartAsync(handler.HandleManagedIdentityAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
-        emulator._https = await LoopbackServer.StartAsync(handler.HandleEntraAsync, useHttps: true, port: 0, cancellationToken).ConfigureAwait(false);
-        return emulator;
+        var protocol = new IdentityProtocol(options);
+        var emulator = await ListenAsync(new AzureIdentityEmulator(options, protocol), protocol.Options, useHttps: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Entra is HTTPS only and sits on its own port, outside the managed identity endpoints' pipeline.
+            emulator._https = await LoopbackServer.StartAsync(emulator._handler.HandleEntraAsync, useHttps: true, port: 0, cancellationToken).ConfigureAwait(false);
+            return emulator;
+        }
+        catch
+        {
+            await emulator.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Creates a handler that trusts exactly the Entra endpoint's certificate, for an SDK transport.</summary>
@@ -159,15 +168,10 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
     /// <returns>The values.</returns>
     public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), IdentityHeader];
 
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the managed identity server (the base) and the Entra server.</summary>
+    private protected override async ValueTask DisposeAsyncCore()
     {
-        if (_http is not null)
-        {
-            await _http.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await base.DisposeAsyncCore().ConfigureAwait(false);
         if (_https is not null)
         {
             await _https.DisposeAsync().ConfigureAwait(false);

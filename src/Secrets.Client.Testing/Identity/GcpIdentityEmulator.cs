@@ -15,20 +15,18 @@ namespace Secrets.Client.Testing;
 /// Cloud Run), or with <c>GOOGLE_APPLICATION_CREDENTIALS</c> naming a file holding
 /// <see cref="CreateExternalAccountJson"/> (workload identity federation). All members are thread-safe.
 /// </remarks>
-public sealed class GcpIdentityEmulator : IAsyncDisposable
+public sealed class GcpIdentityEmulator : LoopbackEmulator
 {
     private readonly GcpIdentityEmulatorOptions _options;
-    private LoopbackServer? _server;
 
-    private GcpIdentityEmulator(GcpIdentityEmulatorOptions options)
+    private GcpIdentityEmulator(GcpIdentityEmulatorOptions options, IdentityProtocol protocol)
+        : base(protocol)
     {
         _options = options;
         Ledger = new IssuedCredentialLedger(options);
         Calls = new IdentityCallLog(options.TimeProvider);
+        protocol.Handle = new GcpIdentityRequestHandler(this).HandleAsync;
     }
-
-    /// <summary>Gets the base address, for example <c>http://127.0.0.1:49152/</c>.</summary>
-    public Uri Endpoint => Server.Endpoint;
 
     /// <summary>Gets the value for <c>GCE_METADATA_HOST</c> (host and port, no scheme).</summary>
     public string MetadataHost => Endpoint.Authority;
@@ -51,19 +49,15 @@ public sealed class GcpIdentityEmulator : IAsyncDisposable
 
     internal EmulatedJwt Jwt { get; } = new();
 
-    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The emulator has not been started.");
-
     /// <summary>Starts an emulator on a loopback port.</summary>
     /// <param name="options">The settings; <see langword="null"/> uses the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator.</returns>
-    public static async Task<GcpIdentityEmulator> StartAsync(GcpIdentityEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<GcpIdentityEmulator> StartAsync(GcpIdentityEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new GcpIdentityEmulatorOptions();
-        var emulator = new GcpIdentityEmulator(options);
-        var handler = new GcpIdentityRequestHandler(emulator);
-        emulator._server = await LoopbackServer.StartAsync(handler.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
-        return emulator;
+        var protocol = new IdentityProtocol(options);
+        return ListenAsync(new GcpIdentityEmulator(options, protocol), protocol.Options, useHttps: false, cancellationToken);
     }
 
     /// <summary>Gets the principal STS reports for a federated subject: <c>principal://iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/P/subject/S</c>.</summary>
@@ -132,16 +126,6 @@ public sealed class GcpIdentityEmulator : IAsyncDisposable
     /// <summary>Gets every token issued so far, for canary scans of captured output.</summary>
     /// <returns>The tokens.</returns>
     public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues()];
-
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
-        }
-    }
 
     internal IssuedCredential IssueAccessToken(string principal) => Ledger.Issue(IssuedCredentialLedger.NewToken("ya29.emulator-", 48), principal);
 }
