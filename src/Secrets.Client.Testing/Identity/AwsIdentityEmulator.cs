@@ -18,16 +18,14 @@ namespace Secrets.Client.Testing;
 /// <c>AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE</c> (ECS, EKS Pod Identity); <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> =
 /// <see cref="InstanceMetadataEndpoint"/> (EC2). All members are thread-safe.
 /// </remarks>
-public sealed class AwsIdentityEmulator : LoopbackEmulator
+public sealed class AwsIdentityEmulator : IdentityEmulator
 {
     private readonly AwsIdentityEmulatorOptions _options;
 
     private AwsIdentityEmulator(AwsIdentityEmulatorOptions options, IdentityProtocol protocol)
-        : base(protocol)
+        : base(options, protocol)
     {
         _options = options;
-        Ledger = new IssuedCredentialLedger(options);
-        Calls = new IdentityCallLog(options.TimeProvider);
         ContainerAuthorizationToken = IssuedCredentialLedger.NewToken("ecs-");
         protocol.Handle = new AwsIdentityRequestHandler(this, options).HandleAsync;
     }
@@ -55,15 +53,6 @@ public sealed class AwsIdentityEmulator : LoopbackEmulator
 
     /// <summary>Gets the principal (assumed-role ARN) container credentials are issued to.</summary>
     public string ContainerPrincipal => AssumedRoleArn(_options.ContainerRoleName, "emulated-task");
-
-    /// <summary>Gets the requests answered so far, in order.</summary>
-    public IReadOnlyList<IdentityCall> Requests => Calls.Snapshot;
-
-    internal IssuedCredentialLedger Ledger { get; }
-
-    internal IdentityCallLog Calls { get; }
-
-    internal EmulatedJwt Jwt { get; } = new();
 
     /// <summary>Starts an emulator on a loopback port.</summary>
     /// <param name="options">The settings; <see langword="null"/> uses the defaults.</param>
@@ -117,7 +106,7 @@ public sealed class AwsIdentityEmulator : LoopbackEmulator
     /// The <see cref="EmulatorAuthenticator"/> that lets a cloud emulator accept exactly the credentials this emulator
     /// issued, while they are valid: set <c>options.Authenticator = identity.Authenticate</c>. The principal is the
     /// assumed-role ARN and carries the secret key the request's signature must verify with. Every decision is recorded
-    /// in <see cref="Requests"/> as <c>authenticate</c>.
+    /// in <see cref="IdentityEmulator.Requests"/> as <c>authenticate</c>.
     /// </summary>
     /// <param name="credential">The access key id and session token a request carried.</param>
     /// <returns>The principal, or <see langword="null"/> to refuse the request.</returns>
@@ -137,7 +126,7 @@ public sealed class AwsIdentityEmulator : LoopbackEmulator
 
     /// <summary>Gets every secret value issued so far (tokens, secret access keys, session tokens), for canary scans of captured output.</summary>
     /// <returns>The values.</returns>
-    public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), ContainerAuthorizationToken];
+    public override IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), ContainerAuthorizationToken];
 
     internal IdentityCheck CheckSession(EmulatorCredential credential)
     {

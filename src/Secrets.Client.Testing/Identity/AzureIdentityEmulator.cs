@@ -19,7 +19,7 @@ namespace Secrets.Client.Testing;
 /// <c>AZURE_TENANT_ID</c>, <c>AZURE_CLIENT_ID</c> and <c>AZURE_FEDERATED_TOKEN_FILE</c> for workload identity.
 /// All members are thread-safe.
 /// </remarks>
-public sealed class AzureIdentityEmulator : LoopbackEmulator
+public sealed class AzureIdentityEmulator : IdentityEmulator
 {
     private readonly AzureIdentityEmulatorOptions _options;
     private readonly ConcurrentDictionary<string, AzureEmulatedIdentity> _identities = new(StringComparer.OrdinalIgnoreCase);
@@ -27,11 +27,9 @@ public sealed class AzureIdentityEmulator : LoopbackEmulator
     private LoopbackServer? _https;
 
     private AzureIdentityEmulator(AzureIdentityEmulatorOptions options, IdentityProtocol protocol)
-        : base(protocol)
+        : base(options, protocol)
     {
         _options = options;
-        Ledger = new IssuedCredentialLedger(options);
-        Calls = new IdentityCallLog(options.TimeProvider);
         IdentityHeader = IssuedCredentialLedger.NewToken("idh-");
         SystemAssignedIdentity = Register(new AzureEmulatedIdentity("system-assigned", Guid.NewGuid().ToString(), Guid.NewGuid().ToString()));
         _handler = new AzureIdentityRequestHandler(this);
@@ -59,9 +57,6 @@ public sealed class AzureIdentityEmulator : LoopbackEmulator
     /// <summary>Gets the system-assigned managed identity the endpoints issue tokens to when no client id is asked for.</summary>
     public AzureEmulatedIdentity SystemAssignedIdentity { get; }
 
-    /// <summary>Gets the requests answered so far, in order.</summary>
-    public IReadOnlyList<IdentityCall> Requests => Calls.Snapshot;
-
     /// <summary>
     /// Completes once the emulator has issued <paramref name="count"/> access tokens in all (App Service managed identity,
     /// IMDS, Entra client credentials), each recorded after its answer was written: a test awaits a credential's refresh
@@ -74,18 +69,12 @@ public sealed class AzureIdentityEmulator : LoopbackEmulator
         Calls.WhenAsync(calls => calls.Count(IsTokenIssuance) >= count, cancellationToken);
 
     /// <summary>Whether <paramref name="call"/> issued an access token.</summary>
-    /// <param name="call">A call from <see cref="Requests"/>.</param>
+    /// <param name="call">A call from <see cref="IdentityEmulator.Requests"/>.</param>
     /// <returns><see langword="true"/> for a successful managed identity, IMDS or Entra token request.</returns>
     public static bool IsTokenIssuance(IdentityCall call) =>
         call is { Succeeded: true, Operation: "managed identity token" or "IMDS token" or "Entra client credentials (federated)" };
 
     internal AzureIdentityEmulatorOptions Options => _options;
-
-    internal IssuedCredentialLedger Ledger { get; }
-
-    internal IdentityCallLog Calls { get; }
-
-    internal EmulatedJwt Jwt { get; } = new();
 
     private LoopbackServer Https => _https ?? throw new InvalidOperationException("The emulator has not been started.");
 
@@ -158,7 +147,7 @@ public sealed class AzureIdentityEmulator : LoopbackEmulator
     /// <summary>
     /// The <see cref="EmulatorAuthenticator"/> that lets a cloud emulator accept exactly the access tokens this emulator
     /// issued, while they are valid: set <c>options.Authenticator = identity.Authenticate</c>. Every decision is recorded
-    /// in <see cref="Requests"/> as <c>authenticate</c>.
+    /// in <see cref="IdentityEmulator.Requests"/> as <c>authenticate</c>.
     /// </summary>
     /// <param name="credential">The bearer token a request carried.</param>
     /// <returns>The principal (the identity's object id), or <see langword="null"/> to refuse the request.</returns>
@@ -166,7 +155,7 @@ public sealed class AzureIdentityEmulator : LoopbackEmulator
 
     /// <summary>Gets every token issued so far and the identity header, for canary scans of captured output.</summary>
     /// <returns>The values.</returns>
-    public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), IdentityHeader];
+    public override IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), IdentityHeader];
 
     /// <summary>Stops the managed identity server (the base) and the Entra server.</summary>
     private protected override async ValueTask DisposeAsyncCore()

@@ -15,16 +15,14 @@ namespace Secrets.Client.Testing;
 /// Cloud Run), or with <c>GOOGLE_APPLICATION_CREDENTIALS</c> naming a file holding
 /// <see cref="CreateExternalAccountJson"/> (workload identity federation). All members are thread-safe.
 /// </remarks>
-public sealed class GcpIdentityEmulator : LoopbackEmulator
+public sealed class GcpIdentityEmulator : IdentityEmulator
 {
     private readonly GcpIdentityEmulatorOptions _options;
 
     private GcpIdentityEmulator(GcpIdentityEmulatorOptions options, IdentityProtocol protocol)
-        : base(protocol)
+        : base(options, protocol)
     {
         _options = options;
-        Ledger = new IssuedCredentialLedger(options);
-        Calls = new IdentityCallLog(options.TimeProvider);
         protocol.Handle = new GcpIdentityRequestHandler(this).HandleAsync;
     }
 
@@ -38,16 +36,7 @@ public sealed class GcpIdentityEmulator : LoopbackEmulator
     public string WorkloadIdentityAudience =>
         $"//iam.googleapis.com/projects/{_options.ProjectNumber}/locations/global/workloadIdentityPools/{_options.WorkloadIdentityPool}/providers/{_options.WorkloadIdentityProvider}";
 
-    /// <summary>Gets the requests answered so far, in order.</summary>
-    public IReadOnlyList<IdentityCall> Requests => Calls.Snapshot;
-
     internal GcpIdentityEmulatorOptions Options => _options;
-
-    internal IssuedCredentialLedger Ledger { get; }
-
-    internal IdentityCallLog Calls { get; }
-
-    internal EmulatedJwt Jwt { get; } = new();
 
     /// <summary>Starts an emulator on a loopback port.</summary>
     /// <param name="options">The settings; <see langword="null"/> uses the defaults.</param>
@@ -117,15 +106,11 @@ public sealed class GcpIdentityEmulator : LoopbackEmulator
     /// <summary>
     /// The <see cref="EmulatorAuthenticator"/> that lets a cloud emulator accept exactly the access tokens this emulator
     /// issued, while they are valid: set <c>options.Authenticator = identity.Authenticate</c>. Every decision is recorded
-    /// in <see cref="Requests"/> as <c>authenticate</c>.
+    /// in <see cref="IdentityEmulator.Requests"/> as <c>authenticate</c>.
     /// </summary>
     /// <param name="credential">The bearer token a request carried.</param>
     /// <returns>The principal (a service account e-mail or a federated principal), or <see langword="null"/> to refuse the request.</returns>
     public EmulatorPrincipal? Authenticate(EmulatorCredential credential) => Ledger.AuthenticateBearer(credential, Calls);
-
-    /// <summary>Gets every token issued so far, for canary scans of captured output.</summary>
-    /// <returns>The tokens.</returns>
-    public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues()];
 
     internal IssuedCredential IssueAccessToken(string principal) => Ledger.Issue(IssuedCredentialLedger.NewToken("ya29.emulator-", 48), principal);
 }
