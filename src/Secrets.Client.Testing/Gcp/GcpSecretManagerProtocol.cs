@@ -10,21 +10,19 @@ namespace Secrets.Client.Testing;
 /// CRC32C checksums both ways, <c>updateMask</c> patches, <c>nextPageToken</c> paging and Google's error shape
 /// <c>{"error":{"code","message","status"}}</c>.
 /// </summary>
-internal sealed partial class GcpSecretManagerProtocol : EmulatorProtocol
+internal sealed partial class GcpSecretManagerProtocol : GoogleApiProtocol
 {
     private const int MaxPayloadBytes = 64 * 1024;
     private static readonly string[] UpdatableFields = ["labels", "annotations"];
     private readonly GcpSecretState _state;
     private readonly GcpSecretManagerEmulatorOptions _options;
-    private readonly string _token;
     private volatile bool _corruptChecksums;
 
     public GcpSecretManagerProtocol(GcpSecretState state, GcpSecretManagerEmulatorOptions options, string token)
-        : base(options)
+        : base(options, options.ProjectId, options.AllowAnonymous, token)
     {
         _state = state;
         _options = options;
-        _token = token;
     }
 
     public bool CorruptChecksums
@@ -33,11 +31,9 @@ internal sealed partial class GcpSecretManagerProtocol : EmulatorProtocol
         set => _corruptChecksums = value;
     }
 
-    public override string ContentType => "application/json; charset=UTF-8";
-
     protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
     {
-        var principal = GoogleApiProtocolCall.Authenticate(this, call, _options.AllowAnonymous, _options.Authenticator is not null, _token, _options.ProjectId);
+        var principal = AuthenticateBearer(call);
         if (principal is null)
         {
             Traffic.CountOperation(GcpSecretManagerEmulatorCounters.Unauthenticated401);
@@ -50,10 +46,6 @@ internal sealed partial class GcpSecretManagerProtocol : EmulatorProtocol
 
     protected override EmulatorException Throttled(EmulatorCall call) =>
         Error(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Access requests' and limit 'Access requests per minute' of service 'secretmanager.googleapis.com'.");
-
-    protected override EmulatorException ServerError() => Error(503, "UNAVAILABLE", "The service is currently unavailable.");
-
-    protected override void WriteError(Utf8JsonWriter w, EmulatorException error) => GoogleApiProtocolCall.WriteError(w, error);
 
     /// <summary>What Cloud Audit Logs (Data Access) records: <c>AccessSecretVersion</c> with the version name as asked.</summary>
     protected override Task<EmulatorAccess?> DescribeAccessAsync(EmulatorCall call, string? errorCode)
@@ -119,8 +111,6 @@ internal sealed partial class GcpSecretManagerProtocol : EmulatorProtocol
         };
         await answer.ConfigureAwait(false);
     }
-
-    private static EmulatorException Error(int status, string code, string message) => new(status, code, message);
 
     private static EmulatorException InvalidArgument(string message) => Error(400, "INVALID_ARGUMENT", message);
 
