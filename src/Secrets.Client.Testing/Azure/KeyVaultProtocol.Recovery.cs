@@ -8,23 +8,13 @@ internal sealed partial class KeyVaultProtocol
     private async Task DeleteAsync(EmulatorCall call, string name)
     {
         byte[] body;
-        int status;
         lock (_state.Sync)
         {
-            var deleted = _state.Delete(name);
-            if (deleted is null)
-            {
-                status = 404;
-                body = NotFoundBody(name, version: null);
-            }
-            else
-            {
-                status = 200;
-                body = EmulatorJson.Write(w => WriteDeletedBundle(w, deleted, _state.Now));
-            }
+            var deleted = _state.Delete(name) ?? throw NotFound(name, version: null);
+            body = EmulatorJson.Write(w => WriteDeletedBundle(w, deleted, _state.Now));
         }
 
-        await call.SendAsync(status, body).ConfigureAwait(false);
+        await call.SendAsync(200, body).ConfigureAwait(false);
     }
 
     private async Task GetDeletedAsync(EmulatorCall call, string name)

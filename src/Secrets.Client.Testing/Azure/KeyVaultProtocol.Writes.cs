@@ -63,55 +63,45 @@ internal sealed partial class KeyVaultProtocol
         }
 
         byte[] body;
-        int status;
         lock (_state.Sync)
         {
-            var found = _state.Find(name, version);
-            if (found is null)
+            var found = _state.Find(name, version) ?? throw NotFound(name, version);
+            if (document is not null)
             {
-                status = 404;
-                body = NotFoundBody(name, version);
-            }
-            else
-            {
-                if (document is not null)
+                if (root.TryGetProperty("contentType", out _))
                 {
-                    if (root.TryGetProperty("contentType", out _))
-                    {
-                        found.ContentType = ReadString(root, "contentType");
-                    }
-
-                    if (root.TryGetProperty("tags", out _))
-                    {
-                        found.Tags = ReadTags(root);
-                    }
-
-                    if (root.TryGetProperty("attributes", out var a) && a.ValueKind == JsonValueKind.Object)
-                    {
-                        var attributes = ReadAttributes(root);
-                        if (attributes.Enabled is { } enabled)
-                        {
-                            found.Enabled = enabled;
-                        }
-
-                        if (a.TryGetProperty("nbf", out _))
-                        {
-                            found.NotBefore = attributes.NotBefore;
-                        }
-
-                        if (a.TryGetProperty("exp", out _))
-                        {
-                            found.ExpiresOn = attributes.ExpiresOn;
-                        }
-                    }
+                    found.ContentType = ReadString(root, "contentType");
                 }
 
-                found.Updated = DateTimeOffset.FromUnixTimeSeconds(_state.Now.ToUnixTimeSeconds());
-                status = 200;
-                body = EmulatorJson.Write(w => WriteBundle(w, found, includeValue: false));
+                if (root.TryGetProperty("tags", out _))
+                {
+                    found.Tags = ReadTags(root);
+                }
+
+                if (root.TryGetProperty("attributes", out var a) && a.ValueKind == JsonValueKind.Object)
+                {
+                    var attributes = ReadAttributes(root);
+                    if (attributes.Enabled is { } enabled)
+                    {
+                        found.Enabled = enabled;
+                    }
+
+                    if (a.TryGetProperty("nbf", out _))
+                    {
+                        found.NotBefore = attributes.NotBefore;
+                    }
+
+                    if (a.TryGetProperty("exp", out _))
+                    {
+                        found.ExpiresOn = attributes.ExpiresOn;
+                    }
+                }
             }
+
+            found.Updated = DateTimeOffset.FromUnixTimeSeconds(_state.Now.ToUnixTimeSeconds());
+            body = EmulatorJson.Write(w => WriteBundle(w, found, includeValue: false));
         }
 
-        await call.SendAsync(status, body).ConfigureAwait(false);
+        await call.SendAsync(200, body).ConfigureAwait(false);
     }
 }

@@ -160,13 +160,8 @@ internal sealed partial class KeyVaultProtocol : EmulatorProtocol
         int status;
         lock (_state.Sync)
         {
-            var found = _state.Find(name, version);
-            if (found is null)
-            {
-                status = 404;
-                body = NotFoundBody(name, version);
-            }
-            else if (Refusal(found) is { } refusal)
+            var found = _state.Find(name, version) ?? throw NotFound(name, version);
+            if (Refusal(found) is { } refusal)
             {
                 status = 403;
                 body = ErrorBody("Forbidden", refusal.Message, refusal.InnerCode);
@@ -263,8 +258,6 @@ internal sealed partial class KeyVaultProtocol : EmulatorProtocol
         EmulatorJson.Write(w => WriteError(w, new EmulatorException(0, code, message, innerCode)));
 
     private static EmulatorException NotFound(string name, string? version) => new(404, "SecretNotFound", NotFoundMessage(name, version));
-
-    private byte[] NotFoundBody(string name, string? version) => ErrorBody("SecretNotFound", NotFoundMessage(name, version));
 
     private static string NotFoundMessage(string name, string? version) =>
         string.IsNullOrEmpty(version)
