@@ -12,23 +12,19 @@ namespace Secrets.Client.Testing;
 /// <c>protoPayload.resourceName</c> (<c>=</c> or <c>:</c> for "contains"), <c>protoPayload.authenticationInfo.principalEmail</c>
 /// and <c>timestamp</c> (<c>&gt;=</c>, <c>&gt;</c>, <c>&lt;=</c>, <c>&lt;</c>); anything else is refused with INVALID_ARGUMENT.
 /// </summary>
-internal sealed partial class CloudLoggingProtocol : EmulatorProtocol
+internal sealed partial class CloudLoggingProtocol : GoogleApiProtocol
 {
     private const string Service = "secretmanager.googleapis.com";
     private readonly CloudLoggingEmulatorOptions _options;
 
     public CloudLoggingProtocol(CloudLoggingEmulatorOptions options)
-        : base(options) => _options = options;
-
-    public override string ContentType => "application/json; charset=UTF-8";
+        : base(options, options.ProjectId, allowAnonymous: false, options.AccessToken, serviceAccount: "auditor") => _options = options;
 
     private string LogName => $"projects/{_options.ProjectId}/logs/cloudaudit.googleapis.com%2Fdata_access";
 
     protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
     {
-        var header = call.Header("Authorization");
-        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : string.Empty;
-        var principal = Authenticate(new EmulatorCredential(EmulatorCredential.BearerKind, token), c => c.Value == _options.AccessToken ? new EmulatorPrincipal("auditor@" + _options.ProjectId + ".iam.gserviceaccount.com") : null);
+        var principal = AuthenticateBearer(call);
         return principal is null
             ? throw new EmulatorException(401, "UNAUTHENTICATED", "Request had invalid authentication credentials.")
             : Task.FromResult(principal);
@@ -37,17 +33,6 @@ internal sealed partial class CloudLoggingProtocol : EmulatorProtocol
     protected override EmulatorException Throttled(EmulatorCall call) => new(429, "RESOURCE_EXHAUSTED", "Quota exceeded.");
 
     protected override EmulatorException ServerError() => new(500, "INTERNAL", "Internal error.");
-
-    protected override void WriteError(Utf8JsonWriter writer, EmulatorException error)
-    {
-        writer.WriteStartObject();
-        writer.WriteStartObject("error");
-        writer.WriteNumber("code", error.Status);
-        writer.WriteString("message", error.Message);
-        writer.WriteString("status", error.Code);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-    }
 
     protected override async Task RouteAsync(EmulatorCall call)
     {

@@ -1,26 +1,17 @@
 namespace Secrets.Client.Testing;
 
 /// <summary>One secret held by the emulator. Guarded by the backend's lock.</summary>
-internal sealed class AwsEmulatedSecret
+internal sealed class AwsEmulatedSecret(string name, string arn, long sequence, DateTimeOffset created)
 {
-    public AwsEmulatedSecret(string name, string arn, long sequence, DateTimeOffset created)
-    {
-        Name = name;
-        Arn = arn;
-        Sequence = sequence;
-        CreatedDate = created;
-        LastChangedDate = created;
-    }
+    public string Name { get; } = name;
 
-    public string Name { get; }
+    public string Arn { get; } = arn;
 
-    public string Arn { get; }
+    public long Sequence { get; } = sequence;
 
-    public long Sequence { get; }
+    public DateTimeOffset CreatedDate { get; } = created;
 
-    public DateTimeOffset CreatedDate { get; }
-
-    public DateTimeOffset LastChangedDate { get; set; }
+    public DateTimeOffset LastChangedDate { get; set; } = created;
 
     public DateTimeOffset? LastAccessedDate { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using static Secrets.Client.Testing.AwsSecretsManagerWire;
 
 namespace Secrets.Client.Testing;
 

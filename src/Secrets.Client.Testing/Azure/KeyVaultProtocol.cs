@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
@@ -161,13 +160,8 @@ internal sealed partial class KeyVaultProtocol : EmulatorProtocol
         int status;
         lock (_state.Sync)
         {
-            var found = _state.Find(name, version);
-            if (found is null)
-            {
-                status = 404;
-                body = NotFoundBody(name, version);
-            }
-            else if (Refusal(found) is { } refusal)
+            var found = _state.Find(name, version) ?? throw NotFound(name, version);
+            if (Refusal(found) is { } refusal)
             {
                 status = 403;
                 body = ErrorBody("Forbidden", refusal.Message, refusal.InnerCode);
@@ -207,116 +201,6 @@ internal sealed partial class KeyVaultProtocol : EmulatorProtocol
         }
 
         return null;
-    }
-
-    private async Task SetAsync(EmulatorCall call, string name)
-    {
-        using var document = await call.ReadJsonAsync().ConfigureAwait(false);
-        if (document is null || document.RootElement.ValueKind != JsonValueKind.Object)
-        {
-            throw new EmulatorException(400, "BadParameter", "The request body must be a JSON object.");
-        }
-
-        var root = document.RootElement;
-        if (!root.TryGetProperty("value", out var valueElement) || valueElement.ValueKind != JsonValueKind.String)
-        {
-            throw new EmulatorException(400, "BadParameter", "Property 'value' is required and must be a string.");
-        }
-
-        var value = valueElement.GetString()!;
-        if (value.Length > MaxValueLength)
-        {
-            throw new EmulatorException(400, "BadParameter", $"The secret value exceeds the maximum size of {MaxValueLength} characters.");
-        }
-
-        var attributes = ReadAttributes(root);
-        byte[] body;
-        int status;
-        lock (_state.Sync)
-        {
-            if (_state.IsDeleted(name))
-            {
-                status = 409;
-                body = ErrorBody("Conflict", $"Secret {name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.", "ObjectIsDeletedButRecoverable");
-            }
-            else
-            {
-                var created = _state.AddVersion(
-                    name,
-                    value,
-                    ReadString(root, "contentType"),
-                    ReadTags(root),
-                    attributes.Enabled ?? true,
-                    attributes.NotBefore,
-                    attributes.ExpiresOn);
-                status = 200;
-                body = EmulatorJson.Write(w => WriteBundle(w, created, includeValue: true));
-            }
-        }
-
-        await call.SendAsync(status, body).ConfigureAwait(false);
-    }
-
-    private async Task UpdateAsync(EmulatorCall call, string name, string? version)
-    {
-        using var document = await call.ReadJsonAsync().ConfigureAwait(false);
-        var root = document?.RootElement ?? default;
-        if (document is not null && root.ValueKind != JsonValueKind.Object)
-        {
-            throw new EmulatorException(400, "BadParameter", "The request body must be a JSON object.");
-        }
-
-        byte[] body;
-        int status;
-        lock (_state.Sync)
-        {
-            var found = _state.Find(name, version);
-            if (found is null)
-            {
-                status = 404;
-                body = NotFoundBody(name, version);
-            }
-            else
-            {
-                if (document is not null)
-                {
-                    if (root.TryGetProperty("contentType", out _))
-                    {
-                        found.ContentType = ReadString(root, "contentType");
-                    }
-
-                    if (root.TryGetProperty("tags", out _))
-                    {
-                        found.Tags = ReadTags(root);
-                    }
-
-                    if (root.TryGetProperty("attributes", out var a) && a.ValueKind == JsonValueKind.Object)
-                    {
-                        var attributes = ReadAttributes(root);
-                        if (attributes.Enabled is { } enabled)
-                        {
-                            found.Enabled = enabled;
-                        }
-
-                        if (a.TryGetProperty("nbf", out _))
-                        {
-                            found.NotBefore = attributes.NotBefore;
-                        }
-
-                        if (a.TryGetProperty("exp", out _))
-                        {
-                            found.ExpiresOn = attributes.ExpiresOn;
-                        }
-                    }
-                }
-
-                found.Updated = DateTimeOffset.FromUnixTimeSeconds(_state.Now.ToUnixTimeSeconds());
-                status = 200;
-                body = EmulatorJson.Write(w => WriteBundle(w, found, includeValue: false));
-            }
-        }
-
-        await call.SendAsync(status, body).ConfigureAwait(false);
     }
 
     /// <summary>Answers one page of a collection, with the service's <c>nextLink</c> (carrying <c>$skiptoken</c> and <c>maxresults</c>).</summary>
@@ -361,130 +245,6 @@ internal sealed partial class KeyVaultProtocol : EmulatorProtocol
         await call.SendAsync(200, body).ConfigureAwait(false);
     }
 
-    private async Task DeleteAsync(EmulatorCall call, string name)
-    {
-        byte[] body;
-        int status;
-        lock (_state.Sync)
-        {
-            var deleted = _state.Delete(name);
-            if (deleted is null)
-            {
-                status = 404;
-                body = NotFoundBody(name, version: null);
-            }
-            else
-            {
-                status = 200;
-                body = EmulatorJson.Write(w => WriteDeletedBundle(w, deleted, _state.Now));
-            }
-        }
-
-        await call.SendAsync(status, body).ConfigureAwait(false);
-    }
-
-    private async Task GetDeletedAsync(EmulatorCall call, string name)
-    {
-        byte[] body;
-        int status;
-        lock (_state.Sync)
-        {
-            var deleted = _state.FindDeleted(name);
-            if (deleted is not { } d)
-            {
-                status = 404;
-                body = ErrorBody("SecretNotFound", $"Deleted Secret not found: {name}");
-            }
-            else
-            {
-                status = 200;
-                body = EmulatorJson.Write(w => WriteDeletedBundle(w, d.Current, d.DeletedOn));
-            }
-        }
-
-        await call.SendAsync(status, body).ConfigureAwait(false);
-    }
-
-    private async Task PurgeAsync(EmulatorCall call, string name)
-    {
-        bool purged;
-        lock (_state.Sync)
-        {
-            purged = _state.Purge(name);
-        }
-
-        if (purged)
-        {
-            call.Context.Response.StatusCode = 204;
-            return;
-        }
-
-        throw new EmulatorException(404, "SecretNotFound", $"Deleted Secret not found: {name}");
-    }
-
-    private async Task RecoverAsync(EmulatorCall call, string name)
-    {
-        byte[] body;
-        int status;
-        lock (_state.Sync)
-        {
-            if (_state.Recover(name))
-            {
-                var current = _state.Find(name, version: null)!;
-                status = 200;
-                body = EmulatorJson.Write(w => WriteBundle(w, current, includeValue: false));
-            }
-            else
-            {
-                status = 404;
-                body = ErrorBody("SecretNotFound", $"Deleted Secret not found: {name}");
-            }
-        }
-
-        await call.SendAsync(status, body).ConfigureAwait(false);
-    }
-
-    /// <summary><c>POST /secrets/{name}/backup</c>: every version and attribute of a secret in one opaque blob (base64url).</summary>
-    private async Task BackupAsync(EmulatorCall call, string name)
-    {
-        byte[] blob;
-        lock (_state.Sync)
-        {
-            var versions = _state.GetVersions(name) ?? throw NotFound(name, version: null);
-            blob = KeyVaultBackup.Write(versions);
-        }
-
-        await call.ObjectAsync(200, w => w.WriteString("value", Base64Url(blob))).ConfigureAwait(false);
-    }
-
-    /// <summary><c>POST /secrets/restore</c>: brings back a backed-up secret with all its versions, unless the name is taken.</summary>
-    private async Task RestoreAsync(EmulatorCall call)
-    {
-        using var document = await call.ReadObjectAsync(() => BadParameter("The request body must be a JSON object.")).ConfigureAwait(false);
-        var versions = EmulatorJson.OptionalString(document.RootElement, "value") is { } encoded && TryDecodeBase64Url(encoded, out var blob)
-            ? KeyVaultBackup.Read(blob)
-            : null;
-        if (versions is null || versions.Count == 0)
-        {
-            throw BadParameter("Backup blob contains invalid or corrupt version.");
-        }
-
-        byte[] body;
-        lock (_state.Sync)
-        {
-            var name = versions[0].Name;
-            if (_state.GetVersions(name) is not null || _state.IsDeleted(name))
-            {
-                throw new EmulatorException(409, "Conflict", $"Secret {name} already exists or is deleted but recoverable; the backup cannot be restored over it.");
-            }
-
-            _state.Restore(versions);
-            body = EmulatorJson.Write(w => WriteBundle(w, versions[^1], includeValue: false));
-        }
-
-        await call.SendAsync(200, body).ConfigureAwait(false);
-    }
-
     private EmulatorException Challenge(EmulatorCall call, string message)
     {
         Traffic.CountOperation(AzureKeyVaultEmulatorCounters.Challenge);
@@ -498,8 +258,6 @@ internal sealed partial class KeyVaultProtocol : EmulatorProtocol
         EmulatorJson.Write(w => WriteError(w, new EmulatorException(0, code, message, innerCode)));
 
     private static EmulatorException NotFound(string name, string? version) => new(404, "SecretNotFound", NotFoundMessage(name, version));
-
-    private byte[] NotFoundBody(string name, string? version) => ErrorBody("SecretNotFound", NotFoundMessage(name, version));
 
     private static string NotFoundMessage(string name, string? version) =>
         string.IsNullOrEmpty(version)

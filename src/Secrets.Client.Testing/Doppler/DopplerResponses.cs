@@ -18,7 +18,7 @@ internal static class DopplerResponses
         {
             if (scope is not null)
             {
-                return (403, DopplerEmulator.Messages("This token does not have access to requested resource"), null);
+                return (403, DopplerProtocol.Messages("This token does not have access to requested resource"), null);
             }
 
             var (page, perPage) = Paging(query);
@@ -46,7 +46,7 @@ internal static class DopplerResponses
         {
             if (project is null || !projects.TryGetValue(project, out var all) || (scope is not null && scope.Value.Project != project))
             {
-                return (404, DopplerEmulator.Messages("Could not find requested project"), null);
+                return (404, DopplerProtocol.Messages("Could not find requested project"), null);
             }
 
             var (page, perPage) = Paging(query);
@@ -67,17 +67,17 @@ internal static class DopplerResponses
         var configName = query["config"].ToString() is { Length: > 0 } c ? c : scope?.Config;
         if (project is null || configName is null)
         {
-            return (400, DopplerEmulator.Messages("You must specify a project and config"), null);
+            return (400, DopplerProtocol.Messages("You must specify a project and config"), null);
         }
 
         if (scope is not null && (scope.Value.Project != project || scope.Value.Config != configName))
         {
-            return (403, DopplerEmulator.Messages("This token does not have access to requested config"), null);
+            return (403, DopplerProtocol.Messages("This token does not have access to requested config"), null);
         }
 
         if (!projects.TryGetValue(project, out var configs) || !configs.TryGetValue(configName, out var secrets))
         {
-            return (404, DopplerEmulator.Messages($"Could not find requested config '{configName}'"), null);
+            return (404, DopplerProtocol.Messages($"Could not find requested config '{configName}'"), null);
         }
 
         var environment = configName.Split('_')[0];
@@ -94,11 +94,11 @@ internal static class DopplerResponses
             case "/v3/configs/config/secrets/download":
                 if (query["format"].ToString() is { Length: > 0 } format && format != "json")
                 {
-                    return (400, DopplerEmulator.Messages("The emulator serves format=json only"), null);
+                    return (400, DopplerProtocol.Messages("The emulator serves format=json only"), null);
                 }
 
                 var body = JsonSerializer.SerializeToUtf8Bytes(computed);
-                return (200, body, DopplerEmulator.ETagOf(body));
+                return (200, body, DopplerProtocol.ETagOf(body));
             case "/v3/configs/config/secrets":
                 return Ok(w =>
                 {
@@ -118,7 +118,7 @@ internal static class DopplerResponses
                 var secretName = query["name"].ToString();
                 if (!computed.TryGetValue(secretName, out var secret))
                 {
-                    return (404, DopplerEmulator.Messages($"Could not find requested secret '{secretName}'"), null);
+                    return (404, DopplerProtocol.Messages($"Could not find requested secret '{secretName}'"), null);
                 }
 
                 return Ok(w =>
@@ -131,7 +131,7 @@ internal static class DopplerResponses
                     w.WriteEndObject();
                 });
             default:
-                return (404, DopplerEmulator.Messages("Not found"), null);
+                return (404, DopplerProtocol.Messages("Not found"), null);
         }
     }
 

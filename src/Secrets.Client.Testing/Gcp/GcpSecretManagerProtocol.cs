@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using static Secrets.Client.Testing.GcpSecretManagerWire;
 
 namespace Secrets.Client.Testing;
 
@@ -10,21 +10,19 @@ namespace Secrets.Client.Testing;
 /// CRC32C checksums both ways, <c>updateMask</c> patches, <c>nextPageToken</c> paging and Google's error shape
 /// <c>{"error":{"code","message","status"}}</c>.
 /// </summary>
-internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
+internal sealed partial class GcpSecretManagerProtocol : GoogleApiProtocol
 {
     private const int MaxPayloadBytes = 64 * 1024;
     private static readonly string[] UpdatableFields = ["labels", "annotations"];
     private readonly GcpSecretState _state;
     private readonly GcpSecretManagerEmulatorOptions _options;
-    private readonly string _token;
     private volatile bool _corruptChecksums;
 
     public GcpSecretManagerProtocol(GcpSecretState state, GcpSecretManagerEmulatorOptions options, string token)
-        : base(options)
+        : base(options, options.ProjectId, options.AllowAnonymous, token)
     {
         _state = state;
         _options = options;
-        _token = token;
     }
 
     public bool CorruptChecksums
@@ -33,11 +31,9 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
         set => _corruptChecksums = value;
     }
 
-    public override string ContentType => "application/json; charset=UTF-8";
-
     protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call)
     {
-        var principal = GoogleApiProtocolCall.Authenticate(this, call, _options.AllowAnonymous, _options.Authenticator is not null, _token, _options.ProjectId);
+        var principal = AuthenticateBearer(call);
         if (principal is null)
         {
             Traffic.CountOperation(GcpSecretManagerEmulatorCounters.Unauthenticated401);
@@ -50,10 +46,6 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
 
     protected override EmulatorException Throttled(EmulatorCall call) =>
         Error(429, "RESOURCE_EXHAUSTED", "Quota exceeded for quota metric 'Access requests' and limit 'Access requests per minute' of service 'secretmanager.googleapis.com'.");
-
-    protected override EmulatorException ServerError() => Error(503, "UNAVAILABLE", "The service is currently unavailable.");
-
-    protected override void WriteError(Utf8JsonWriter w, EmulatorException error) => GoogleApiProtocolCall.WriteError(w, error);
 
     /// <summary>What Cloud Audit Logs (Data Access) records: <c>AccessSecretVersion</c> with the version name as asked.</summary>
     protected override Task<EmulatorAccess?> DescribeAccessAsync(EmulatorCall call, string? errorCode)
@@ -119,8 +111,6 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
         };
         await answer.ConfigureAwait(false);
     }
-
-    private static EmulatorException Error(int status, string code, string message) => new(status, code, message);
 
     private static EmulatorException InvalidArgument(string message) => Error(400, "INVALID_ARGUMENT", message);
 
@@ -251,150 +241,6 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
         await call.SendAsync(200, "{}"u8.ToArray()).ConfigureAwait(false);
     }
 
-    private async Task AddVersionAsync(EmulatorCall call, string key)
-    {
-        using var document = await call.ReadObjectAsync(() => InvalidArgument("Payload data is required.")).ConfigureAwait(false);
-        if (!document.RootElement.TryGetProperty("payload", out var payload)
-            || payload.ValueKind != JsonValueKind.Object
-            || !payload.TryGetProperty("data", out var dataElement)
-            || dataElement.ValueKind != JsonValueKind.String)
-        {
-            throw InvalidArgument("Payload data is required.");
-        }
-
-        byte[] data;
-        try
-        {
-            data = dataElement.GetBytesFromBase64();
-        }
-        catch (FormatException)
-        {
-            throw InvalidArgument("Invalid value at 'payload.data' (TYPE_BYTES): not valid base64.");
-        }
-
-        if (data.Length > MaxPayloadBytes)
-        {
-            throw InvalidArgument($"Secret payload data cannot be larger than {MaxPayloadBytes} bytes.");
-        }
-
-        var clientChecksum = false;
-        if (payload.TryGetProperty("dataCrc32c", out var crcElement) && crcElement.ValueKind != JsonValueKind.Null)
-        {
-            if (!TryReadInt64(crcElement, out var expected))
-            {
-                throw InvalidArgument("Invalid value at 'payload.data_crc32c' (TYPE_INT64).");
-            }
-
-            if (expected != Secrets.Client.Gcp.Crc32C.Compute(data))
-            {
-                throw InvalidArgument("Checksum mismatch: the payload's data_crc32c does not match its data.");
-            }
-
-            clientChecksum = true;
-        }
-
-        byte[] body;
-        lock (_state.Sync)
-        {
-            var secret = _state.Secrets.GetValueOrDefault(key) ?? throw SecretNotFound(key);
-            var version = _state.AddVersion(secret, data);
-            version.ClientSpecifiedChecksum = clientChecksum;
-            _state.Notifier?.Notify("SECRET_VERSION_ADD", secret, version);
-            body = EmulatorJson.Write(w => WriteVersion(w, secret, version));
-        }
-
-        await call.SendAsync(200, body).ConfigureAwait(false);
-    }
-
-    private async Task ListVersionsAsync(EmulatorCall call, string key)
-    {
-        var filter = call.Query("filter");
-        string? state = null;
-        if (filter.Length > 0)
-        {
-            state = filter.StartsWith("state:", StringComparison.Ordinal)
-                ? filter["state:".Length..]
-                : throw InvalidArgument($"Invalid filter: '{filter}'. The emulator understands 'state:ENABLED|DISABLED|DESTROYED'.");
-        }
-
-        var (offset, pageSize) = ReadPaging(call);
-        byte[] body;
-        lock (_state.Sync)
-        {
-            var secret = _state.Secrets.GetValueOrDefault(key) ?? throw SecretNotFound(key);
-
-            // The service lists versions newest first.
-            var matching = Enumerable.Reverse(secret.Versions).Where(v => state is null || v.State == state).ToList();
-            body = WritePage(matching, "versions", offset, pageSize, (w, v) => WriteVersion(w, secret, v));
-        }
-
-        await call.SendAsync(200, body).ConfigureAwait(false);
-    }
-
-    /// <summary>Answers a version's metadata, after moving it to <paramref name="newState"/> when one is given.</summary>
-    private async Task VersionAnswerAsync(EmulatorCall call, string key, string version, string? newState)
-    {
-        byte[] body;
-        lock (_state.Sync)
-        {
-            var (secret, found) = FindVersion(key, version);
-            if (newState is not null)
-            {
-                if (found.State == GcpSecretVersionStates.Destroyed && newState != GcpSecretVersionStates.Destroyed)
-                {
-                    throw Error(400, "FAILED_PRECONDITION", $"Secret Version [{key}/versions/{version}] is in DESTROYED state.");
-                }
-
-                GcpSecretManagerEmulator.ApplyState(found, newState, _state.Now);
-                _state.Notifier?.Notify("SECRET_VERSION_" + newState switch { GcpSecretVersionStates.Enabled => "ENABLE", GcpSecretVersionStates.Disabled => "DISABLE", _ => "DESTROY" }, secret, found);
-            }
-
-            body = EmulatorJson.Write(w => WriteVersion(w, secret, found));
-        }
-
-        await call.SendAsync(200, body).ConfigureAwait(false);
-    }
-
-    private async Task AccessAsync(EmulatorCall call, string key, string version)
-    {
-        byte[] body;
-        lock (_state.Sync)
-        {
-            var (_, found) = FindVersion(key, version);
-            var name = $"{key}/versions/{found.Number.ToString(CultureInfo.InvariantCulture)}";
-            if (found.State != GcpSecretVersionStates.Enabled)
-            {
-                throw Error(400, "FAILED_PRECONDITION", $"Secret Version [{name}] is in {found.State} state.");
-            }
-
-            var checksum = (long)Secrets.Client.Gcp.Crc32C.Compute(found.Data) + (_corruptChecksums ? 1 : 0);
-            body = EmulatorJson.WriteObject(w =>
-            {
-                w.WriteString("name", name);
-                w.WriteStartObject("payload");
-                w.WriteBase64String("data", found.Data);
-                w.WriteString("dataCrc32c", checksum.ToString(CultureInfo.InvariantCulture));
-                w.WriteEndObject();
-            });
-        }
-
-        Traffic.CountOperation(GcpSecretManagerEmulatorCounters.Access);
-        await call.SendAsync(200, body).ConfigureAwait(false);
-    }
-
-    private (GcpStoredSecret Secret, GcpStoredVersion Version) FindVersion(string key, string version)
-    {
-        var secret = _state.Secrets.GetValueOrDefault(key);
-        if (secret?.Find(version) is { } found)
-        {
-            return (secret, found);
-        }
-
-        throw secret is { Versions.Count: > 0 } && version != "latest"
-            ? Error(404, "NOT_FOUND", $"Secret Version [{key}/versions/{version}] not found.")
-            : Error(404, "NOT_FOUND", $"Secret [{key}] not found or has no versions.");
-    }
-
     private (int Offset, int PageSize) ReadPaging(EmulatorCall call)
     {
         var pageSize = _options.MaxPageSize;
@@ -408,99 +254,5 @@ internal sealed class GcpSecretManagerProtocol : EmulatorProtocol
         }
 
         return (offset, pageSize);
-    }
-
-    private static byte[] WritePage<T>(List<T> matching, string property, int offset, int pageSize, Action<Utf8JsonWriter, T> writeItem) =>
-        EmulatorJson.WriteObject(w =>
-        {
-            var page = matching.Skip(offset).Take(pageSize).ToList();
-            if (page.Count > 0)
-            {
-                w.WriteStartArray(property);
-                page.ForEach(item => writeItem(w, item));
-                w.WriteEndArray();
-            }
-
-            if (offset + pageSize < matching.Count)
-            {
-                w.WriteString("nextPageToken", Convert.ToBase64String(Encoding.ASCII.GetBytes("offset:" + (offset + pageSize).ToString(CultureInfo.InvariantCulture))));
-            }
-
-            w.WriteNumber("totalSize", matching.Count);
-        });
-
-    private static bool TryDecodeToken(string token, out int offset)
-    {
-        offset = 0;
-        try
-        {
-            var text = Encoding.ASCII.GetString(Convert.FromBase64String(token));
-            return text.StartsWith("offset:", StringComparison.Ordinal)
-                && int.TryParse(text.AsSpan("offset:".Length), NumberStyles.None, CultureInfo.InvariantCulture, out offset);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
-
-    private static bool TryReadInt64(JsonElement element, out long value)
-    {
-        value = 0;
-        return element.ValueKind switch
-        {
-            JsonValueKind.String => long.TryParse(element.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value),
-            JsonValueKind.Number => element.TryGetInt64(out value),
-            _ => false,
-        };
-    }
-
-    private static (string Id, string? Verb) SplitVerb(string segment)
-    {
-        var colon = segment.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? (segment, null) : (segment[..colon], segment[(colon + 1)..]);
-    }
-
-    internal static void WriteSecret(Utf8JsonWriter w, GcpStoredSecret secret)
-    {
-        w.WriteStartObject();
-        w.WriteString("name", secret.Name);
-        w.WriteStartObject("replication");
-        w.WriteStartObject("automatic");
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteString("createTime", GoogleApiProtocolCall.FormatTime(secret.Created));
-        if (secret.Labels.Count > 0)
-        {
-            EmulatorJson.WriteStringMap(w, "labels", secret.Labels);
-        }
-
-        if (secret.Annotations.Count > 0)
-        {
-            EmulatorJson.WriteStringMap(w, "annotations", secret.Annotations);
-        }
-
-        w.WriteString("etag", secret.Etag);
-        w.WriteEndObject();
-    }
-
-    internal static void WriteVersion(Utf8JsonWriter w, GcpStoredSecret secret, GcpStoredVersion version)
-    {
-        w.WriteStartObject();
-        w.WriteString("name", $"{secret.Name}/versions/{version.Number.ToString(CultureInfo.InvariantCulture)}");
-        w.WriteString("createTime", GoogleApiProtocolCall.FormatTime(version.Created));
-        if (version.Destroyed is { } destroyed)
-        {
-            w.WriteString("destroyTime", GoogleApiProtocolCall.FormatTime(destroyed));
-        }
-
-        w.WriteString("state", version.State);
-        w.WriteStartObject("replicationStatus");
-        w.WriteStartObject("automatic");
-        w.WriteEndObject();
-        w.WriteEndObject();
-        w.WriteString("etag", version.Etag);
-        w.WriteBoolean("clientSpecifiedPayloadChecksum", version.ClientSpecifiedChecksum);
-        w.WriteEndObject();
     }
 }

@@ -34,11 +34,11 @@ internal sealed class GcpSecretNotifier(GcpSecretManagerEmulatorOptions options)
         {
             if (version is null)
             {
-                GcpSecretManagerProtocol.WriteSecret(w, secret);
+                GcpSecretManagerWire.WriteSecret(w, secret);
             }
             else
             {
-                GcpSecretManagerProtocol.WriteVersion(w, secret, version);
+                GcpSecretManagerWire.WriteVersion(w, secret, version);
             }
         }));
         foreach (var topic in options.NotificationTopics)

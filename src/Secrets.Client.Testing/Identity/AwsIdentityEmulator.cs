@@ -18,23 +18,17 @@ namespace Secrets.Client.Testing;
 /// <c>AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE</c> (ECS, EKS Pod Identity); <c>AWS_EC2_METADATA_SERVICE_ENDPOINT</c> =
 /// <see cref="InstanceMetadataEndpoint"/> (EC2). All members are thread-safe.
 /// </remarks>
-public sealed class AwsIdentityEmulator : IAsyncDisposable
+public sealed class AwsIdentityEmulator : IdentityEmulator
 {
     private readonly AwsIdentityEmulatorOptions _options;
-    private readonly AwsIdentityRequestHandler _handler;
-    private LoopbackServer? _server;
 
-    private AwsIdentityEmulator(AwsIdentityEmulatorOptions options)
+    private AwsIdentityEmulator(AwsIdentityEmulatorOptions options, IdentityProtocol protocol)
+        : base(options, protocol)
     {
         _options = options;
-        Ledger = new IssuedCredentialLedger(options);
-        Calls = new IdentityCallLog(options.TimeProvider);
         ContainerAuthorizationToken = IssuedCredentialLedger.NewToken("ecs-");
-        _handler = new AwsIdentityRequestHandler(this, options);
+        protocol.Handle = new AwsIdentityRequestHandler(this, options).HandleAsync;
     }
-
-    /// <summary>Gets the base address, for example <c>http://127.0.0.1:49152/</c>.</summary>
-    public Uri Endpoint => Server.Endpoint;
 
     /// <summary>Gets the value for <c>AWS_ENDPOINT_URL_STS</c>.</summary>
     public string StsEndpoint => Endpoint.GetLeftPart(UriPartial.Authority);
@@ -60,27 +54,15 @@ public sealed class AwsIdentityEmulator : IAsyncDisposable
     /// <summary>Gets the principal (assumed-role ARN) container credentials are issued to.</summary>
     public string ContainerPrincipal => AssumedRoleArn(_options.ContainerRoleName, "emulated-task");
 
-    /// <summary>Gets the requests answered so far, in order.</summary>
-    public IReadOnlyList<IdentityCall> Requests => Calls.Snapshot;
-
-    internal IssuedCredentialLedger Ledger { get; }
-
-    internal IdentityCallLog Calls { get; }
-
-    internal EmulatedJwt Jwt { get; } = new();
-
-    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The emulator has not been started.");
-
     /// <summary>Starts an emulator on a loopback port.</summary>
     /// <param name="options">The settings; <see langword="null"/> uses the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator.</returns>
-    public static async Task<AwsIdentityEmulator> StartAsync(AwsIdentityEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<AwsIdentityEmulator> StartAsync(AwsIdentityEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AwsIdentityEmulatorOptions();
-        var emulator = new AwsIdentityEmulator(options);
-        emulator._server = await LoopbackServer.StartAsync(emulator._handler.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
-        return emulator;
+        var protocol = new IdentityProtocol(options, (context, error) => AwsIdentityRequestHandler.WriteStsErrorAsync(context, error.Status, error.Code, error.Message));
+        return ListenAsync(new AwsIdentityEmulator(options, protocol), protocol.Options, useHttps: false, cancellationToken);
     }
 
     /// <summary>Gets the ARN of a role in the emulator's account, for <c>AWS_ROLE_ARN</c>.</summary>
@@ -124,7 +106,7 @@ public sealed class AwsIdentityEmulator : IAsyncDisposable
     /// The <see cref="EmulatorAuthenticator"/> that lets a cloud emulator accept exactly the credentials this emulator
     /// issued, while they are valid: set <c>options.Authenticator = identity.Authenticate</c>. The principal is the
     /// assumed-role ARN and carries the secret key the request's signature must verify with. Every decision is recorded
-    /// in <see cref="Requests"/> as <c>authenticate</c>.
+    /// in <see cref="IdentityEmulator.Requests"/> as <c>authenticate</c>.
     /// </summary>
     /// <param name="credential">The access key id and session token a request carried.</param>
     /// <returns>The principal, or <see langword="null"/> to refuse the request.</returns>
@@ -144,17 +126,7 @@ public sealed class AwsIdentityEmulator : IAsyncDisposable
 
     /// <summary>Gets every secret value issued so far (tokens, secret access keys, session tokens), for canary scans of captured output.</summary>
     /// <returns>The values.</returns>
-    public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), ContainerAuthorizationToken];
-
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public override IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), ContainerAuthorizationToken];
 
     internal IdentityCheck CheckSession(EmulatorCredential credential)
     {

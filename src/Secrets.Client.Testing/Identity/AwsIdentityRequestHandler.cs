@@ -73,8 +73,7 @@ internal sealed class AwsIdentityRequestHandler
         catch (StsError error)
         {
             _emulator.Calls.Failed(action, error.Code + ": " + error.Message, error.Principal);
-            var type = error.Status >= 500 ? "Receiver" : "Sender";
-            await WriteXmlAsync(context, error.Status, $"<ErrorResponse xmlns=\"{StsNamespace}\"><Error><Type>{type}</Type><Code>{error.Code}</Code><Message>{Escape(error.Message)}</Message></Error><RequestId>{Guid.NewGuid()}</RequestId></ErrorResponse>").ConfigureAwait(false);
+            await WriteStsErrorAsync(context, error.Status, error.Code, error.Message).ConfigureAwait(false);
         }
     }
 
@@ -300,6 +299,13 @@ internal sealed class AwsIdentityRequestHandler
     private static string Iso(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static string? Escape(string? text) => text is null ? null : SecurityElement.Escape(text);
+
+    /// <summary>Writes STS's error document (also for the faults the shared pipeline injects).</summary>
+    public static Task WriteStsErrorAsync(HttpContext context, int status, string code, string message)
+    {
+        var type = status >= 500 ? "Receiver" : "Sender";
+        return WriteXmlAsync(context, status, $"<ErrorResponse xmlns=\"{StsNamespace}\"><Error><Type>{type}</Type><Code>{code}</Code><Message>{Escape(message)}</Message></Error><RequestId>{Guid.NewGuid()}</RequestId></ErrorResponse>");
+    }
 
     private static async Task WriteXmlAsync(HttpContext context, int status, string xml)
     {

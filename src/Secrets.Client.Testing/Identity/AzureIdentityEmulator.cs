@@ -19,30 +19,31 @@ namespace Secrets.Client.Testing;
 /// <c>AZURE_TENANT_ID</c>, <c>AZURE_CLIENT_ID</c> and <c>AZURE_FEDERATED_TOKEN_FILE</c> for workload identity.
 /// All members are thread-safe.
 /// </remarks>
-public sealed class AzureIdentityEmulator : IAsyncDisposable
+public sealed class AzureIdentityEmulator : IdentityEmulator
 {
     private readonly AzureIdentityEmulatorOptions _options;
     private readonly ConcurrentDictionary<string, AzureEmulatedIdentity> _identities = new(StringComparer.OrdinalIgnoreCase);
-    private LoopbackServer? _http;
+    private readonly AzureIdentityRequestHandler _handler;
     private LoopbackServer? _https;
 
-    private AzureIdentityEmulator(AzureIdentityEmulatorOptions options)
+    private AzureIdentityEmulator(AzureIdentityEmulatorOptions options, IdentityProtocol protocol)
+        : base(options, protocol)
     {
         _options = options;
-        Ledger = new IssuedCredentialLedger(options);
-        Calls = new IdentityCallLog(options.TimeProvider);
         IdentityHeader = IssuedCredentialLedger.NewToken("idh-");
         SystemAssignedIdentity = Register(new AzureEmulatedIdentity("system-assigned", Guid.NewGuid().ToString(), Guid.NewGuid().ToString()));
+        _handler = new AzureIdentityRequestHandler(this);
+        protocol.Handle = _handler.HandleManagedIdentityAsync;
     }
 
     /// <summary>Gets the value for <c>IDENTITY_ENDPOINT</c>: the App Service style managed identity endpoint.</summary>
-    public Uri ManagedIdentityEndpoint => new(Http.Endpoint, AzureIdentityRequestHandler.ManagedIdentityPath.TrimStart('/'));
+    public Uri ManagedIdentityEndpoint => new(Endpoint, AzureIdentityRequestHandler.ManagedIdentityPath.TrimStart('/'));
 
     /// <summary>Gets the value for <c>IDENTITY_HEADER</c>, the secret the managed identity endpoint requires in <c>X-IDENTITY-HEADER</c>.</summary>
     public string IdentityHeader { get; }
 
     /// <summary>Gets the value for <c>AZURE_POD_IDENTITY_AUTHORITY_HOST</c>: the base address of the emulated IMDS.</summary>
-    public string ImdsEndpoint => Http.Endpoint.GetLeftPart(UriPartial.Authority);
+    public string ImdsEndpoint => Endpoint.GetLeftPart(UriPartial.Authority);
 
     /// <summary>Gets the value for <c>AZURE_AUTHORITY_HOST</c>: the HTTPS base address of the Entra token endpoint.</summary>
     public Uri AuthorityHost => Https.Endpoint;
@@ -56,9 +57,6 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
     /// <summary>Gets the system-assigned managed identity the endpoints issue tokens to when no client id is asked for.</summary>
     public AzureEmulatedIdentity SystemAssignedIdentity { get; }
 
-    /// <summary>Gets the requests answered so far, in order.</summary>
-    public IReadOnlyList<IdentityCall> Requests => Calls.Snapshot;
-
     /// <summary>
     /// Completes once the emulator has issued <paramref name="count"/> access tokens in all (App Service managed identity,
     /// IMDS, Entra client credentials), each recorded after its answer was written: a test awaits a credential's refresh
@@ -71,20 +69,12 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
         Calls.WhenAsync(calls => calls.Count(IsTokenIssuance) >= count, cancellationToken);
 
     /// <summary>Whether <paramref name="call"/> issued an access token.</summary>
-    /// <param name="call">A call from <see cref="Requests"/>.</param>
+    /// <param name="call">A call from <see cref="IdentityEmulator.Requests"/>.</param>
     /// <returns><see langword="true"/> for a successful managed identity, IMDS or Entra token request.</returns>
     public static bool IsTokenIssuance(IdentityCall call) =>
         call is { Succeeded: true, Operation: "managed identity token" or "IMDS token" or "Entra client credentials (federated)" };
 
     internal AzureIdentityEmulatorOptions Options => _options;
-
-    internal IssuedCredentialLedger Ledger { get; }
-
-    internal IdentityCallLog Calls { get; }
-
-    internal EmulatedJwt Jwt { get; } = new();
-
-    private LoopbackServer Http => _http ?? throw new InvalidOperationException("The emulator has not been started.");
 
     private LoopbackServer Https => _https ?? throw new InvalidOperationException("The emulator has not been started.");
 
@@ -95,11 +85,19 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
     public static async Task<AzureIdentityEmulator> StartAsync(AzureIdentityEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new AzureIdentityEmulatorOptions();
-        var emulator = new AzureIdentityEmulator(options);
-        var handler = new AzureIdentityRequestHandler(emulator);
-        emulator._http = await LoopbackServer.StartAsync(handler.HandleManagedIdentityAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
-        emulator._https = await LoopbackServer.StartAsync(handler.HandleEntraAsync, useHttps: true, port: 0, cancellationToken).ConfigureAwait(false);
-        return emulator;
+        var protocol = new IdentityProtocol(options);
+        var emulator = await ListenAsync(new AzureIdentityEmulator(options, protocol), protocol.Options, useHttps: false, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // Entra is HTTPS only and sits on its own port, outside the managed identity endpoints' pipeline.
+            emulator._https = await LoopbackServer.StartAsync(emulator._handler.HandleEntraAsync, useHttps: true, port: 0, cancellationToken).ConfigureAwait(false);
+            return emulator;
+        }
+        catch
+        {
+            await emulator.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     /// <summary>Creates a handler that trusts exactly the Entra endpoint's certificate, for an SDK transport.</summary>
@@ -149,7 +147,7 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
     /// <summary>
     /// The <see cref="EmulatorAuthenticator"/> that lets a cloud emulator accept exactly the access tokens this emulator
     /// issued, while they are valid: set <c>options.Authenticator = identity.Authenticate</c>. Every decision is recorded
-    /// in <see cref="Requests"/> as <c>authenticate</c>.
+    /// in <see cref="IdentityEmulator.Requests"/> as <c>authenticate</c>.
     /// </summary>
     /// <param name="credential">The bearer token a request carried.</param>
     /// <returns>The principal (the identity's object id), or <see langword="null"/> to refuse the request.</returns>
@@ -157,17 +155,12 @@ public sealed class AzureIdentityEmulator : IAsyncDisposable
 
     /// <summary>Gets every token issued so far and the identity header, for canary scans of captured output.</summary>
     /// <returns>The values.</returns>
-    public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), IdentityHeader];
+    public override IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues(), IdentityHeader];
 
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the managed identity server (the base) and the Entra server.</summary>
+    private protected override async ValueTask DisposeAsyncCore()
     {
-        if (_http is not null)
-        {
-            await _http.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await base.DisposeAsyncCore().ConfigureAwait(false);
         if (_https is not null)
         {
             await _https.DisposeAsync().ConfigureAwait(false);

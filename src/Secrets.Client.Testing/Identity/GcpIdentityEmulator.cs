@@ -15,20 +15,16 @@ namespace Secrets.Client.Testing;
 /// Cloud Run), or with <c>GOOGLE_APPLICATION_CREDENTIALS</c> naming a file holding
 /// <see cref="CreateExternalAccountJson"/> (workload identity federation). All members are thread-safe.
 /// </remarks>
-public sealed class GcpIdentityEmulator : IAsyncDisposable
+public sealed class GcpIdentityEmulator : IdentityEmulator
 {
     private readonly GcpIdentityEmulatorOptions _options;
-    private LoopbackServer? _server;
 
-    private GcpIdentityEmulator(GcpIdentityEmulatorOptions options)
+    private GcpIdentityEmulator(GcpIdentityEmulatorOptions options, IdentityProtocol protocol)
+        : base(options, protocol)
     {
         _options = options;
-        Ledger = new IssuedCredentialLedger(options);
-        Calls = new IdentityCallLog(options.TimeProvider);
+        protocol.Handle = new GcpIdentityRequestHandler(this).HandleAsync;
     }
-
-    /// <summary>Gets the base address, for example <c>http://127.0.0.1:49152/</c>.</summary>
-    public Uri Endpoint => Server.Endpoint;
 
     /// <summary>Gets the value for <c>GCE_METADATA_HOST</c> (host and port, no scheme).</summary>
     public string MetadataHost => Endpoint.Authority;
@@ -40,30 +36,17 @@ public sealed class GcpIdentityEmulator : IAsyncDisposable
     public string WorkloadIdentityAudience =>
         $"//iam.googleapis.com/projects/{_options.ProjectNumber}/locations/global/workloadIdentityPools/{_options.WorkloadIdentityPool}/providers/{_options.WorkloadIdentityProvider}";
 
-    /// <summary>Gets the requests answered so far, in order.</summary>
-    public IReadOnlyList<IdentityCall> Requests => Calls.Snapshot;
-
     internal GcpIdentityEmulatorOptions Options => _options;
-
-    internal IssuedCredentialLedger Ledger { get; }
-
-    internal IdentityCallLog Calls { get; }
-
-    internal EmulatedJwt Jwt { get; } = new();
-
-    private LoopbackServer Server => _server ?? throw new InvalidOperationException("The emulator has not been started.");
 
     /// <summary>Starts an emulator on a loopback port.</summary>
     /// <param name="options">The settings; <see langword="null"/> uses the defaults.</param>
     /// <param name="cancellationToken">Cancels the start.</param>
     /// <returns>The running emulator.</returns>
-    public static async Task<GcpIdentityEmulator> StartAsync(GcpIdentityEmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<GcpIdentityEmulator> StartAsync(GcpIdentityEmulatorOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new GcpIdentityEmulatorOptions();
-        var emulator = new GcpIdentityEmulator(options);
-        var handler = new GcpIdentityRequestHandler(emulator);
-        emulator._server = await LoopbackServer.StartAsync(handler.HandleAsync, useHttps: false, options.Port, cancellationToken).ConfigureAwait(false);
-        return emulator;
+        var protocol = new IdentityProtocol(options);
+        return ListenAsync(new GcpIdentityEmulator(options, protocol), protocol.Options, useHttps: false, cancellationToken);
     }
 
     /// <summary>Gets the principal STS reports for a federated subject: <c>principal://iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/P/subject/S</c>.</summary>
@@ -123,25 +106,11 @@ public sealed class GcpIdentityEmulator : IAsyncDisposable
     /// <summary>
     /// The <see cref="EmulatorAuthenticator"/> that lets a cloud emulator accept exactly the access tokens this emulator
     /// issued, while they are valid: set <c>options.Authenticator = identity.Authenticate</c>. Every decision is recorded
-    /// in <see cref="Requests"/> as <c>authenticate</c>.
+    /// in <see cref="IdentityEmulator.Requests"/> as <c>authenticate</c>.
     /// </summary>
     /// <param name="credential">The bearer token a request carried.</param>
     /// <returns>The principal (a service account e-mail or a federated principal), or <see langword="null"/> to refuse the request.</returns>
     public EmulatorPrincipal? Authenticate(EmulatorCredential credential) => Ledger.AuthenticateBearer(credential, Calls);
-
-    /// <summary>Gets every token issued so far, for canary scans of captured output.</summary>
-    /// <returns>The tokens.</returns>
-    public IReadOnlyList<string> IssuedSecrets() => [.. Ledger.IssuedValues()];
-
-    /// <summary>Stops the emulator.</summary>
-    /// <returns>A task that completes when stopped.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        if (_server is not null)
-        {
-            await _server.DisposeAsync().ConfigureAwait(false);
-        }
-    }
 
     internal IssuedCredential IssueAccessToken(string principal) => Ledger.Issue(IssuedCredentialLedger.NewToken("ya29.emulator-", 48), principal);
 }

@@ -9,32 +9,24 @@ namespace Secrets.Client.Testing;
 /// delete, unary <c>:pull</c> that waits for a message unless <c>returnImmediately</c>, <c>:acknowledge</c>,
 /// <c>:modifyAckDeadline</c>), bearer authentication, base64 data, durations as <c>"86400s"</c>, Google's error shape.
 /// </summary>
-internal sealed class PubSubProtocol : EmulatorProtocol
+internal sealed class PubSubProtocol : GoogleApiProtocol
 {
     private readonly PubSubBackend _backend;
     private readonly PubSubEmulatorOptions _options;
-    private readonly string _token;
 
     public PubSubProtocol(PubSubBackend backend, PubSubEmulatorOptions options, string token)
-        : base(options)
+        : base(options, options.ProjectId, options.AllowAnonymous, token)
     {
         _backend = backend;
         _options = options;
-        _token = token;
     }
 
-    public override string ContentType => "application/json; charset=UTF-8";
-
     protected override Task<EmulatorPrincipal> AuthenticateAsync(EmulatorCall call) =>
-        GoogleApiProtocolCall.Authenticate(this, call, _options.AllowAnonymous, _options.Authenticator is not null, _token, _options.ProjectId) is { } principal
+        AuthenticateBearer(call) is { } principal
             ? Task.FromResult(principal)
             : throw PubSubBackend.Error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.");
 
     protected override EmulatorException Throttled(EmulatorCall call) => PubSubBackend.Error(429, "RESOURCE_EXHAUSTED", "Quota exceeded.");
-
-    protected override EmulatorException ServerError() => PubSubBackend.Error(503, "UNAVAILABLE", "The service is currently unavailable.");
-
-    protected override void WriteError(Utf8JsonWriter w, EmulatorException error) => GoogleApiProtocolCall.WriteError(w, error);
 
     protected override async Task RouteAsync(EmulatorCall call)
     {

@@ -5,7 +5,10 @@ namespace Secrets.Client.Testing.Tests.Hosting;
 /// <summary>What every emulator gets from <see cref="LoopbackEmulator"/>: address, trusted handler, traffic, a description without its credential, and a stop.</summary>
 public sealed class LoopbackEmulatorTests
 {
-    public static TheoryData<string> Kinds => ["aws", "sqs", "cloudtrail", "azure", "gcp", "pubsub", "cloudlogging", "vault"];
+    public static TheoryData<string> Kinds => ["aws", "sqs", "cloudtrail", "azure", "gcp", "pubsub", "cloudlogging", "vault", "doppler", "onepassword", "aws-identity", "azure-identity", "gcp-identity"];
+
+    /// <summary>The emulators that joined the shared pipeline last: Doppler, 1Password Connect, and the identity emulators.</summary>
+    public static TheoryData<string> PipelineKinds => ["doppler", "onepassword", "aws-identity", "azure-identity", "gcp-identity"];
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -43,6 +46,34 @@ public sealed class LoopbackEmulatorTests
             }
 
             Assert.DoesNotContain(credential, text, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(PipelineKinds))]
+    public async Task Every_emulator_answers_through_the_shared_pipeline_an_injected_throttle_with_429_and_Retry_After_then_a_server_error_then_a_dropped_connection(string kind)
+    {
+        var (emulator, _, _) = await StartAsync(kind);
+        await using (emulator)
+        {
+            using var client = new HttpClient(emulator.CreateHandler());
+            emulator.Faults.RetryAfter = TimeSpan.FromSeconds(3);
+            emulator.Faults.ThrottleNext(1);
+            using (var throttled = await client.SendAsync(Authorized(emulator)))
+            {
+                Assert.Equal(429, (int)throttled.StatusCode);
+                Assert.Equal(TimeSpan.FromSeconds(3), throttled.Headers.RetryAfter?.Delta);
+            }
+
+            emulator.Faults.FailNext(1);
+            using (var failed = await client.SendAsync(Authorized(emulator)))
+            {
+                Assert.InRange((int)failed.StatusCode, 500, 599);
+            }
+
+            emulator.Faults.DropNext(1);
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.SendAsync(Authorized(emulator)));
+            Assert.Equal(3, emulator.Traffic.Requests);
         }
     }
 
@@ -84,9 +115,42 @@ public sealed class LoopbackEmulatorTests
             case "cloudlogging":
                 var logging = await CloudLoggingEmulator.StartAsync();
                 return (logging, logging.AccessToken, logging.ProjectId);
+            case "doppler":
+                var doppler = await DopplerEmulator.StartAsync();
+                return (doppler, doppler.PersonalToken, null);
+            case "onepassword":
+                var connect = await OnePasswordConnectEmulator.StartAsync();
+                return (connect, connect.Token, null);
+            case "aws-identity":
+                var awsIdentity = await AwsIdentityEmulator.StartAsync();
+                return (awsIdentity, awsIdentity.ContainerAuthorizationToken, null);
+            case "azure-identity":
+                var azureIdentity = await AzureIdentityEmulator.StartAsync();
+                return (azureIdentity, azureIdentity.IdentityHeader, null);
+            case "gcp-identity":
+                var gcpIdentity = await GcpIdentityEmulator.StartAsync();
+                return (gcpIdentity, gcpIdentity.IssueSubjectToken(), null);
             default:
                 var vault = await HashiCorpVaultEmulator.StartAsync();
                 return (vault, vault.RootToken, null);
         }
+    }
+
+    /// <summary>A request the emulator lets through to its faults: with the bearer token Doppler and Connect check before them.</summary>
+    private static HttpRequestMessage Authorized(LoopbackEmulator emulator)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, emulator.Endpoint);
+        var token = emulator switch
+        {
+            DopplerEmulator doppler => doppler.PersonalToken,
+            OnePasswordConnectEmulator connect => connect.Token,
+            _ => null,
+        };
+        if (token is not null)
+        {
+            request.Headers.Authorization = new("Bearer", token);
+        }
+
+        return request;
     }
 }
