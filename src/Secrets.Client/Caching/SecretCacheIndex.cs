@@ -18,6 +18,7 @@ internal sealed class SecretCacheIndex : IDisposable
     private readonly ILogger _logger;
     private readonly int _capacity;
     private int _count;
+    private int _stagedKeys;
     private int _compacting;
 
     public SecretCacheIndex(int capacity, TimeSpan wipeGrace, StoreClock clock, ILogger logger)
@@ -29,6 +30,12 @@ internal sealed class SecretCacheIndex : IDisposable
     }
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>
+    /// Gets a value indicating whether a key follows a version stage or label (<c>?stage=</c>): such a key is found for a
+    /// secret's name only by a scan, a plain one by a lookup (change notifications use this to skip the scan).
+    /// </summary>
+    public bool HoldsStagedKeys => Volatile.Read(ref _stagedKeys) > 0;
 
     /// <summary>Gets the entries, for scans (refresh, counts); reading them does not count as a use.</summary>
     public IEnumerable<KeyValuePair<SecretReference, CacheEntry>> Entries => _entries;
@@ -43,6 +50,11 @@ internal sealed class SecretCacheIndex : IDisposable
             if (!_entries.TryAdd(key, next))
             {
                 return false;
+            }
+
+            if (key.Stage is not null)
+            {
+                Interlocked.Increment(ref _stagedKeys);
             }
 
             if (Interlocked.Increment(ref _count) > _capacity)
@@ -76,6 +88,11 @@ internal sealed class SecretCacheIndex : IDisposable
         }
 
         Interlocked.Decrement(ref _count);
+        if (key.Stage is not null)
+        {
+            Interlocked.Decrement(ref _stagedKeys);
+        }
+
         Log.Evicted(_logger, key.Provider ?? string.Empty, key.Path, reason);
         _wiper.ReleaseLater(expected);
         return true;
@@ -93,6 +110,7 @@ internal sealed class SecretCacheIndex : IDisposable
 
         _entries.Clear();
         Volatile.Write(ref _count, 0);
+        Volatile.Write(ref _stagedKeys, 0);
         _wiper.Dispose();
     }
 

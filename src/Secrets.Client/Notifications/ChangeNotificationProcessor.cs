@@ -13,7 +13,7 @@ namespace Secrets.Client;
 /// the notification names a version other than the held one the version check is skipped (it could only say "moved")
 /// and the flight fetches at once, and one naming the held version costs nothing. A notification never carries a value,
 /// so a forged one costs at most one call and lands only what the backend serves, and one for a secret not held costs
-/// a scan of the index and nothing else.
+/// an index lookup per spelling of its name and nothing else (a scan while the store holds references by stage).
 /// </summary>
 internal sealed class ChangeNotificationProcessor : IDisposable
 {
@@ -70,6 +70,33 @@ internal sealed class ChangeNotificationProcessor : IDisposable
         _lifetime.Dispose();
     }
 
+    /// <summary>The cached entries a notification may name: looked up by each spelling, or all of them while a key by stage is held.</summary>
+    private IEnumerable<KeyValuePair<SecretReference, CacheEntry>> Candidates(ProviderRoute route, SecretChangeNotification notification) =>
+        _index.HoldsStagedKeys ? _index.Entries : LookUp(route.Name, notification);
+
+    private IEnumerable<KeyValuePair<SecretReference, CacheEntry>> LookUp(string provider, SecretChangeNotification notification)
+    {
+        var spellings = new HashSet<string>(StringComparer.Ordinal) { notification.SecretName };
+        spellings.UnionWith(notification.Aliases);
+        foreach (var name in spellings)
+        {
+            SecretReference key;
+            try
+            {
+                key = new SecretReference(provider, name);
+            }
+            catch (InvalidSecretReferenceException)
+            {
+                continue; // no reference can hold this spelling, so no entry is keyed by it
+            }
+
+            if (_index.TryGet(key, out var entry))
+            {
+                yield return new KeyValuePair<SecretReference, CacheEntry>(key, entry);
+            }
+        }
+    }
+
     private static bool Names(SecretChangeNotification notification, string path)
     {
         if (string.Equals(path, notification.SecretName, StringComparison.Ordinal))
@@ -97,7 +124,7 @@ internal sealed class ChangeNotificationProcessor : IDisposable
 
         var held = false;
         var scheduled = false;
-        foreach (var (key, entry) in _index.Entries)
+        foreach (var (key, entry) in Candidates(route, notification))
         {
             if (entry.Secret is not { } secret
                 || key.Version is not null

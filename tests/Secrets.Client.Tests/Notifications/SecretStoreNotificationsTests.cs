@@ -77,6 +77,29 @@ public class SecretStoreNotificationsTests
     }
 
     [Fact]
+    public async Task A_secret_held_by_stage_and_plainly_is_found_under_both_keys_and_plainly_again_once_the_stage_key_is_gone()
+    {
+        // Plain keys are looked up by name; a key by stage is found only by a scan, which runs while one is held.
+        await using var f = new ScriptedStoreFixture();
+        f.Provider.Set("db", "v1");
+        var staged = SecretReference.Parse("fake://db?stage=AWSPENDING");
+        await f.Store.GetSecretAsync(staged);
+        await f.ReadTextAsync("db");
+        f.Provider.Set("db", "v2");
+
+        Assert.Equal(SecretChangeNotificationOutcome.Scheduled, await f.Store.ProcessChangeNotificationAsync(Note("db", version: null)));
+        await ChecksDoneAsync(f, 2);
+        Assert.Equal(2, f.Provider.Calls("properties", "db"));
+        Assert.Equal("v2", (await f.Store.GetSecretAsync(staged)).Value.ExposeAsString());
+
+        f.Store.Invalidate(staged);
+        f.Provider.Set("db", "v3");
+        Assert.Equal(SecretChangeNotificationOutcome.Scheduled, await f.Store.ProcessChangeNotificationAsync(Note("db", "3")));
+        await ChecksDoneAsync(f, 3);
+        Assert.Equal("v3", await f.ReadTextAsync("db"));
+    }
+
+    [Fact]
     public async Task A_notification_for_a_secret_not_held_costs_no_call()
     {
         await using var f = new ScriptedStoreFixture();
