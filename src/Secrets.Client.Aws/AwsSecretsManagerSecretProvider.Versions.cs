@@ -60,7 +60,10 @@ public partial class AwsSecretsManagerSecretProvider
             using var response = await _api.SendAsync("UpdateSecretVersionStage", RemoveStageBody(reference.Path, stage, version), reference.Path, cancellationToken).ConfigureAwait(false);
         }
 
-        SecretProviderLog.VersionDisabled(_logger, Name, reference.Path, version, "region " + Region, $"removed {string.Join(", ", stages)}");
+        if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
+        {
+            SecretProviderLog.VersionDisabled(_logger, Name, reference.Path, version, "region " + Region, "removed " + string.Join(", ", stages));
+        }
     }
 
     private static PooledBuffer RemoveStageBody(string secretId, string stage, string version)
