@@ -60,10 +60,8 @@ public partial class AwsSecretsManagerSecretProvider
             using var response = await _api.SendAsync("UpdateSecretVersionStage", RemoveStageBody(reference.Path, stage, version), reference.Path, cancellationToken).ConfigureAwait(false);
         }
 
-        if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Information))
-        {
-            SecretProviderLog.VersionDisabled(_logger, Name, reference.Path, version, "region " + Region, "removed " + string.Join(", ", stages));
-        }
+        var removed = "removed " + string.Join(", ", stages);
+        SecretProviderLog.VersionDisabled(_logger, Name, reference.Path, version, "region " + Region, removed);
     }
 
     private static PooledBuffer RemoveStageBody(string secretId, string stage, string version)
