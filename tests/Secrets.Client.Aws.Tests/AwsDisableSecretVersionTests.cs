@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Secrets.Client.Testing;
 using static Secrets.Client.Aws.Tests.TestSupport;
 
@@ -14,7 +13,7 @@ public sealed class AwsDisableSecretVersionTests
         emulator.CreateSecret("leak/db", Canary + "-1");
         emulator.PutSecretValue("leak/db", Canary + "-2");
         var pending = emulator.PutSecretValue("leak/db", Canary + "-3", "AWSPENDING", "blue");
-        var audit = new RecordingSink();
+        var audit = new RecordingAuditSink();
         await using var store = new SecretStore([CreateProvider(emulator)], new SecretStoreOptions { Environment = "Development" }, auditSink: audit);
         using (var held = await store.GetSecretAsync(Ref("leak/db", stage: "blue")))
         {
@@ -55,7 +54,7 @@ public sealed class AwsDisableSecretVersionTests
         await using var emulator = await AwsSecretsManagerEmulator.StartAsync();
         emulator.CreateSecret("leak/current", Canary + "-1");
         var current = emulator.PutSecretValue("leak/current", Canary + "-2");
-        var audit = new RecordingSink();
+        var audit = new RecordingAuditSink();
         await using var store = new SecretStore([CreateProvider(emulator)], new SecretStoreOptions { Environment = "Development" }, auditSink: audit);
 
         var error = await Assert.ThrowsAsync<SecretVersionInUseException>(() => store.DisableSecretVersionAsync(Ref("leak/current", version: current)).AsTask());
@@ -78,14 +77,5 @@ public sealed class AwsDisableSecretVersionTests
 
         await Assert.ThrowsAsync<SecretNotFoundException>(() => store.DisableSecretVersionAsync(Ref("leak/other", version: "00000000-0000-0000-0000-000000000000")).AsTask());
         await Assert.ThrowsAsync<InvalidSecretReferenceException>(() => store.DisableSecretVersionAsync(Ref("leak/other")).AsTask());
-    }
-
-    private sealed class RecordingSink : ISecretAuditSink
-    {
-        private readonly ConcurrentQueue<SecretAuditRecord> _records = new();
-
-        public IReadOnlyCollection<SecretAuditRecord> Records => _records;
-
-        public void Record(in SecretAuditRecord record) => _records.Enqueue(record);
     }
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace Secrets.Client.Azure.Tests;
 
 /// <summary>Disabling a version on the Key Vault emulator: <c>enabled</c> set to false, as the official client then reads it.</summary>
@@ -17,7 +15,7 @@ public sealed class AzureDisableSecretVersionTests : IAsyncLifetime
     {
         var leaked = _vault.Emulator.SetSecret("leak-db", Canary + "-1");
         var current = _vault.Emulator.SetSecret("leak-db", Canary + "-2");
-        var audit = new RecordingSink();
+        var audit = new RecordingAuditSink();
         await using var store = new SecretStore([_vault.CreateProvider()], new SecretStoreOptions { Environment = "Development" }, auditSink: audit);
         var pinned = new SecretReference("azure-kv", "main/leak-db", leaked);
         using (var held = await store.GetSecretAsync(pinned))
@@ -61,14 +59,5 @@ public sealed class AzureDisableSecretVersionTests : IAsyncLifetime
         await using var store = new SecretStore([_vault.CreateProvider()], new SecretStoreOptions { Environment = "Development" });
 
         await Assert.ThrowsAsync<SecretNotFoundException>(() => store.DisableSecretVersionAsync(new SecretReference("azure-kv", "main/some-db", "0123456789abcdef0123456789abcdef")).AsTask());
-    }
-
-    private sealed class RecordingSink : ISecretAuditSink
-    {
-        private readonly ConcurrentQueue<SecretAuditRecord> _records = new();
-
-        public IReadOnlyCollection<SecretAuditRecord> Records => _records;
-
-        public void Record(in SecretAuditRecord record) => _records.Enqueue(record);
     }
 }
