@@ -43,7 +43,7 @@ public sealed class AzureLeakDrillTests
 
             var (exit, report) = await drill.LeakAsync("azure-kv://app-db", "--generate", "32", "--since", DrillHarness.Time(since));
 
-            var steps = report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("status").GetString(), s.GetProperty("detail").GetString()));
+            var steps = DrillHarness.Steps(report);
             Assert.True(steps["rotate"].Item1 == "done", steps["rotate"].Item2);
             Assert.Equal("done", steps["confirm-current"].Item1);
             Assert.True(steps["stop-serving-leaked-version"].Item1 == "done", steps["stop-serving-leaked-version"].Item2);

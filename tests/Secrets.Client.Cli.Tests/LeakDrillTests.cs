@@ -225,7 +225,7 @@ public sealed class LeakDrillTests
 
         var (exit, report) = await drill.LeakAsync("gcp-sm://app-db", "--generate", "32", "--since", DrillHarness.Time(since));
 
-        var steps = report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("status").GetString(), s.GetProperty("detail").GetString()));
+        var steps = DrillHarness.Steps(report);
         Assert.True(steps["rotate"].Item1 == "done", steps["rotate"].Item2);
         Assert.Equal("done", steps["confirm-current"].Item1);
         Assert.True(steps["stop-serving-leaked-version"].Item1 == "done", steps["stop-serving-leaked-version"].Item2);
@@ -317,7 +317,7 @@ public sealed class LeakDrillTests
 
         var (exit, report) = await drill.LeakAsync("vault://secret/app/db", "--generate", "32", "--since", DrillHarness.Time(since));
 
-        var steps = report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("status").GetString(), s.GetProperty("detail").GetString()));
+        var steps = DrillHarness.Steps(report);
         Assert.Equal("done", steps["rotate"].Item1);
         Assert.Equal("done", steps["confirm-current"].Item1);
         Assert.True(steps["stop-serving-leaked-version"].Item1 == "done", steps["stop-serving-leaked-version"].Item2);
