@@ -20,7 +20,7 @@ namespace Secrets.Client.Aws;
 /// <see cref="SecretAccessDeniedException"/> (including KMS decryption failures and signature errors) and
 /// <see cref="SecretUnavailableException"/> (throttling, 5xx, connection failures). All members are thread-safe.</para>
 /// </remarks>
-public class AwsSecretsManagerSecretProvider : SecretProvider
+public partial class AwsSecretsManagerSecretProvider : SecretProvider
 {
     /// <summary>The provider name references use: <c>aws-sm</c>.</summary>
     public const string DefaultName = "aws-sm";

@@ -25,7 +25,7 @@ namespace Secrets.Client.Gcp;
 /// as the service defines it: when that one is disabled, reading <c>latest</c> fails rather than falling back.</para>
 /// <para>All members are thread-safe.</para>
 /// </remarks>
-public class GcpSecretManagerSecretProvider : SecretProvider
+public partial class GcpSecretManagerSecretProvider : SecretProvider
 {
     /// <summary>The provider name references use unless another is given: <c>gcp-sm</c>.</summary>
     public const string DefaultName = "gcp-sm";

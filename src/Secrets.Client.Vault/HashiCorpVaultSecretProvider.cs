@@ -21,7 +21,7 @@ namespace Secrets.Client.Vault;
 /// <c>SecretDeleted</c> or <c>SecretDestroyed</c>).</para>
 /// <para>All members are thread-safe.</para>
 /// </remarks>
-public class HashiCorpVaultSecretProvider : SecretProvider
+public partial class HashiCorpVaultSecretProvider : SecretProvider
 {
     /// <summary>The provider name references use unless another is given: <c>vault</c>.</summary>
     public const string DefaultName = "vault";

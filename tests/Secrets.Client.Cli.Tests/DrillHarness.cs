@@ -59,6 +59,10 @@ internal sealed class DrillHarness : IDisposable
 
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("O");
 
+    /// <summary>Gets the report's steps by name: status and detail.</summary>
+    public static Dictionary<string, (string? Status, string? Detail)> Steps(JsonElement report) =>
+        report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("status").GetString(), s.GetProperty("detail").GetString()));
+
     public static List<(string Source, DateTimeOffset Time, string? Principal, string? Host, string? Version)> Reads(JsonElement report) =>
         [.. report.GetProperty("reads").EnumerateArray().Select(r => (r.GetProperty("source").GetString()!, r.GetProperty("time").GetDateTimeOffset(),
             r.GetProperty("principal").GetString(), r.GetProperty("host").GetString(), r.GetProperty("version").GetString()))];

@@ -225,7 +225,7 @@ public sealed class LeakDrillTests
 
         var (exit, report) = await drill.LeakAsync("gcp-sm://app-db", "--generate", "32", "--since", DrillHarness.Time(since));
 
-        var steps = report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("status").GetString(), s.GetProperty("detail").GetString()));
+        var steps = DrillHarness.Steps(report);
         Assert.True(steps["rotate"].Item1 == "done", steps["rotate"].Item2);
         Assert.Equal("done", steps["confirm-current"].Item1);
         Assert.True(steps["stop-serving-leaked-version"].Item1 == "done", steps["stop-serving-leaked-version"].Item2);
@@ -293,7 +293,7 @@ public sealed class LeakDrillTests
     }
 
     [Fact]
-    public async Task Vault_rotates_and_destroys_the_leaked_version_so_neither_backend_nor_store_serves_it()
+    public async Task Vault_rotates_and_deletes_the_leaked_version_so_neither_backend_nor_store_serves_it()
     {
         using var drill = new DrillHarness();
         await using var vault = await HashiCorpVaultEmulator.StartAsync(new HashiCorpVaultEmulatorOptions { TimeProvider = drill.Clock });
@@ -317,7 +317,7 @@ public sealed class LeakDrillTests
 
         var (exit, report) = await drill.LeakAsync("vault://secret/app/db", "--generate", "32", "--since", DrillHarness.Time(since));
 
-        var steps = report.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("status").GetString(), s.GetProperty("detail").GetString()));
+        var steps = DrillHarness.Steps(report);
         Assert.Equal("done", steps["rotate"].Item1);
         Assert.Equal("done", steps["confirm-current"].Item1);
         Assert.True(steps["stop-serving-leaked-version"].Item1 == "done", steps["stop-serving-leaked-version"].Item2);
@@ -327,8 +327,8 @@ public sealed class LeakDrillTests
         Assert.Equal("1", report.GetProperty("leakedVersion").GetString());
         Assert.Equal("2", report.GetProperty("currentVersion").GetString());
         app.Invalidate(SecretReference.Parse("vault://secret/app/db?version=1"));
-        var destroyed = await Assert.ThrowsAsync<SecretNotFoundException>(async () => await app.GetSecretAsync("vault://secret/app/db?version=1"));
-        Assert.Equal("SecretDestroyed", destroyed.ErrorCode);
+        var deleted = await Assert.ThrowsAsync<SecretNotFoundException>(async () => await app.GetSecretAsync("vault://secret/app/db?version=1"));
+        Assert.Equal("SecretDeleted", deleted.ErrorCode); // soft: vault kv undelete would bring it back
         app.Invalidate(SecretReference.Parse("vault://secret/app/db"));
         var window = await app.GetRotationWindowAsync(SecretReference.Parse("vault://secret/app/db"));
         Assert.Equal("2", window.Current.Properties.Version);

@@ -11,8 +11,8 @@ using Microsoft.Extensions.Configuration;
 namespace Secrets.Client.Cli;
 
 /// <summary>
-/// One AWS JSON 1.1 call signed with AWSSDK.Core's SigV4 signer, as the Secrets Manager adapter signs: for the calls
-/// the leak response needs that the adapter does not make (<c>UpdateSecretVersionStage</c>, CloudTrail <c>LookupEvents</c>).
+/// One AWS JSON 1.1 call signed with AWSSDK.Core's SigV4 signer, as the Secrets Manager adapter signs: for the call
+/// the leak response needs that no adapter makes (CloudTrail <c>LookupEvents</c>).
 /// Credentials come from the provider section's <c>Profile</c>/<c>ProfilesLocation</c>, else the default chain.
 /// </summary>
 internal sealed class AwsJsonClient

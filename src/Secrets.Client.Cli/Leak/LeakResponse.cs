@@ -59,7 +59,7 @@ internal sealed class LeakResponse
             if (leaked is not null)
             {
                 _output.Progress($"leak: stopping version {leaked} being served ...");
-                steps.Add(await LeakedVersionRevoker.RevokeAsync(_tool, route.Type, route.Section, secretOnly, leaked, _http, _context, cancellationToken).ConfigureAwait(false));
+                steps.Add(await LeakedVersionRevoker.RevokeAsync(_tool, route.Type, secretOnly, leaked, cancellationToken).ConfigureAwait(false));
             }
 
             // The store's previous-version window (issue #10) would keep accepting the leaked value: switch it off here.

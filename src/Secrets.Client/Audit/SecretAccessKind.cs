@@ -32,4 +32,7 @@ public enum SecretAccessKind
 
     /// <summary>A change notification from a listener applied: a version check ran (and a fetch when the version moved).</summary>
     ChangeNotification,
+
+    /// <summary>A secret version disabled so that the backend no longer serves it (after a leak); <c>Version</c> is that version.</summary>
+    Disable,
 }

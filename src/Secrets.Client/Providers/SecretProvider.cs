@@ -155,6 +155,39 @@ public abstract class SecretProvider : IAsyncDisposable
     public virtual ValueTask<SecretProperties> RotateSecretAsync(SecretReference reference, CancellationToken cancellationToken = default) =>
         throw new NotSupportedException($"Provider '{Name}' cannot rotate secrets.");
 
+    /// <summary>Gets a value indicating whether <see cref="DisableSecretVersionAsync"/> is supported.</summary>
+    public virtual bool SupportsVersionDisabling => false;
+
+    /// <summary>
+    /// Stops the backend serving one version of a secret (for example the leaked one, after a rotation), as the backend
+    /// allows: AWS Secrets Manager removes every staging label from it (and refuses the <c>AWSCURRENT</c> version),
+    /// Azure Key Vault disables it, GCP Secret Manager disables it, Vault KV v2 deletes it (soft: <c>vault kv undelete</c>
+    /// brings it back; destroy it yourself once nothing needs it). Disabling a version that is already disabled succeeds,
+    /// so the call may be retried. Apps call <see cref="SecretStore.DisableSecretVersionAsync"/>, which the store scopes,
+    /// audits and drops from its cache.
+    /// </summary>
+    /// <param name="reference">The secret, pinned to the version to disable (<see cref="SecretReference.Version"/>).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes once the backend no longer serves the version.</returns>
+    /// <exception cref="NotSupportedException">The backend keeps no versions, or cannot disable one (see <see cref="SupportsVersionDisabling"/>).</exception>
+    /// <exception cref="InvalidSecretReferenceException">The reference names no version.</exception>
+    /// <exception cref="SecretVersionInUseException">The backend cannot stop serving this version without a newer one taking its place (AWS <c>AWSCURRENT</c>): rotate first.</exception>
+    /// <exception cref="SecretNotFoundException">The secret or the version does not exist.</exception>
+    public virtual ValueTask DisableSecretVersionAsync(SecretReference reference, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"Provider '{Name}' cannot disable secret versions.");
+
+    /// <summary>Gets the version a <see cref="DisableSecretVersionAsync"/> reference names, or throws the typed error when it names none.</summary>
+    /// <param name="reference">The reference.</param>
+    /// <returns>The version.</returns>
+    /// <exception cref="InvalidSecretReferenceException">The reference names no version.</exception>
+    protected string RequireVersion(SecretReference reference)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return reference.Version is { Length: > 0 } version
+            ? version
+            : throw new InvalidSecretReferenceException(reference.ToString(), "disabling needs the version to disable (?version=V).", Name);
+    }
+
     /// <summary>
     /// Gets the reference to the version before <paramref name="current"/>, for the store's rotation window
     /// (<see cref="SecretStore.GetRotationWindowAsync"/>); <see langword="null"/> (the default) when the backend keeps no

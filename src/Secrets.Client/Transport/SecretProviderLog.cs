@@ -46,4 +46,14 @@ public static partial class SecretProviderLog
     /// <param name="outcome">What went wrong: the status, error type and backend code.</param>
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Provider {Provider}: {Operation} of secret {SecretName} in {Location} failed: {Outcome}.")]
     public static partial void RequestFailed(ILogger logger, string provider, string operation, string? secretName, string location, string outcome);
+
+    /// <summary>A version was disabled so that the backend no longer serves it (information).</summary>
+    /// <param name="logger">The adapter's logger.</param>
+    /// <param name="provider">The provider's name.</param>
+    /// <param name="secretName">The secret.</param>
+    /// <param name="version">The version disabled.</param>
+    /// <param name="location">Where it lives.</param>
+    /// <param name="how">What the backend did (labels removed, disabled, deleted).</param>
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Provider {Provider} disabled version {Version} of secret {SecretName} in {Location}: {How}.")]
+    public static partial void VersionDisabled(ILogger logger, string provider, string secretName, string version, string location, string how);
 }
