@@ -55,6 +55,16 @@ public partial class SecretStore
             }
         }
 
+        // A read by stage already in flight (not cached yet) may have read the version before it was disabled: detached,
+        // it answers those waiting on it but does not put the version in the cache.
+        foreach (var key in _fetcher.KeysInFlight(pinned.Provider!, pinned.Path))
+        {
+            if (!holding.Contains(key))
+            {
+                holding.Add(key);
+            }
+        }
+
         foreach (var key in holding)
         {
             Changed(key, SecretChangeKind.Invalidated, properties: null, baseline: null);

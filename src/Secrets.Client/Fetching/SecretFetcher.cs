@@ -101,6 +101,10 @@ internal sealed class SecretFetcher : IDisposable
         }
     }
 
+    /// <summary>Gets the keys with a flight in progress for one secret (any stage or version), so that they can be detached.</summary>
+    public IEnumerable<SecretReference> KeysInFlight(string provider, string path) =>
+        _flights.Keys.Where(key => string.Equals(key.Provider, provider, StringComparison.Ordinal) && string.Equals(key.Path, path, StringComparison.Ordinal));
+
     public void Dispose()
     {
         _lifetime.Cancel();

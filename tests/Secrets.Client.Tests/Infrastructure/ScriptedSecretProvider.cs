@@ -36,6 +36,8 @@ internal sealed class ScriptedSecretProvider : SecretProvider
 
     public override bool SupportsListing => true;
 
+    public override bool SupportsVersionDisabling => true;
+
     public int Calls(string kind, string? name = null) =>
         name is null ? _calls.Where(pair => pair.Key.StartsWith(kind + ":", StringComparison.Ordinal)).Sum(pair => pair.Value) : _calls.GetValueOrDefault(kind + ":" + name);
 
@@ -55,6 +57,13 @@ internal sealed class ScriptedSecretProvider : SecretProvider
         var hold = new Hold(kind, name);
         _holds.Enqueue(hold);
         return hold;
+    }
+
+    /// <summary>Counts the call; the scripted backend keeps one version per secret, so there is nothing more to do.</summary>
+    public override ValueTask DisableSecretVersionAsync(SecretReference reference, CancellationToken cancellationToken = default)
+    {
+        _calls.AddOrUpdate("disable:" + reference.Path, 1, (_, n) => n + 1);
+        return ValueTask.CompletedTask;
     }
 
     public override async ValueTask<Secret> GetSecretAsync(SecretReference reference, CancellationToken cancellationToken = default)
