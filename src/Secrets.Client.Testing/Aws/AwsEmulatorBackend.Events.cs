@@ -18,7 +18,13 @@ internal sealed partial class AwsEmulatorBackend
     };
 
     /// <summary>Builds the events a successful operation emits, while the lock is held (the secret's ARN is read now).</summary>
-    private List<string>? ChangeEvents(string operation, string secretId)
+    /// <param name="operation">The operation.</param>
+    /// <param name="secretId">The secret id as the caller spelled it.</param>
+    /// <param name="stages">
+    /// The stage parameters of the call, as CloudTrail records them (camel case): <c>versionStages</c> of a
+    /// <c>PutSecretValue</c>, <c>versionStage</c>/<c>moveToVersionId</c>/<c>removeFromVersionId</c> of a stage move.
+    /// </param>
+    private List<string>? ChangeEvents(string operation, string secretId, StageParameters stages = default)
     {
         if (_options.ChangeEvents is null || !ChangingOperations.Contains(operation))
         {
@@ -30,10 +36,12 @@ internal sealed partial class AwsEmulatorBackend
         if (_byName.TryGetValue(secretId, out var byName) || TryFind(secretId, out byName))
         {
             arn = byName.Arn;
-            versionId = byName.FindByStage(AwsStages.Current)?.VersionId;
+            // A put to other labels (a rotation's AWSPENDING) created the version those labels now name.
+            var stage = operation == "PutSecretValue" && stages.VersionStages is { Count: > 0 } labels ? labels.First() : AwsStages.Current;
+            versionId = byName.FindByStage(stage)?.VersionId;
         }
 
-        var events = new List<string> { ApiCallEvent(operation, secretId, arn, versionId) };
+        var events = new List<string> { ApiCallEvent(operation, secretId, arn, versionId, stages) };
         if (operation == "RotateSecret" && arn is not null)
         {
             events.Add(ServiceEvent("RotationSucceeded", arn));
@@ -67,7 +75,39 @@ internal sealed partial class AwsEmulatorBackend
         }
     }
 
-    private string ApiCallEvent(string operation, string secretId, string? arn, string? versionId) => Envelope("AWS API Call via CloudTrail", arn, detail =>
+    /// <summary>The stage parameters of a call, for its CloudTrail record; none by default.</summary>
+    private readonly record struct StageParameters(IReadOnlyCollection<string>? VersionStages, string? VersionStage = null, string? MoveToVersionId = null, string? RemoveFromVersionId = null)
+    {
+        public static StageParameters Of(JsonElement request) => new(
+            request.TryGetProperty(nameof(VersionStages), out var stages) && stages.ValueKind == JsonValueKind.Array
+                ? stages.EnumerateArray().Where(stage => stage.ValueKind == JsonValueKind.String).Select(stage => stage.GetString()!).ToArray()
+                : null,
+            EmulatorJson.OptionalString(request, "VersionStage"),
+            EmulatorJson.OptionalString(request, "MoveToVersionId"),
+            EmulatorJson.OptionalString(request, "RemoveFromVersionId"));
+
+        public void Write(Utf8JsonWriter detail)
+        {
+            if (VersionStages is not null)
+            {
+                EmulatorJson.WriteStringArray(detail, "versionStages", VersionStages);
+            }
+
+            WriteIfSet(detail, "versionStage", VersionStage);
+            WriteIfSet(detail, "moveToVersionId", MoveToVersionId);
+            WriteIfSet(detail, "removeFromVersionId", RemoveFromVersionId);
+        }
+
+        private static void WriteIfSet(Utf8JsonWriter detail, string name, string? value)
+        {
+            if (value is not null)
+            {
+                detail.WriteString(name, value);
+            }
+        }
+    }
+
+    private string ApiCallEvent(string operation, string secretId, string? arn, string? versionId, StageParameters stages) => Envelope("AWS API Call via CloudTrail", arn, detail =>
     {
         detail.WriteString("eventType", "AwsApiCall");
         detail.WriteString("eventName", operation);
@@ -82,6 +122,7 @@ internal sealed partial class AwsEmulatorBackend
             detail.WriteString("secretString", "HIDDEN_DUE_TO_SECURITY_REASONS");
         }
 
+        stages.Write(detail);
         detail.WriteEndObject();
         if (arn is not null)
         {

@@ -54,7 +54,7 @@ internal sealed partial class AwsEmulatorBackend
                 default: throw new AwsEmulatorException("UnknownOperationException", $"Operation '{operation}' is not supported by this emulator.");
             }
 
-            events = ChangeEvents(operation, EmulatorJson.OptionalString(request, "SecretId") ?? EmulatorJson.OptionalString(request, "Name") ?? string.Empty);
+            events = ChangeEvents(operation, EmulatorJson.OptionalString(request, "SecretId") ?? EmulatorJson.OptionalString(request, "Name") ?? string.Empty, StageParameters.Of(request));
         }
 
         Emit(events);
@@ -83,7 +83,7 @@ internal sealed partial class AwsEmulatorBackend
         {
             var secret = FindLive(secretId);
             versionId = PutCore(secret, text, binary, clientToken: null, stages is { Count: > 0 } ? stages : [AwsStages.Current]).VersionId;
-            events = ChangeEvents("PutSecretValue", secretId);
+            events = ChangeEvents("PutSecretValue", secretId, new StageParameters(stages is { Count: > 0 } ? stages : null));
         }
 
         Emit(events);
